@@ -1,0 +1,231 @@
+package io.streamops.events;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a Spark {@code StreamingQueryProgress} says about whether a query keeps up, read from its JSON.
+ *
+ * <p>Derived once, in the listener, so every consumer reads the same numbers: records behind latest
+ * (per Kafka partition, per source, in total), watermark delay, batch duration and state totals. Works
+ * on the JSON rather than Spark's classes so that recorded events, the listener and the exporter share
+ * one implementation.
+ */
+public final class ProgressSignals {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final long batchId;
+    private final long numInputRows;
+    private final double inputRowsPerSecond;
+    private final double processedRowsPerSecond;
+    private final Long batchDurationMs;
+    private final Long watermarkDelayMs;
+    private final List<SourceLag> sources;
+    private final long stateRows;
+    private final long stateMemoryBytes;
+    private final long stateRowsDroppedByWatermark;
+
+    private ProgressSignals(long batchId, long numInputRows, double inputRowsPerSecond,
+                            double processedRowsPerSecond, Long batchDurationMs, Long watermarkDelayMs,
+                            List<SourceLag> sources, long stateRows, long stateMemoryBytes,
+                            long stateRowsDroppedByWatermark) {
+        this.batchId = batchId;
+        this.numInputRows = numInputRows;
+        this.inputRowsPerSecond = inputRowsPerSecond;
+        this.processedRowsPerSecond = processedRowsPerSecond;
+        this.batchDurationMs = batchDurationMs;
+        this.watermarkDelayMs = watermarkDelayMs;
+        this.sources = Collections.unmodifiableList(sources);
+        this.stateRows = stateRows;
+        this.stateMemoryBytes = stateMemoryBytes;
+        this.stateRowsDroppedByWatermark = stateRowsDroppedByWatermark;
+    }
+
+    /** Derives the signals from a progress as {@code StreamingQueryProgress.json()} renders it. */
+    public static ProgressSignals from(JsonNode progress) {
+        long stateRows = 0;
+        long stateMemory = 0;
+        long dropped = 0;
+        for (JsonNode op : progress.path("stateOperators")) {
+            stateRows += op.path("numRowsTotal").asLong(0);
+            stateMemory += op.path("memoryUsedBytes").asLong(0);
+            dropped += op.path("numRowsDroppedByWatermark").asLong(0);
+        }
+        List<SourceLag> sources = new ArrayList<>();
+        int index = 0;
+        for (JsonNode source : progress.path("sources")) {
+            sources.add(sourceLag(index++, source));
+        }
+        JsonNode trigger = progress.path("durationMs").path("triggerExecution");
+        return new ProgressSignals(
+                progress.path("batchId").asLong(-1),
+                progress.path("numInputRows").asLong(0),
+                finite(progress.path("inputRowsPerSecond").asDouble(0)),
+                finite(progress.path("processedRowsPerSecond").asDouble(0)),
+                trigger.isNumber() ? trigger.asLong() : null,
+                watermarkDelayMs(progress),
+                sources, stateRows, stateMemory, dropped);
+    }
+
+    /**
+     * Batch time minus the watermark. Null until the query has a real watermark: Spark reports the
+     * epoch (1970-01-01) before the first batch that sees event time.
+     */
+    static Long watermarkDelayMs(JsonNode progress) {
+        Instant watermark = instant(progress.path("eventTime").path("watermark"));
+        Instant batchTime = instant(progress.path("timestamp"));
+        if (watermark == null || batchTime == null || watermark.toEpochMilli() <= 0) {
+            return null;
+        }
+        return Math.max(0, batchTime.toEpochMilli() - watermark.toEpochMilli());
+    }
+
+    static SourceLag sourceLag(int index, JsonNode source) {
+        String description = source.path("description").asText("");
+        JsonNode end = offsets(source.path("endOffset"));
+        JsonNode latest = offsets(source.path("latestOffset"));
+        if (end.isObject() && latest.isObject()) {
+            List<TopicPartitionOffset> partitions = kafkaPartitions(end, latest);
+            if (!partitions.isEmpty()) {
+                long total = 0;
+                for (TopicPartitionOffset p : partitions) {
+                    total += p.recordsBehind();
+                }
+                return new SourceLag(index, description, total, partitions);
+            }
+        }
+        if (end.isIntegralNumber() && latest.isIntegralNumber()) {
+            // Single-offset sources (rate, socket-like): the offsets are comparable counters.
+            return new SourceLag(index, description, Math.max(0, latest.asLong() - end.asLong()),
+                    Collections.<TopicPartitionOffset>emptyList());
+        }
+        return new SourceLag(index, description, null, Collections.<TopicPartitionOffset>emptyList());
+    }
+
+    /**
+     * Kafka offsets look like {@code {"topic": {"0": 12, "1": 40}}}, partitions in no particular order.
+     * Partitions missing from either side (new partitions) are skipped rather than guessed at.
+     */
+    private static List<TopicPartitionOffset> kafkaPartitions(JsonNode end, JsonNode latest) {
+        List<TopicPartitionOffset> partitions = new ArrayList<>();
+        Iterator<Map.Entry<String, JsonNode>> topics = latest.fields();
+        while (topics.hasNext()) {
+            Map.Entry<String, JsonNode> topic = topics.next();
+            JsonNode endForTopic = end.path(topic.getKey());
+            if (!topic.getValue().isObject() || !endForTopic.isObject()) {
+                return Collections.emptyList();
+            }
+            Iterator<Map.Entry<String, JsonNode>> parts = topic.getValue().fields();
+            while (parts.hasNext()) {
+                Map.Entry<String, JsonNode> part = parts.next();
+                JsonNode endOffset = endForTopic.path(part.getKey());
+                int partition;
+                try {
+                    partition = Integer.parseInt(part.getKey());
+                } catch (NumberFormatException e) {
+                    return Collections.emptyList();
+                }
+                if (part.getValue().isIntegralNumber() && endOffset.isIntegralNumber()) {
+                    partitions.add(new TopicPartitionOffset(topic.getKey(), partition,
+                            endOffset.asLong(), part.getValue().asLong()));
+                }
+            }
+        }
+        partitions.sort((a, b) -> a.topic().equals(b.topic())
+                ? Integer.compare(a.partition(), b.partition()) : a.topic().compareTo(b.topic()));
+        return partitions;
+    }
+
+    /** Offsets are embedded JSON in {@code progress.json()} but plain strings on the Java objects. */
+    private static JsonNode offsets(JsonNode node) {
+        if (node.isTextual()) {
+            try {
+                return JSON.readTree(node.asText());
+            } catch (JsonProcessingException e) {
+                return node;
+            }
+        }
+        return node;
+    }
+
+    private static Instant instant(JsonNode node) {
+        if (!node.isTextual()) {
+            return null;
+        }
+        try {
+            return Instant.parse(node.asText());
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    private static double finite(double value) {
+        return Double.isNaN(value) || Double.isInfinite(value) ? 0 : value;
+    }
+
+    public long batchId() { return batchId; }
+    public long numInputRows() { return numInputRows; }
+    public double inputRowsPerSecond() { return inputRowsPerSecond; }
+    public double processedRowsPerSecond() { return processedRowsPerSecond; }
+    /** {@code durationMs.triggerExecution}: the whole micro-batch. */
+    public Long batchDurationMs() { return batchDurationMs; }
+    public Long watermarkDelayMs() { return watermarkDelayMs; }
+    public List<SourceLag> sources() { return sources; }
+    public long stateRows() { return stateRows; }
+    public long stateMemoryBytes() { return stateMemoryBytes; }
+    public long stateRowsDroppedByWatermark() { return stateRowsDroppedByWatermark; }
+
+    /** Sum over the sources that report it; null when none does. */
+    public Long recordsBehindLatest() {
+        Long total = null;
+        for (SourceLag source : sources) {
+            if (source.recordsBehind() != null) {
+                total = (total == null ? 0 : total) + source.recordsBehind();
+            }
+        }
+        return total;
+    }
+
+    /** The {@code signals} object of a progress event (see the schema). */
+    public ObjectNode toJson() {
+        ObjectNode out = JSON.createObjectNode();
+        out.put("batchId", batchId);
+        out.put("numInputRows", numInputRows);
+        out.put("inputRowsPerSecond", inputRowsPerSecond);
+        out.put("processedRowsPerSecond", processedRowsPerSecond);
+        out.put("batchDurationMs", batchDurationMs);
+        out.put("watermarkDelayMs", watermarkDelayMs);
+        out.put("recordsBehindLatest", recordsBehindLatest());
+        out.put("stateRows", stateRows);
+        out.put("stateMemoryBytes", stateMemoryBytes);
+        out.put("stateRowsDroppedByWatermark", stateRowsDroppedByWatermark);
+        ArrayNode sourceArray = out.putArray("sources");
+        for (SourceLag source : sources) {
+            ObjectNode s = sourceArray.addObject();
+            s.put("index", source.index());
+            s.put("description", source.description());
+            s.put("recordsBehindLatest", source.recordsBehind());
+            ArrayNode parts = s.putArray("partitions");
+            for (TopicPartitionOffset p : source.partitions()) {
+                parts.addObject()
+                        .put("topic", p.topic())
+                        .put("partition", p.partition())
+                        .put("endOffset", p.endOffset())
+                        .put("latestOffset", p.latestOffset())
+                        .put("recordsBehind", p.recordsBehind());
+            }
+        }
+        return out;
+    }
+}

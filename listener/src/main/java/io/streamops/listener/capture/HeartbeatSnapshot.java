@@ -1,0 +1,34 @@
+package io.streamops.listener.capture;
+
+import java.util.UUID;
+
+/** {@code query.status} and friends for one running query, read by the heartbeat timer. Immutable. */
+public final class HeartbeatSnapshot {
+    private final UUID queryId;
+    private final UUID runId;
+    private final long sequence;
+    private final String statusMessage;
+    private final Boolean dataAvailable;
+    private final Boolean triggerActive;
+    private final Long triggerIntervalMs;
+
+    public HeartbeatSnapshot(UUID queryId, UUID runId, long sequence, String statusMessage,
+                             Boolean dataAvailable, Boolean triggerActive, Long triggerIntervalMs) {
+        this.queryId = queryId;
+        this.runId = runId;
+        this.sequence = sequence;
+        this.statusMessage = statusMessage;
+        this.dataAvailable = dataAvailable;
+        this.triggerActive = triggerActive;
+        this.triggerIntervalMs = triggerIntervalMs;
+    }
+
+    public UUID queryId() { return queryId; }
+    public UUID runId() { return runId; }
+    public long sequence() { return sequence; }
+    /** Null when the query object could not be reached (then the flags are null too). */
+    public String statusMessage() { return statusMessage; }
+    public Boolean dataAvailable() { return dataAvailable; }
+    public Boolean triggerActive() { return triggerActive; }
+    public Long triggerIntervalMs() { return triggerIntervalMs; }
+}

@@ -1,0 +1,96 @@
+package io.streamops.listener.capture;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamops.events.EventType;
+import io.streamops.events.ProgressSignals;
+import org.apache.spark.sql.streaming.StreamingQueryListener.QueryIdleEvent;
+import org.apache.spark.sql.streaming.StreamingQueryListener.QueryProgressEvent;
+import org.apache.spark.sql.streaming.StreamingQueryListener.QueryStartedEvent;
+import org.apache.spark.sql.streaming.StreamingQueryListener.QueryTerminatedEvent;
+import org.apache.spark.sql.streaming.StreamingQueryProgress;
+import scala.Option;
+
+import java.io.IOException;
+import java.time.Instant;
+
+/** Reads a {@link CapturedEvent} (Spark's objects) into an {@link ObservedEvent} (plain values). */
+public final class SparkEventReader {
+    private final ObjectMapper json = new ObjectMapper();
+    private final KnownQueries known;
+
+    public SparkEventReader(KnownQueries known) {
+        this.known = known;
+    }
+
+    public ObservedEvent read(CapturedEvent captured) throws IOException {
+        switch (captured.type()) {
+            case STARTED:
+                return started(captured, (QueryStartedEvent) captured.payload());
+            case PROGRESS:
+                return progress(captured, ((QueryProgressEvent) captured.payload()).progress());
+            case IDLE:
+                return idle(captured, (QueryIdleEvent) captured.payload());
+            case TERMINATED:
+                return terminated(captured, (QueryTerminatedEvent) captured.payload());
+            case HEARTBEAT:
+                return heartbeat(captured, (HeartbeatSnapshot) captured.payload());
+            default:
+                throw new IllegalArgumentException("unknown event type " + captured.type());
+        }
+    }
+
+    private ObservedEvent started(CapturedEvent captured, QueryStartedEvent e) {
+        ObservedEvent.Builder b = ObservedEvent.builder(EventType.STARTED, captured).query(e.id(), e.runId(), e.name());
+        b.eventId = e.runId() + ":started";
+        b.timestamp = e.timestamp();
+        return b.build();
+    }
+
+    private ObservedEvent progress(CapturedEvent captured, StreamingQueryProgress p) throws IOException {
+        ObservedEvent.Builder b = ObservedEvent.builder(EventType.PROGRESS, captured).query(p.id(), p.runId(), p.name());
+        b.eventId = p.runId() + ":progress:" + p.batchId();
+        b.timestamp = p.timestamp();
+        JsonNode tree = json.readTree(p.json());
+        b.progress = tree;
+        b.signals = ProgressSignals.from(tree);
+        return b.build();
+    }
+
+    private ObservedEvent idle(CapturedEvent captured, QueryIdleEvent e) {
+        ObservedEvent.Builder b = ObservedEvent.builder(EventType.IDLE, captured)
+                .query(e.id(), e.runId(), known.name(e.id()));
+        b.eventId = e.runId() + ":idle:" + e.timestamp();
+        b.timestamp = e.timestamp();
+        return b.build();
+    }
+
+    private ObservedEvent terminated(CapturedEvent captured, QueryTerminatedEvent e) {
+        ObservedEvent.Builder b = ObservedEvent.builder(EventType.TERMINATED, captured)
+                .query(e.id(), e.runId(), known.name(e.id()));
+        b.eventId = e.runId() + ":terminated";
+        b.timestamp = Instant.ofEpochMilli(captured.capturedAtMillis()).toString();
+        b.exception = orNull(e.exception());
+        b.errorClass = orNull(e.errorClassOnException());
+        // Spark reports no exception both for stop() and for a query killed by a fatal JVM Error.
+        b.outcome = b.exception != null ? ObservedEvent.Outcome.FAILED : ObservedEvent.Outcome.STOPPED;
+        return b.build();
+    }
+
+    private ObservedEvent heartbeat(CapturedEvent captured, HeartbeatSnapshot s) {
+        ObservedEvent.Builder b = ObservedEvent.builder(EventType.HEARTBEAT, captured)
+                .query(s.queryId(), s.runId(), known.name(s.queryId()));
+        b.eventId = s.runId() + ":heartbeat:" + s.sequence();
+        b.timestamp = Instant.ofEpochMilli(captured.capturedAtMillis()).toString();
+        b.heartbeat = s;
+        long last = known.lastProgressAtMillis(s.queryId());
+        b.secondsSinceLastProgress = last < 0 ? null : Math.max(0, captured.capturedAtMillis() - last) / 1000.0;
+        long batch = known.lastBatchId(s.queryId());
+        b.lastBatchId = batch < 0 ? null : batch;
+        return b.build();
+    }
+
+    private static String orNull(Option<String> option) {
+        return option != null && option.isDefined() ? option.get() : null;
+    }
+}

@@ -1,0 +1,81 @@
+package io.streamops.listener.metrics;
+
+import com.codahale.metrics.MetricRegistry;
+import io.micrometer.core.instrument.Clock;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.micrometer.core.instrument.dropwizard.DropwizardConfig;
+import io.micrometer.core.instrument.dropwizard.DropwizardMeterRegistry;
+import io.micrometer.core.instrument.util.HierarchicalNameMapper;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+
+import java.io.IOException;
+
+/**
+ * Where the driver's metrics go: each meter is defined once, against {@link #meters()}, and lands in
+ * both a Prometheus registry (scraped over HTTP) and a Dropwizard {@link MetricRegistry} (the class
+ * Spark's own metrics system uses, so {@code StreamOpsPlugin} can hand it to Spark's sinks).
+ */
+public final class MetricsRegistries implements AutoCloseable {
+    private final PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final MetricRegistry dropwizard = new MetricRegistry();
+    private final DropwizardMeterRegistry dropwizardMeters;
+    private final CompositeMeterRegistry composite = new CompositeMeterRegistry();
+    private volatile HTTPServer server;
+
+    public MetricsRegistries() {
+        DropwizardConfig config = new DropwizardConfig() {
+            @Override
+            public String prefix() {
+                return "dropwizard";
+            }
+
+            @Override
+            public String get(String key) {
+                return null;
+            }
+        };
+        dropwizardMeters = new DropwizardMeterRegistry(config, dropwizard, HierarchicalNameMapper.DEFAULT, Clock.SYSTEM) {
+            @Override
+            protected Double nullGaugeValue() {
+                return Double.NaN;
+            }
+        };
+        composite.add(prometheus);
+        composite.add(dropwizardMeters);
+    }
+
+    public MeterRegistry meters() {
+        return composite;
+    }
+
+    public MetricRegistry dropwizard() {
+        return dropwizard;
+    }
+
+    /** The Prometheus text exposition, as the HTTP endpoint serves it. */
+    public String scrape() {
+        return prometheus.scrape();
+    }
+
+    /** Starts the HTTP endpoint ({@code /metrics}); returns the port it bound. */
+    public int serve(String host, int port) throws IOException {
+        server = HTTPServer.builder()
+                .hostname(host)
+                .port(port)
+                .registry(prometheus.getPrometheusRegistry())
+                .buildAndStart();
+        return server.getPort();
+    }
+
+    @Override
+    public void close() {
+        HTTPServer s = server;
+        if (s != null) {
+            s.close();
+        }
+        composite.close();
+    }
+}
