@@ -115,7 +115,7 @@ public final class ProgressSignals {
 
     /**
      * Kafka offsets look like {@code {"topic": {"0": 12, "1": 40}}}, partitions in no particular order.
-     * Partitions missing from either side (new partitions) are skipped rather than guessed at.
+     * Topics and partitions missing from either side (newly added) are skipped rather than guessed at.
      */
     private static List<TopicPartitionOffset> kafkaPartitions(JsonNode end, JsonNode latest) {
         List<TopicPartitionOffset> partitions = new ArrayList<>();
@@ -123,8 +123,11 @@ public final class ProgressSignals {
         while (topics.hasNext()) {
             Map.Entry<String, JsonNode> topic = topics.next();
             JsonNode endForTopic = end.path(topic.getKey());
-            if (!topic.getValue().isObject() || !endForTopic.isObject()) {
-                return Collections.emptyList();
+            if (!topic.getValue().isObject()) {
+                return Collections.emptyList(); // not Kafka's shape (e.g. a file source's {"logOffset": 3})
+            }
+            if (!endForTopic.isObject()) {
+                continue; // a topic newly matched by subscribePattern: no end offset yet
             }
             Iterator<Map.Entry<String, JsonNode>> parts = topic.getValue().fields();
             while (parts.hasNext()) {

@@ -8,10 +8,11 @@ import java.util.function.Predicate;
 /**
  * A bounded FIFO between threads that, when full, gives up telemetry before lifecycle items.
  *
- * <p>{@link #offer} never blocks: it runs on Spark's threads. When the buffer is full, an arriving
- * telemetry item (progress, idle, heartbeat) is refused; an arriving lifecycle item (started,
- * terminated) evicts the oldest telemetry item instead, and is refused only when the whole buffer is
- * lifecycle. Every refusal and eviction is reported to the {@link DropListener}.
+ * <p>{@link #offer} never blocks: it runs on Spark's threads. When the buffer is full, the oldest
+ * telemetry item (progress, idle, heartbeat) makes room for the new one, whatever its kind: the
+ * freshest telemetry is the most useful, and lifecycle items (started, terminated) are the last to
+ * go. Only when the whole buffer is lifecycle is the new item refused. Every eviction and refusal is
+ * reported to the {@link DropListener}.
  */
 public final class EventBuffer<T> {
 
@@ -50,9 +51,7 @@ public final class EventBuffer<T> {
         boolean accepted = true;
         synchronized (lock) {
             if (items.size() >= capacity) {
-                if (isLifecycle.test(item)) {
-                    dropped = evictOldestTelemetry();
-                }
+                dropped = evictOldestTelemetry();
                 if (dropped == null) {
                     dropped = item;
                     accepted = false;

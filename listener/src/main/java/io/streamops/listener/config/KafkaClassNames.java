@@ -2,6 +2,9 @@ package io.streamops.listener.config;
 
 import org.apache.kafka.clients.producer.ProducerConfig;
 
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
 /**
  * Rewrites Kafka class names in user settings to where kafka-clients lives in this jar.
  *
@@ -13,6 +16,9 @@ final class KafkaClassNames {
     // Built at run time: the shade plugin rewrites string constants that look like the package.
     private static final String ORIGINAL = String.join(".", "org", "apache", "kafka") + ".";
     private static final String ACTUAL = actualPrefix();
+    /** ORIGINAL, unless it is already the tail of ACTUAL (a value that names the relocated class). */
+    private static final Pattern UNRELOCATED = Pattern.compile(
+            "(?<!" + Pattern.quote(ACTUAL.substring(0, ACTUAL.length() - ORIGINAL.length())) + ")" + Pattern.quote(ORIGINAL));
 
     private KafkaClassNames() {
     }
@@ -26,6 +32,6 @@ final class KafkaClassNames {
         if (value == null || ORIGINAL.equals(ACTUAL) || !value.contains(ORIGINAL)) {
             return value;
         }
-        return value.replace(ORIGINAL, ACTUAL);
+        return UNRELOCATED.matcher(value).replaceAll(Matcher.quoteReplacement(ACTUAL));
     }
 }

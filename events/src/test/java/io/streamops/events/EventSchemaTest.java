@@ -1,0 +1,309 @@
+package io.streamops.events;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The version-1 event schema (loaded through {@link EventContract#openSchema()}) accepts whole events
+ * assembled from real recordings plus {@link ProgressSignals#toJson()}, and rejects broken ones.
+ */
+class EventSchemaTest {
+    private static final JsonSchemaFactory FACTORY = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V7);
+    private static JsonNode schemaTree;
+    private static JsonSchema eventSchema;
+    private static JsonSchema signalsSchema;
+
+    @BeforeAll
+    static void loadSchema() throws IOException {
+        try (InputStream in = EventContract.openSchema()) {
+            schemaTree = Fixtures.JSON.readTree(in);
+        }
+        assertThat(schemaTree.get("$schema").asText()).isEqualTo("http://json-schema.org/draft-07/schema#");
+        try (InputStream in = EventContract.openSchema()) {
+            eventSchema = FACTORY.getSchema(in);
+        }
+        signalsSchema = FACTORY.getSchema(schemaTree.at("/properties/signals"));
+    }
+
+    // ---------------------------------------------------------------- valid events
+
+    @ParameterizedTest
+    @ValueSource(strings = {ProgressSignalsTest.KAFKA_BATCH_3, ProgressSignalsTest.KAFKA_BATCH_3_COMPACT,
+            ProgressSignalsTest.KAFKA_BATCH_0, ProgressSignalsTest.IDLE_BATCH_0, ProgressSignalsTest.IDLE_AFTER,
+            ProgressSignalsTest.RATE_NO_WATERMARK, ProgressSignalsTest.RATE_EVICTED, ProgressSignalsTest.RATE_LAST,
+            ProgressSignalsTest.FOREACH_BATCH, ProgressSignalsTest.OBSERVE})
+    void signalsOfEveryRecordedProgressValidate(String fixture) {
+        JsonNode progress = Fixtures.json(fixture);
+        ObjectNode signals = ProgressSignals.from(progress).toJson();
+
+        assertThat(signalsSchema.validate(signals)).isEmpty();
+        assertThat(eventSchema.validate(progressEvent(progress))).isEmpty();
+    }
+
+    @Test
+    void signalsWithNullLagAndNoSourcesValidate() {
+        ObjectNode progress = Fixtures.object(ProgressSignalsTest.OBSERVE);
+        ((ObjectNode) progress.get("sources").get(0)).putNull("latestOffset");
+        ObjectNode signals = ProgressSignals.from(progress).toJson();
+        assertThat(signals.get("recordsBehindLatest").isNull()).isTrue();
+        assertThat(signalsSchema.validate(signals)).isEmpty();
+        assertThat(eventSchema.validate(progressEvent(progress))).isEmpty();
+
+        progress.putArray("sources");
+        assertThat(signalsSchema.validate(ProgressSignals.from(progress).toJson())).isEmpty();
+    }
+
+    @Test
+    void startedEventsValidate() {
+        assertThat(eventSchema.validate(startedEvent("kafka-source.query-started.event.json"))).isEmpty();
+        ObjectNode unnamed = startedEvent("failing-udf-unnamed.query-started.event.json");
+        assertThat(unnamed.get("query").get("name").isNull()).isTrue();
+        assertThat(eventSchema.validate(unnamed)).isEmpty();
+    }
+
+    @Test
+    void idleEventsValidate() {
+        JsonNode idle = Fixtures.json("idle.query-idle.event.json");
+        JsonNode started = Fixtures.json("idle.query-started.event.json");
+        assertThat(started.get("id")).isEqualTo(idle.get("id"));
+        ObjectNode event = envelope("idle", idle, started.get("name"), idle.get("timestamp").asText(),
+                ":" + idle.get("timestamp").asText());
+        assertThat(eventSchema.validate(event)).isEmpty();
+
+        // Of a query the listener did not see start, the name is unknown.
+        ((ObjectNode) event.get("query")).putNull("name");
+        assertThat(eventSchema.validate(event)).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"kafka-source", "failing-foreachbatch", "failing-analysis-error"})
+    void terminatedEventsValidate(String query) {
+        ObjectNode event = terminatedEvent(query);
+        String outcome = event.get("termination").get("outcome").asText();
+        if (query.startsWith("failing")) {
+            assertThat(outcome).isEqualTo("failed");
+            assertThat(event.get("termination").get("exceptionMessage").asText()).doesNotContain("\n");
+        } else {
+            assertThat(outcome).isEqualTo("stopped");
+        }
+
+        assertThat(eventSchema.validate(event)).isEmpty();
+    }
+
+    @Test
+    void heartbeatEventsValidate() {
+        assertThat(eventSchema.validate(heartbeatEvent())).isEmpty();
+
+        ObjectNode unreachable = heartbeatEvent();
+        ObjectNode heartbeat = (ObjectNode) unreachable.get("heartbeat");
+        heartbeat.putNull("status");
+        heartbeat.putNull("secondsSinceLastProgress");
+        heartbeat.putNull("lastBatchId");
+        heartbeat.putNull("triggerIntervalMs");
+        assertThat(eventSchema.validate(unreachable)).isEmpty();
+    }
+
+    // ---------------------------------------------------------------- broken events
+
+    @Test
+    void progressEventWithoutSignalsIsRejected() {
+        ObjectNode event = progressEvent(Fixtures.json(ProgressSignalsTest.KAFKA_BATCH_3));
+        assertThat(eventSchema.validate(event)).isEmpty();
+        event.remove("signals");
+
+        Set<ValidationMessage> errors = eventSchema.validate(event);
+
+        assertThat(errors).isNotEmpty();
+        assertThat(errors).anySatisfy(m -> {
+            assertThat(m.getType()).isEqualTo("required");
+            assertThat(m.getMessage()).contains("signals");
+        });
+    }
+
+    @Test
+    void signalsMissingARequiredFieldAreRejected() {
+        ObjectNode signals = ProgressSignals.from(Fixtures.json(ProgressSignalsTest.RATE_EVICTED)).toJson();
+        signals.remove("watermarkDelayMs");
+
+        assertThat(signalsSchema.validate(signals)).anySatisfy(m -> {
+            assertThat(m.getType()).isEqualTo("required");
+            assertThat(m.getMessage()).contains("watermarkDelayMs");
+        });
+    }
+
+    @Test
+    void version2IsRejected() {
+        ObjectNode event = startedEvent("kafka-source.query-started.event.json");
+        event.put("version", 2);
+
+        Set<ValidationMessage> errors = eventSchema.validate(event);
+
+        assertThat(errors).isNotEmpty();
+        assertThat(errors).anySatisfy(m -> {
+            assertThat(m.getType()).isEqualTo("const");
+            assertThat(m.getMessage()).contains("version");
+        });
+    }
+
+    @Test
+    void unknownTypeIsRejected() {
+        ObjectNode event = startedEvent("kafka-source.query-started.event.json");
+        event.put("type", "paused");
+
+        Set<ValidationMessage> errors = eventSchema.validate(event);
+
+        assertThat(errors).isNotEmpty();
+        assertThat(errors).anySatisfy(m -> {
+            assertThat(m.getType()).isEqualTo("enum");
+            assertThat(m.getMessage()).contains("type");
+        });
+    }
+
+    @Test
+    void heartbeatWithoutHeartbeatObjectIsRejected() {
+        ObjectNode event = heartbeatEvent();
+        event.remove("heartbeat");
+
+        Set<ValidationMessage> errors = eventSchema.validate(event);
+
+        assertThat(errors).isNotEmpty();
+        assertThat(errors).anySatisfy(m -> {
+            assertThat(m.getType()).isEqualTo("required");
+            assertThat(m.getMessage()).contains("heartbeat");
+        });
+    }
+
+    @Test
+    void terminatedWithoutTerminationIsRejected() {
+        ObjectNode event = terminatedEvent("failing-foreachbatch");
+        event.remove("termination");
+
+        assertThat(eventSchema.validate(event)).anySatisfy(m -> assertThat(m.getMessage()).contains("termination"));
+    }
+
+    @Test
+    void negativeRecordsBehindIsRejected() {
+        ObjectNode event = progressEvent(Fixtures.json(ProgressSignalsTest.KAFKA_BATCH_3));
+        ObjectNode partition = (ObjectNode) event.at("/signals/sources/0/partitions/0");
+        assertThat(partition.get("recordsBehind").asLong()).isPositive();
+        partition.put("recordsBehind", -partition.get("recordsBehind").asLong());
+
+        Set<ValidationMessage> errors = eventSchema.validate(event);
+
+        assertThat(errors).isNotEmpty();
+        assertThat(errors).anySatisfy(m -> {
+            assertThat(m.getType()).isEqualTo("minimum");
+            assertThat(m.getMessage()).contains("recordsBehind");
+        });
+        assertThat(signalsSchema.validate(event.get("signals"))).isNotEmpty();
+    }
+
+    @Test
+    void negativeSourceRecordsBehindLatestIsRejected() {
+        ObjectNode event = progressEvent(Fixtures.json(ProgressSignalsTest.RATE_EVICTED));
+        ((ObjectNode) event.at("/signals/sources/0")).put("recordsBehindLatest", -1);
+
+        assertThat(eventSchema.validate(event)).anySatisfy(m -> assertThat(m.getType()).isEqualTo("minimum"));
+    }
+
+    @Test
+    void schemaTypeEnumIsExactlyTheEventTypes() {
+        List<String> wire = new ArrayList<>();
+        for (EventType t : EventType.values()) {
+            wire.add(t.wireName());
+        }
+        List<String> schemaTypes = new ArrayList<>();
+        schemaTree.at("/properties/type/enum").forEach(n -> schemaTypes.add(n.asText()));
+
+        assertThat(schemaTypes).containsExactlyInAnyOrderElementsOf(wire);
+        assertThat(schemaTree.at("/properties/version/const").asInt()).isEqualTo(EventContract.VERSION);
+    }
+
+    // ---------------------------------------------------------------- assembling events as the listener does
+
+    private static ObjectNode envelope(String type, JsonNode queryEvent, JsonNode name, String timestamp, String idSuffix) {
+        ObjectNode e = Fixtures.JSON.createObjectNode();
+        e.put("version", EventContract.VERSION);
+        e.put("type", type);
+        e.put("eventId", queryEvent.get("runId").asText() + ":" + type + idSuffix);
+        e.put("timestamp", timestamp);
+        e.put("emittedAt", Instant.now().toString());
+        ObjectNode app = e.putObject("app");
+        app.put("id", "local-1763738574123");
+        app.put("name", "fixtures");
+        app.put("job", "fixtures-job");
+        app.put("host", "driver-host");
+        app.put("sparkVersion", "3.5.7");
+        app.put("listenerVersion", "dev");
+        app.putObject("tags").put("team", "payments").put("env", "test");
+        ObjectNode query = e.putObject("query");
+        query.put("id", queryEvent.get("id").asText());
+        query.put("runId", queryEvent.get("runId").asText());
+        query.set("name", name == null ? Fixtures.JSON.nullNode() : name);
+        return e;
+    }
+
+    static ObjectNode progressEvent(JsonNode progress) {
+        ObjectNode e = envelope("progress", progress, progress.get("name"), progress.get("timestamp").asText(),
+                ":" + progress.get("batchId").asLong());
+        e.set("progress", progress);
+        e.set("signals", ProgressSignals.from(progress).toJson());
+        return e;
+    }
+
+    private static ObjectNode startedEvent(String fixture) {
+        JsonNode started = Fixtures.json(fixture);
+        return envelope("started", started, started.get("name"), started.get("timestamp").asText(), "");
+    }
+
+    private static ObjectNode terminatedEvent(String query) {
+        JsonNode started = Fixtures.json(query + ".query-started.event.json");
+        JsonNode terminated = Fixtures.json(query + ".query-terminated.event.json");
+        ObjectNode e = envelope("terminated", terminated, started.get("name"), Instant.now().toString(), "");
+        JsonNode exception = terminated.get("exception");
+        ObjectNode termination = e.putObject("termination");
+        termination.put("outcome", exception.isNull() ? "stopped" : "failed");
+        termination.set("exception", exception);
+        if (exception.isNull()) {
+            termination.putNull("exceptionMessage");
+        } else {
+            String text = exception.asText();
+            int newline = text.indexOf('\n');
+            termination.put("exceptionMessage", newline < 0 ? text : text.substring(0, newline));
+        }
+        termination.set("errorClassOnException", terminated.get("errorClassOnException"));
+        return e;
+    }
+
+    private static ObjectNode heartbeatEvent() {
+        JsonNode progress = Fixtures.json(ProgressSignalsTest.KAFKA_BATCH_3);
+        ObjectNode e = envelope("heartbeat", progress, progress.get("name"), Instant.now().toString(), ":0");
+        ObjectNode heartbeat = e.putObject("heartbeat");
+        heartbeat.put("sequence", 0);
+        heartbeat.putObject("status")
+                .put("message", "Waiting for next trigger")
+                .put("isDataAvailable", true)
+                .put("isTriggerActive", false);
+        heartbeat.put("secondsSinceLastProgress", 1.25);
+        heartbeat.put("lastBatchId", progress.get("batchId").asLong());
+        heartbeat.put("triggerIntervalMs", 1000);
+        return e;
+    }
+}
