@@ -1,0 +1,107 @@
+package io.streamops.listener.it;
+
+import io.streamops.listener.StreamOpsListener;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.Trigger;
+import org.junit.jupiter.api.Test;
+
+import java.io.DataInputStream;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.Map;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The jar users drop into spark-submit: Java 8 bytecode only, every third-party class relocated, and
+ * a real Spark job runs with it on the classpath even though it carries a Jackson that would kill
+ * Spark 3.5 unrelocated.
+ */
+class ShadedJarTest {
+
+    private static Path listenerJar() throws Exception {
+        Path path = Path.of(StreamOpsListener.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        assertThat(path.toString()).as("the listener must come from the shaded jar, not classes").endsWith(".jar");
+        return path;
+    }
+
+    @Test
+    void everyClassIsJava8BytecodeUnderOurOwnPackage() throws Exception {
+        List<String> tooNew = new ArrayList<>();
+        List<String> unrelocated = new ArrayList<>();
+        int classes = 0;
+        try (JarFile jar = new JarFile(listenerJar().toFile())) {
+            Enumeration<JarEntry> entries = jar.entries();
+            while (entries.hasMoreElements()) {
+                JarEntry entry = entries.nextElement();
+                String name = entry.getName();
+                // Multi-release variants are only loaded by newer JVMs; the base classes are what Java 8 runs.
+                if (!name.endsWith(".class") || name.startsWith("META-INF/versions/")) {
+                    continue;
+                }
+                classes++;
+                if (!name.startsWith("io/streamops/")) {
+                    unrelocated.add(name);
+                }
+                try (InputStream in = jar.getInputStream(entry); DataInputStream data = new DataInputStream(in)) {
+                    int magic = data.readInt();
+                    data.readUnsignedShort(); // minor
+                    int major = data.readUnsignedShort();
+                    assertThat(magic).isEqualTo(0xCAFEBABE);
+                    if (major > 52) {
+                        tooNew.add(name + " (class file " + major + ")");
+                    }
+                }
+            }
+        }
+        assertThat(classes).isGreaterThan(1000);
+        assertThat(tooNew).as("classes newer than Java 8").isEmpty();
+        assertThat(unrelocated).as("third-party classes not relocated").isEmpty();
+    }
+
+    @Test
+    void aRealSparkJobRunsBesideTheRelocatedJacksonAndKafka() throws Exception {
+        // Ours: Jackson 2.16+ and kafka-clients 3.9, relocated. Spark's and the job's: Jackson 2.15, Kafka 3.4.
+        Object ours = Class.forName("io.streamops.shaded.com.fasterxml.jackson.databind.cfg.PackageVersion")
+                .getField("VERSION").get(null);
+        Object sparks = Class.forName("com.fasterxml.jackson.databind.cfg.PackageVersion").getField("VERSION").get(null);
+        assertThat(minor(ours.toString())).as("our Jackson %s", ours).isGreaterThanOrEqualTo(16);
+        assertThat(sparks.toString()).startsWith("2.15.");
+        assertThat(Class.forName("io.streamops.shaded.org.apache.kafka.clients.producer.KafkaProducer")).isNotNull();
+        assertThat(Class.forName("org.apache.kafka.clients.producer.KafkaProducer").getProtectionDomain().getCodeSource()
+                .getLocation().toString()).contains("kafka-clients-3.4");
+
+        SparkSession spark = TestSpark.start("shaded-jar", null, Map.of());
+        try {
+            // Spark's JSON reader goes through jackson-module-scala, the first thing a clash breaks.
+            Dataset<String> lines = spark.createDataset(List.of("{\"product\":\"cough syrup\",\"quantity\":12}",
+                    "{\"product\":\"tea\",\"quantity\":1}"), Encoders.STRING());
+            List<Row> rows = spark.read().json(lines).where("quantity > 10").collectAsList();
+            assertThat(rows).hasSize(1);
+
+            StreamingQuery query = spark.readStream().format("rate-micro-batch").option("rowsPerBatch", "5").load()
+                    .writeStream().format("noop").queryName("shaded-smoke").trigger(Trigger.ProcessingTime(100)).start();
+            io.streamops.testkit.Await.until("three batches with the listener attached", java.time.Duration.ofSeconds(60),
+                    () -> query.lastProgress() != null && query.lastProgress().batchId() >= 3);
+            String scrape = Scrape.metrics();
+            assertThat(Scrape.lines(scrape, "streamops_query_batch_id", "query=\"shaded-smoke\"")).isNotEmpty();
+            query.stop();
+            assertThat(query.exception().isEmpty()).isTrue();
+        } finally {
+            spark.stop();
+        }
+    }
+
+    private static int minor(String version) {
+        return Integer.parseInt(version.split("\\.")[1]);
+    }
+}
