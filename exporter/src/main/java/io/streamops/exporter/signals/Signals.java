@@ -1,0 +1,94 @@
+package io.streamops.exporter.signals;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Everything a rule can test about one query at one instant: the input of rule evaluation, computed
+ * from the query's state by the exporter. Numbers that are not known are {@code NaN} (so comparisons
+ * with them are false and a rule never fires on a missing value); strings that are not known are "".
+ *
+ * <p>{@link #toVariables()} gives the CEL variables, named in snake_case; the rules documentation and
+ * the CEL declarations in the rules package list the same names and types.
+ */
+public record Signals(
+        String job,
+        String queryId,
+        String queryName,
+        String runId,
+        Map<String, String> tags,
+        QueryStatus status,
+        /** Input rows per second, averaged over the window. */
+        double inputRate,
+        /** Processed rows per second, averaged over the window. */
+        double processingRate,
+        /** processingRate / inputRate over the window (NaN when no input). */
+        double rateRatio,
+        double batchDurationSeconds,
+        /** The ProcessingTime trigger interval, from the heartbeat (NaN when unknown, 0 as fast as possible). */
+        double triggerIntervalSeconds,
+        double recordsBehind,
+        /** Change of records behind per minute over the window (positive: falling further behind). */
+        double recordsBehindGrowthPerMinute,
+        /** recordsBehind / processingRate. */
+        double timeBehindSeconds,
+        double watermarkDelaySeconds,
+        double stateRows,
+        double stateMemoryBytes,
+        /** Change of state memory per minute over the window. */
+        double stateMemoryGrowthBytesPerMinute,
+        double secondsSinceProgress,
+        double secondsSinceHeartbeat,
+        long consecutiveFailures,
+        boolean triggerActive,
+        boolean dataAvailable,
+        String exceptionMessage,
+        String errorClass,
+        /** Events the listener reports it dropped since the previous progress (any reason). */
+        double listenerDroppedEvents) {
+
+    public Signals {
+        tags = Map.copyOf(tags);
+        queryName = queryName == null ? "" : queryName;
+        exceptionMessage = exceptionMessage == null ? "" : exceptionMessage;
+        errorClass = errorClass == null ? "" : errorClass;
+        runId = runId == null ? "" : runId;
+    }
+
+    /** The query's display name: its name, or its id when unnamed. */
+    public String queryLabel() {
+        return queryName.isEmpty() ? queryId : queryName;
+    }
+
+    /** CEL variables: the names rules use. */
+    public Map<String, Object> toVariables() {
+        Map<String, Object> v = new HashMap<>();
+        v.put("job", job);
+        v.put("query", queryLabel());
+        v.put("query_id", queryId);
+        v.put("run_id", runId);
+        v.put("tags", tags);
+        v.put("status", status.wireName());
+        v.put("input_rate", inputRate);
+        v.put("processing_rate", processingRate);
+        v.put("rate_ratio", rateRatio);
+        v.put("batch_duration_seconds", batchDurationSeconds);
+        v.put("trigger_interval_seconds", triggerIntervalSeconds);
+        v.put("records_behind", recordsBehind);
+        v.put("records_behind_growth_per_minute", recordsBehindGrowthPerMinute);
+        v.put("time_behind_seconds", timeBehindSeconds);
+        v.put("watermark_delay_seconds", watermarkDelaySeconds);
+        v.put("state_rows", stateRows);
+        v.put("state_memory_bytes", stateMemoryBytes);
+        v.put("state_memory_growth_bytes_per_minute", stateMemoryGrowthBytesPerMinute);
+        v.put("seconds_since_progress", secondsSinceProgress);
+        v.put("seconds_since_heartbeat", secondsSinceHeartbeat);
+        v.put("consecutive_failures", consecutiveFailures);
+        v.put("trigger_active", triggerActive);
+        v.put("data_available", dataAvailable);
+        v.put("exception_message", exceptionMessage);
+        v.put("error_class", errorClass);
+        v.put("listener_dropped_events", listenerDroppedEvents);
+        return v;
+    }
+}
