@@ -170,6 +170,7 @@ class ListenerEndToEndTest {
                         && m.json.path("heartbeat").path("status").isObject());
         assertThat(idleBeat.json.path("heartbeat").path("triggerIntervalMs").asLong()).isEqualTo(500);
         assertThat(idleBeat.json.path("heartbeat").path("status").path("isDataAvailable").asBoolean()).isFalse();
+        assertThat(idleBeat.json.path("heartbeat").path("listenerEventsDropped").isIntegralNumber()).isTrue();
 
         // The stateful query: a real watermark delay and state.
         Message watermarked = events.await("windowed-counts to have a watermark", WAIT,

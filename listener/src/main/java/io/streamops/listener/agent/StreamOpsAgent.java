@@ -245,11 +245,12 @@ public final class StreamOpsAgent {
         try {
             for (QueryRegistry.TrackedQuery q : registry.active()) {
                 SparkQueries.Observed observed = SparkQueries.observe(q.id);
+                long dropped = (long) health.droppedTotal();
                 HeartbeatSnapshot snapshot = observed == null
-                        ? new HeartbeatSnapshot(q.id, q.runId, heartbeatSequence.getAndIncrement(), null, null, null, null)
+                        ? new HeartbeatSnapshot(q.id, q.runId, heartbeatSequence.getAndIncrement(), null, null, null, null, dropped)
                         : new HeartbeatSnapshot(q.id, q.runId, heartbeatSequence.getAndIncrement(),
                         observed.status.message(), observed.status.isDataAvailable(), observed.status.isTriggerActive(),
-                        observed.triggerIntervalMs);
+                        observed.triggerIntervalMs, dropped);
                 capture(new CapturedEvent(EventType.HEARTBEAT, snapshot, System.currentTimeMillis(), q.app));
             }
         } catch (RuntimeException | LinkageError e) {

@@ -11,9 +11,11 @@ public final class HeartbeatSnapshot {
     private final Boolean dataAvailable;
     private final Boolean triggerActive;
     private final Long triggerIntervalMs;
+    private final long listenerEventsDropped;
 
     public HeartbeatSnapshot(UUID queryId, UUID runId, long sequence, String statusMessage,
-                             Boolean dataAvailable, Boolean triggerActive, Long triggerIntervalMs) {
+                             Boolean dataAvailable, Boolean triggerActive, Long triggerIntervalMs,
+                             long listenerEventsDropped) {
         this.queryId = queryId;
         this.runId = runId;
         this.sequence = sequence;
@@ -21,6 +23,7 @@ public final class HeartbeatSnapshot {
         this.dataAvailable = dataAvailable;
         this.triggerActive = triggerActive;
         this.triggerIntervalMs = triggerIntervalMs;
+        this.listenerEventsDropped = listenerEventsDropped;
     }
 
     public UUID queryId() { return queryId; }
@@ -31,4 +34,6 @@ public final class HeartbeatSnapshot {
     public Boolean dataAvailable() { return dataAvailable; }
     public Boolean triggerActive() { return triggerActive; }
     public Long triggerIntervalMs() { return triggerIntervalMs; }
+    /** Events this JVM's listener has given up so far, all queries and reasons: the exporter watches its growth. */
+    public long listenerEventsDropped() { return listenerEventsDropped; }
 }

@@ -80,5 +80,6 @@ public final class EventEncoder {
         node.put("secondsSinceLastProgress", e.secondsSinceLastProgress);
         node.put("lastBatchId", e.lastBatchId);
         node.put("triggerIntervalMs", s.triggerIntervalMs());
+        node.put("listenerEventsDropped", s.listenerEventsDropped());
     }
 }
