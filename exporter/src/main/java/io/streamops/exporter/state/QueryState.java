@@ -1,0 +1,235 @@
+package io.streamops.exporter.state;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.streamops.exporter.event.QueryEvent;
+import io.streamops.exporter.signals.QueryStatus;
+import io.streamops.exporter.signals.Signals;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the exporter knows of one query (by query id, across its runs): folded from its events, kept
+ * in a Kafka Streams state store as JSON, and turned into {@link Signals} at any instant.
+ *
+ * <p>Public fields, because this is a plain serialised record of facts; behaviour lives in
+ * {@link #apply} and {@link #signals}. All times are event times (the driver's clock), so replaying
+ * recorded events gives the same answers as live.
+ */
+public final class QueryState {
+    /** One progress, kept for the averaging window. */
+    public record Sample(long atMillis, double inputRate, double processedRate, double recordsBehind,
+                         double stateMemoryBytes) {
+    }
+
+    public String queryId;
+    public String queryName;
+    public String runId;
+    public String job;
+    public String appId;
+    public String host;
+    public Map<String, String> tags = new LinkedHashMap<>();
+
+    /** Null while running; "failed" or "stopped" once the current run has terminated. */
+    public String ended;
+    public String endedRunId;
+    public long endedAtMillis = -1;
+    public String exceptionMessage = "";
+    public String errorClass = "";
+    public long consecutiveFailures;
+
+    public long startedAtMillis = -1;
+    public long lastProgressAtMillis = -1;
+    public long lastIdleAtMillis = -1;
+    public long lastHeartbeatAtMillis = -1;
+    public long lastSeenAtMillis = -1;
+
+    public boolean triggerActive;
+    public boolean dataAvailable = true;
+    public double triggerIntervalMs = Double.NaN;
+    public double listenerDroppedTotal = Double.NaN;
+    public double listenerDroppedAtPreviousBeat = Double.NaN;
+
+    public double batchDurationMs = Double.NaN;
+    public double watermarkDelayMs = Double.NaN;
+    public double stateRows = Double.NaN;
+    public double stateMemoryBytes = Double.NaN;
+    public double recordsBehind = Double.NaN;
+    public List<Sample> window = new ArrayList<>();
+
+    /** Folds one event in. Duplicates (a retried lifecycle event) change nothing. */
+    public void apply(QueryEvent e, StatusPolicy policy) {
+        long at = e.timestamp().toEpochMilli();
+        queryId = e.queryId();
+        job = e.job();
+        appId = e.appId();
+        host = e.host();
+        tags = new LinkedHashMap<>(e.tags());
+        if (e.queryName() != null) {
+            queryName = e.queryName();
+        }
+        lastSeenAtMillis = Math.max(lastSeenAtMillis, at);
+        boolean newRun = !e.runId().equals(runId);
+        switch (e.type()) {
+            case STARTED -> {
+                if (newRun || startedAtMillis < 0) {
+                    startRun(e.runId(), at);
+                }
+            }
+            case PROGRESS -> {
+                if (newRun && !e.runId().equals(endedRunId)) {
+                    startRun(e.runId(), at);
+                }
+                progress(e.body(), at, policy);
+            }
+            case IDLE -> {
+                if (newRun && !e.runId().equals(endedRunId)) {
+                    startRun(e.runId(), at);
+                }
+                lastIdleAtMillis = Math.max(lastIdleAtMillis, at);
+            }
+            case HEARTBEAT -> heartbeat(e.body(), e.runId(), at);
+            case TERMINATED -> terminated(e.body(), e.runId(), at);
+        }
+    }
+
+    private void startRun(String newRunId, long at) {
+        runId = newRunId;
+        startedAtMillis = at;
+        ended = null;
+        endedRunId = null;
+        endedAtMillis = -1;
+        lastProgressAtMillis = -1;
+        lastIdleAtMillis = -1;
+        triggerActive = false;
+        dataAvailable = true;
+        window = new ArrayList<>();
+    }
+
+    private void progress(JsonNode s, long at, StatusPolicy policy) {
+        lastProgressAtMillis = Math.max(lastProgressAtMillis, at);
+        batchDurationMs = number(s.path("batchDurationMs"));
+        watermarkDelayMs = number(s.path("watermarkDelayMs"));
+        stateRows = number(s.path("stateRows"));
+        stateMemoryBytes = number(s.path("stateMemoryBytes"));
+        recordsBehind = number(s.path("recordsBehindLatest"));
+        window.add(new Sample(at, number(s.path("inputRowsPerSecond")), number(s.path("processedRowsPerSecond")),
+                recordsBehind, stateMemoryBytes));
+        long oldest = at - policy.window().toMillis();
+        window.removeIf(sample -> sample.atMillis() < oldest);
+    }
+
+    private void heartbeat(JsonNode h, String beatRunId, long at) {
+        if (!beatRunId.equals(runId) || ended != null) {
+            return; // a late heartbeat of a run that has ended
+        }
+        lastHeartbeatAtMillis = Math.max(lastHeartbeatAtMillis, at);
+        JsonNode status = h.path("status");
+        if (status.isObject()) {
+            triggerActive = status.path("isTriggerActive").asBoolean(false);
+            dataAvailable = status.path("isDataAvailable").asBoolean(true);
+        }
+        if (h.path("triggerIntervalMs").isNumber()) {
+            triggerIntervalMs = h.path("triggerIntervalMs").asDouble();
+        }
+        if (h.path("listenerEventsDropped").isNumber()) {
+            listenerDroppedAtPreviousBeat = listenerDroppedTotal;
+            listenerDroppedTotal = h.path("listenerEventsDropped").asDouble();
+        }
+    }
+
+    private void terminated(JsonNode t, String endRunId, long at) {
+        if (endRunId.equals(endedRunId)) {
+            return; // the same termination, delivered again
+        }
+        runId = endRunId;
+        endedRunId = endRunId;
+        endedAtMillis = at;
+        boolean failed = "failed".equals(t.path("outcome").asText());
+        ended = failed ? "failed" : "stopped";
+        exceptionMessage = failed ? t.path("exceptionMessage").asText("") : "";
+        errorClass = failed && t.path("errorClassOnException").isTextual() ? t.path("errorClassOnException").asText() : "";
+        consecutiveFailures = failed ? consecutiveFailures + 1 : 0;
+        triggerActive = false;
+    }
+
+    /** The query's status at {@code now} (wall clock), as rules see it. */
+    public QueryStatus status(Instant now, StatusPolicy policy) {
+        if (ended != null) {
+            return "failed".equals(ended) ? QueryStatus.FAILED : QueryStatus.STOPPED;
+        }
+        long nowMillis = now.toEpochMilli();
+        if (lastSeenAtMillis >= 0 && nowMillis - lastSeenAtMillis > policy.driverLostAfter().toMillis()) {
+            return QueryStatus.DRIVER_LOST;
+        }
+        boolean recentlyIdle = lastIdleAtMillis >= 0 && lastIdleAtMillis >= lastProgressAtMillis
+                && nowMillis - lastIdleAtMillis <= policy.idleMemory().toMillis();
+        if (recentlyIdle || (!dataAvailable && !triggerActive)) {
+            return QueryStatus.IDLE;
+        }
+        long since = nowMillis - (lastProgressAtMillis >= 0 ? lastProgressAtMillis : startedAtMillis);
+        double triggerMillis = Double.isNaN(triggerIntervalMs) ? 0 : triggerIntervalMs;
+        if (triggerActive && since > policy.stalledAfter().toMillis() && since > policy.stalledTriggers() * triggerMillis) {
+            return QueryStatus.STALLED;
+        }
+        return QueryStatus.ACTIVE;
+    }
+
+    /** Everything a rule can test, at {@code now}. */
+    public Signals signals(Instant now, StatusPolicy policy) {
+        long nowMillis = now.toEpochMilli();
+        double input = mean(window, Sample::inputRate);
+        double processed = mean(window, Sample::processedRate);
+        double behind = recordsBehind;
+        return new Signals(job, queryId, queryName, runId, tags, status(now, policy),
+                input, processed, input > 0 ? processed / input : Double.NaN,
+                batchDurationMs / 1000.0,
+                triggerIntervalMs / 1000.0,
+                behind,
+                perMinute(window, Sample::recordsBehind),
+                behind == 0 ? 0 : processed > 0 ? behind / processed : Double.NaN,
+                watermarkDelayMs / 1000.0,
+                stateRows, stateMemoryBytes,
+                perMinute(window, Sample::stateMemoryBytes),
+                lastProgressAtMillis < 0 ? Double.NaN : Math.max(0, nowMillis - lastProgressAtMillis) / 1000.0,
+                lastHeartbeatAtMillis < 0 ? Double.NaN : Math.max(0, nowMillis - lastHeartbeatAtMillis) / 1000.0,
+                consecutiveFailures, triggerActive, dataAvailable, exceptionMessage, errorClass,
+                Double.isNaN(listenerDroppedAtPreviousBeat) ? 0 : Math.max(0, listenerDroppedTotal - listenerDroppedAtPreviousBeat));
+    }
+
+    private static double mean(List<Sample> samples, java.util.function.ToDoubleFunction<Sample> f) {
+        double sum = 0;
+        int n = 0;
+        for (Sample s : samples) {
+            double v = f.applyAsDouble(s);
+            if (!Double.isNaN(v)) {
+                sum += v;
+                n++;
+            }
+        }
+        return n == 0 ? Double.NaN : sum / n;
+    }
+
+    /** Slope between the oldest and newest sample of the window, per minute; NaN under 10 s of history. */
+    private static double perMinute(List<Sample> samples, java.util.function.ToDoubleFunction<Sample> f) {
+        if (samples.size() < 2) {
+            return Double.NaN;
+        }
+        Sample first = samples.get(0);
+        Sample last = samples.get(samples.size() - 1);
+        long span = last.atMillis() - first.atMillis();
+        double a = f.applyAsDouble(first);
+        double b = f.applyAsDouble(last);
+        if (span < 10_000 || Double.isNaN(a) || Double.isNaN(b)) {
+            return Double.NaN;
+        }
+        return (b - a) / span * 60_000.0;
+    }
+
+    private static double number(JsonNode node) {
+        return node.isNumber() ? node.asDouble() : Double.NaN;
+    }
+}

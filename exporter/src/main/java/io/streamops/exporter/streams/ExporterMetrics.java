@@ -1,0 +1,46 @@
+package io.streamops.exporter.streams;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.streamops.exporter.event.EventParser;
+
+import java.util.EnumMap;
+import java.util.Map;
+
+/** The exporter's health as its own metrics: what it consumed, what it skipped, how long rules took. */
+public final class ExporterMetrics {
+    private final Counter consumed;
+    private final Map<EventParser.Problem, Counter> bad = new EnumMap<>(EventParser.Problem.class);
+    private final Timer evaluation;
+    private final Counter transitions;
+
+    public ExporterMetrics(MeterRegistry registry) {
+        consumed = Counter.builder("streamops.exporter.events.consumed").description("Events read from the events topic")
+                .register(registry);
+        for (EventParser.Problem p : EventParser.Problem.values()) {
+            bad.put(p, Counter.builder("streamops.exporter.events.bad").description("Events skipped as unusable")
+                    .tag("reason", p.name().toLowerCase()).register(registry));
+        }
+        evaluation = Timer.builder("streamops.exporter.rule.evaluation").description("Rule evaluation of one query")
+                .register(registry);
+        transitions = Counter.builder("streamops.exporter.alert.transitions").description("Alerts that started firing or resolved")
+                .register(registry);
+    }
+
+    public void consumed() {
+        consumed.increment();
+    }
+
+    public void bad(EventParser.Problem problem) {
+        bad.get(problem).increment();
+    }
+
+    public Timer evaluation() {
+        return evaluation;
+    }
+
+    public void transitions(int n) {
+        transitions.increment(n);
+    }
+}

@@ -1,0 +1,40 @@
+package io.streamops.exporter.streams;
+
+import io.streamops.exporter.alert.AlertTransition;
+import io.streamops.exporter.event.EventParser;
+import io.streamops.exporter.state.StatusPolicy;
+import io.streamops.exporter.support.Json;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.state.Stores;
+
+import java.time.Duration;
+import java.util.function.Supplier;
+
+/**
+ * events topic (key: query id) -> per-query state and rules -> alerts topic (key: job).
+ *
+ * <p>The per-query store is backed by a changelog topic, so when an instance is lost another takes
+ * over its partitions with their state and alert state intact. Side effects (mail, pages, restarts)
+ * live downstream of the alerts topic, outside this topology.
+ */
+public final class ExporterTopology {
+    public static final String STORE = "query-state";
+
+    private ExporterTopology() {
+    }
+
+    public static Topology build(String eventsTopic, String alertsTopic, EventParser parser, StatusPolicy policy,
+                                 Supplier<RuleStage> rules, ExporterMetrics metrics, Duration evaluationInterval) {
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(),
+                Json.serde(QueryRecord.class)));
+        builder.stream(eventsTopic, Consumed.with(Serdes.String(), Serdes.ByteArray()))
+                .process(() -> new QueryProcessor(STORE, parser, policy, rules, metrics, evaluationInterval), STORE)
+                .to(alertsTopic, Produced.with(Serdes.String(), Json.serde(AlertTransition.class)));
+        return builder.build();
+    }
+}

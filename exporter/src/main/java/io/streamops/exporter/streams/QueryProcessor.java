@@ -1,0 +1,118 @@
+package io.streamops.exporter.streams;
+
+import io.streamops.exporter.alert.AlertTransition;
+import io.streamops.exporter.event.EventParser;
+import io.streamops.exporter.event.QueryEvent;
+import io.streamops.exporter.state.StatusPolicy;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * Per query: fold each event into its state, then run the rules; every second (wall clock), run the
+ * rules on every query this instance owns, for what only time reveals (a stall, a lost driver).
+ * Emits alert transitions keyed by job, so one job's alerts meet in one place downstream for grouping
+ * and inhibition.
+ */
+final class QueryProcessor implements Processor<String, byte[], String, AlertTransition> {
+    private static final Logger LOG = LoggerFactory.getLogger(QueryProcessor.class);
+
+    private final String storeName;
+    private final EventParser parser;
+    private final StatusPolicy policy;
+    private final Supplier<RuleStage> rules;
+    private final ExporterMetrics metrics;
+    private final Duration evaluationInterval;
+    private ProcessorContext<String, AlertTransition> context;
+    private KeyValueStore<String, QueryRecord> store;
+    private long nextBadEventLogMillis;
+    private long suppressedBadEventLogs;
+
+    QueryProcessor(String storeName, EventParser parser, StatusPolicy policy, Supplier<RuleStage> rules,
+                   ExporterMetrics metrics, Duration evaluationInterval) {
+        this.storeName = storeName;
+        this.parser = parser;
+        this.policy = policy;
+        this.rules = rules;
+        this.metrics = metrics;
+        this.evaluationInterval = evaluationInterval;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, AlertTransition> context) {
+        this.context = context;
+        this.store = context.getStateStore(storeName);
+        context.schedule(evaluationInterval, PunctuationType.WALL_CLOCK_TIME, this::evaluateAll);
+    }
+
+    @Override
+    public void process(Record<String, byte[]> record) {
+        metrics.consumed();
+        EventParser.Result parsed = parser.parse(record.value());
+        if (!parsed.ok()) {
+            metrics.bad(parsed.problem());
+            logBadEvent(parsed, record);
+            return;
+        }
+        QueryEvent event = parsed.event();
+        QueryRecord entry = store.get(event.queryId());
+        if (entry == null) {
+            entry = new QueryRecord();
+        }
+        entry.state.apply(event, policy);
+        evaluate(event.queryId(), entry, now());
+    }
+
+    private void evaluateAll(long wallClockMillis) {
+        Instant now = Instant.ofEpochMilli(wallClockMillis);
+        try (KeyValueIterator<String, QueryRecord> all = store.all()) {
+            while (all.hasNext()) {
+                KeyValue<String, QueryRecord> next = all.next();
+                evaluate(next.key, next.value, now);
+            }
+        }
+    }
+
+    private void evaluate(String queryId, QueryRecord entry, Instant now) {
+        long start = System.nanoTime();
+        RuleStage.Outcome outcome = rules.get().evaluate(entry.state.signals(now, policy), entry.alerts, now);
+        metrics.evaluation().record(Duration.ofNanos(System.nanoTime() - start));
+        entry.alerts = outcome.alertState();
+        store.put(queryId, entry);
+        List<AlertTransition> transitions = outcome.transitions();
+        for (AlertTransition t : transitions) {
+            context.forward(new Record<>(entry.state.job, t, now.toEpochMilli()));
+        }
+        metrics.transitions(transitions.size());
+    }
+
+    private Instant now() {
+        return Instant.ofEpochMilli(context.currentSystemTimeMs());
+    }
+
+    /** At most one line per 10 s, naming partition and offset, so a flood of bad input cannot flood the log. */
+    private void logBadEvent(EventParser.Result parsed, Record<String, byte[]> record) {
+        long nowMillis = System.currentTimeMillis();
+        if (nowMillis < nextBadEventLogMillis) {
+            suppressedBadEventLogs++;
+            return;
+        }
+        String where = context.recordMetadata()
+                .map(m -> m.topic() + "-" + m.partition() + "@" + m.offset()).orElse("unknown position");
+        LOG.warn("skipped a bad event at {}: {} ({}){}", where, parsed.problem().name().toLowerCase(), parsed.detail(),
+                suppressedBadEventLogs > 0 ? "; " + suppressedBadEventLogs + " more skipped since the last report" : "");
+        suppressedBadEventLogs = 0;
+        nextBadEventLogMillis = nowMillis + 10_000;
+    }
+}

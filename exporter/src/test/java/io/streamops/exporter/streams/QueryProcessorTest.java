@@ -1,0 +1,193 @@
+package io.streamops.exporter.streams;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.streamops.exporter.alert.AlertPhase;
+import io.streamops.exporter.alert.AlertTransition;
+import io.streamops.exporter.event.EventParser;
+import io.streamops.exporter.signals.QueryStatus;
+import io.streamops.exporter.signals.Signals;
+import io.streamops.exporter.state.StatusPolicy;
+import io.streamops.exporter.support.Json;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The topology on Kafka Streams' TopologyTestDriver, whose wall clock the test moves: event folding,
+ * time-driven status (driver lost, stalled, idle), bad input. The rule stage here is the simplest one
+ * that shows a status: one alert per status other than active, firing at once.
+ */
+class QueryProcessorTest {
+    private static final Instant T0 = Instant.parse("2026-11-21T10:00:00Z");
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final List<Signals> seen = new ArrayList<>();
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, byte[]> events;
+    private TestOutputTopic<String, AlertTransition> alerts;
+    private final TestEvents orders = new TestEvents("grocery-alerts", "q-1", "run-1", "orders");
+
+    /** Fires "Status<status>" while the status is not active; resolves when it returns to active. */
+    private RuleStage statusRule() {
+        return (signals, state, now) -> {
+            seen.add(signals);
+            String firing = state == null ? "" : state.path("firing").asText("");
+            String wanted = signals.status() == QueryStatus.ACTIVE ? "" : signals.status().wireName();
+            List<AlertTransition> out = new ArrayList<>();
+            if (!firing.equals(wanted)) {
+                if (!firing.isEmpty()) {
+                    out.add(transition(firing, AlertPhase.RESOLVED, signals, now));
+                }
+                if (!wanted.isEmpty()) {
+                    out.add(transition(wanted, AlertPhase.FIRING, signals, now));
+                }
+            }
+            ObjectNode next = Json.MAPPER.createObjectNode().put("firing", wanted);
+            return new RuleStage.Outcome(next, out);
+        };
+    }
+
+    private static AlertTransition transition(String status, AlertPhase phase, Signals s, Instant now) {
+        String rule = "Status_" + status;
+        return new AlertTransition(AlertTransition.fingerprint(rule, s.queryId()), rule, phase, "critical",
+                Map.of("alertname", rule, "job", s.job(), "query", s.queryLabel()), Map.of("summary", s.exceptionMessage()),
+                Map.of(), List.of("pagerduty"), Duration.ofHours(4), true, now, phase == AlertPhase.RESOLVED ? now : null, now);
+    }
+
+    @BeforeEach
+    void start() {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "exporter-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        RuleStage rules = statusRule();
+        driver = new TopologyTestDriver(ExporterTopology.build("events", "alerts", new EventParser(64 * 1024),
+                StatusPolicy.DEFAULT, () -> rules, new ExporterMetrics(registry), Duration.ofSeconds(1)), props, T0);
+        events = driver.createInputTopic("events", Serdes.String().serializer(), Serdes.ByteArray().serializer());
+        alerts = driver.createOutputTopic("alerts", Serdes.String().deserializer(), Json.serde(AlertTransition.class).deserializer());
+    }
+
+    @AfterEach
+    void stop() {
+        driver.close();
+    }
+
+    private long clock = T0.toEpochMilli();
+
+    private void advanceTo(Instant t) {
+        driver.advanceWallClockTime(Duration.ofMillis(t.toEpochMilli() - clock));
+        clock = t.toEpochMilli();
+    }
+
+    private void send(Instant t, byte[] event) {
+        advanceTo(t);
+        events.pipeInput("q-1", event, t);
+    }
+
+    @Test
+    void progressMakesAnActiveQueryWithRatesAndLag() {
+        send(T0, orders.started(T0));
+        for (int i = 0; i < 5; i++) {
+            Instant t = T0.plusSeconds(1 + i * 10L);
+            send(t, orders.progress(i, t, 1000, 500, 1000L * (i + 1)));
+        }
+        Signals last = seen.get(seen.size() - 1);
+        assertThat(last.status()).isEqualTo(QueryStatus.ACTIVE);
+        assertThat(last.inputRate()).isEqualTo(1000);
+        assertThat(last.rateRatio()).isEqualTo(0.5);
+        assertThat(last.recordsBehind()).isEqualTo(5000);
+        assertThat(last.timeBehindSeconds()).isEqualTo(10);
+        assertThat(last.recordsBehindGrowthPerMinute()).isEqualTo(4000.0 / 40 * 60);
+        assertThat(last.tags()).containsEntry("env", "test");
+        assertThat(alerts.isEmpty()).isTrue();
+        KeyValueStore<String, QueryRecord> store = driver.getKeyValueStore(ExporterTopology.STORE);
+        assertThat(store.get("q-1").state.queryName).isEqualTo("orders");
+    }
+
+    @Test
+    void aFailureFiresAtOnceWithTheExceptionAndIsKeyedByJob() {
+        send(T0, orders.started(T0));
+        send(T0.plusSeconds(2), orders.failed(T0.plusSeconds(2), "java.lang.IllegalStateException: warehouse down", "X"));
+        AlertTransition fired = alerts.readKeyValue().value;
+        assertThat(fired.rule()).isEqualTo("Status_failed");
+        assertThat(fired.phase()).isEqualTo(AlertPhase.FIRING);
+        assertThat(fired.annotations().get("summary")).isEqualTo("java.lang.IllegalStateException: warehouse down");
+        assertThat(seen.get(seen.size() - 1).consecutiveFailures()).isEqualTo(1);
+        // The same termination delivered again changes nothing.
+        send(T0.plusSeconds(3), orders.failed(T0.plusSeconds(2), "java.lang.IllegalStateException: warehouse down", "X"));
+        assertThat(seen.get(seen.size() - 1).consecutiveFailures()).isEqualTo(1);
+        assertThat(alerts.isEmpty()).isTrue();
+    }
+
+    @Test
+    void silenceFromARunningDriverIsDriverLostAfterTheTimeoutAndOnlyThen() {
+        send(T0, orders.started(T0));
+        send(T0.plusSeconds(1), orders.heartbeat(0, T0.plusSeconds(1), false, true));
+        advanceTo(T0.plusSeconds(1).plus(StatusPolicy.DEFAULT.driverLostAfter()));
+        assertThat(alerts.isEmpty()).as("not yet: exactly at the timeout").isTrue();
+        advanceTo(T0.plusSeconds(3).plus(StatusPolicy.DEFAULT.driverLostAfter()));
+        AlertTransition lost = alerts.readValue();
+        assertThat(lost.rule()).isEqualTo("Status_driver_lost");
+        // The driver is back: the alert resolves on its next heartbeat.
+        Instant back = T0.plusSeconds(5).plus(StatusPolicy.DEFAULT.driverLostAfter());
+        send(back, orders.heartbeat(1, back, false, true));
+        assertThat(alerts.readValue().phase()).isEqualTo(AlertPhase.RESOLVED);
+    }
+
+    @Test
+    void aStuckTriggerIsStalledButAnIdleQueryNeverIs() {
+        send(T0, orders.started(T0));
+        send(T0.plusSeconds(1), orders.progress(0, T0.plusSeconds(1), 10, 10, 0));
+        // Idle: idle events every 10 s and heartbeats that now and then catch the trigger checking for data.
+        for (int i = 1; i <= 30; i++) {
+            Instant t = T0.plusSeconds(1 + i * 10L);
+            send(t, orders.idle(t));
+            send(t.plusMillis(5), orders.heartbeat(i, t.plusMillis(5), i % 3 == 0, false));
+        }
+        assertThat(alerts.readValuesToList()).extracting(AlertTransition::rule).as("an idle query is never stalled")
+                .doesNotContain("Status_stalled").contains("Status_idle");
+        assertThat(seen).filteredOn(sig -> sig.status() == QueryStatus.STALLED).isEmpty();
+        assertThat(seen.get(seen.size() - 1).status()).isEqualTo(QueryStatus.IDLE);
+
+        // New data, a batch starts and never finishes: heartbeats say trigger active, data available.
+        Instant stuck = T0.plusSeconds(400);
+        for (int i = 0; i < 20; i++) {
+            Instant t = stuck.plusSeconds(i * 10L);
+            send(t, orders.heartbeat(100 + i, t, true, true));
+        }
+        assertThat(alerts.readValuesToList()).extracting(AlertTransition::rule).contains("Status_stalled");
+    }
+
+    @Test
+    void badInputIsCountedSkippedAndTheRestIsProcessed() {
+        send(T0, "{not json".getBytes(StandardCharsets.UTF_8));
+        send(T0, "{\"version\":2,\"type\":\"started\"}".getBytes(StandardCharsets.UTF_8));
+        send(T0, new byte[70 * 1024]);
+        send(T0, "{\"version\":1,\"type\":\"started\",\"eventId\":\"x\",\"timestamp\":\"2026-11-21T10:00:00Z\"}".getBytes(StandardCharsets.UTF_8));
+        send(T0, "{\"version\":1,\"type\":\"paused\"}".getBytes(StandardCharsets.UTF_8));
+        send(T0.plusSeconds(1), orders.failed(T0.plusSeconds(1), "boom", null));
+
+        assertThat(alerts.readValue().rule()).isEqualTo("Status_failed");
+        assertThat(registry.get("streamops.exporter.events.bad").tag("reason", "malformed").counter().count()).isEqualTo(1);
+        assertThat(registry.get("streamops.exporter.events.bad").tag("reason", "unknown_version").counter().count()).isEqualTo(1);
+        assertThat(registry.get("streamops.exporter.events.bad").tag("reason", "oversized").counter().count()).isEqualTo(1);
+        assertThat(registry.get("streamops.exporter.events.bad").tag("reason", "missing_field").counter().count()).isEqualTo(1);
+        assertThat(registry.get("streamops.exporter.events.bad").tag("reason", "unknown_type").counter().count()).isEqualTo(1);
+        assertThat(registry.get("streamops.exporter.events.consumed").counter().count()).isEqualTo(6);
+    }
+}
