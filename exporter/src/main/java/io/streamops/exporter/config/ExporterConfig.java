@@ -1,0 +1,40 @@
+package io.streamops.exporter.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.streamops.exporter.state.StatusPolicy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The exporter's configuration (exporter.yaml), validated. Receivers are kept as their YAML objects:
+ * each channel reads its own settings.
+ */
+public record ExporterConfig(
+        Kafka kafka,
+        Http http,
+        Path rulesFile,
+        StatusPolicy status,
+        Routing routing,
+        String dashboardUrl,
+        Path dataDir,
+        Map<String, JsonNode> receivers) {
+
+    public record Kafka(String bootstrapServers, String eventsTopic, String alertsTopic, String applicationId,
+                        int maxEventBytes, Map<String, String> properties) {
+    }
+
+    /** {@code token} guards every endpoint that changes state; it is a secret and never printed. */
+    public record Http(String host, int port, String token) {
+        @Override
+        public String toString() {
+            return "Http[host=" + host + ", port=" + port + ", token=" + (token == null || token.isEmpty() ? "none" : "****") + "]";
+        }
+    }
+
+    /** How firing alerts become notifications: wait this long to gather a group, grouped by these labels. */
+    public record Routing(Duration groupWait, List<String> groupBy) {
+    }
+}
