@@ -226,6 +226,9 @@ class ListenerEndToEndTest {
                 m -> m.type().equals("terminated") && m.queryId().equals(windowed.id().toString()));
         SchemaCheck schema = new SchemaCheck();
         List<Message> all = events.all();
+        // Kept as a record of real listener output (the exporter's tests use a copy of one such run).
+        java.nio.file.Files.write(java.nio.file.Path.of("target", "recorded-events.jsonl"),
+                all.stream().map(m -> m.raw).collect(Collectors.toList()));
         Set<String> ids = new HashSet<>();
         Map<String, Integer> types = new HashMap<>();
         for (Message m : all) {

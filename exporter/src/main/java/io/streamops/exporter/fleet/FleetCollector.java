@@ -1,0 +1,73 @@
+package io.streamops.exporter.fleet;
+
+import io.prometheus.metrics.model.registry.MultiCollector;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import io.streamops.exporter.signals.QueryStatus;
+import io.streamops.exporter.signals.Signals;
+
+import java.util.List;
+import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * Fleet series on the exporter's /metrics: one set per query this instance owns, built from the state
+ * store at scrape time, labelled job / query / query_id. Prometheus scrapes the exporters (each owns
+ * its share of the queries) instead of chasing short-lived drivers.
+ */
+public final class FleetCollector implements MultiCollector {
+    private record Series(String name, String help, ToDoubleFunction<Signals> value) {
+    }
+
+    private static final List<Series> SERIES = List.of(
+            new Series("streamops_fleet_query_input_rows_per_second", "Input rate averaged over the window", Signals::inputRate),
+            new Series("streamops_fleet_query_processed_rows_per_second", "Processing rate averaged over the window", Signals::processingRate),
+            new Series("streamops_fleet_query_rate_ratio", "Processing rate / input rate over the window", Signals::rateRatio),
+            new Series("streamops_fleet_query_batch_duration_seconds", "Duration of the last micro-batch", Signals::batchDurationSeconds),
+            new Series("streamops_fleet_query_trigger_interval_seconds", "ProcessingTime trigger interval", Signals::triggerIntervalSeconds),
+            new Series("streamops_fleet_query_records_behind_latest", "Records behind latest, all sources", Signals::recordsBehind),
+            new Series("streamops_fleet_query_records_behind_growth_per_minute", "Change of records behind per minute", Signals::recordsBehindGrowthPerMinute),
+            new Series("streamops_fleet_query_time_behind_seconds", "Records behind / processing rate", Signals::timeBehindSeconds),
+            new Series("streamops_fleet_query_watermark_delay_seconds", "Batch time minus watermark", Signals::watermarkDelaySeconds),
+            new Series("streamops_fleet_query_state_rows", "Rows in state, all operators", Signals::stateRows),
+            new Series("streamops_fleet_query_state_memory_bytes", "State memory, all operators", Signals::stateMemoryBytes),
+            new Series("streamops_fleet_query_seconds_since_progress", "Seconds since the last progress", Signals::secondsSinceProgress),
+            new Series("streamops_fleet_query_seconds_since_heartbeat", "Seconds since the last heartbeat", Signals::secondsSinceHeartbeat),
+            new Series("streamops_fleet_query_consecutive_failures", "Failed runs in a row", s -> s.consecutiveFailures()));
+
+    private final Supplier<List<Signals>> queries;
+
+    public FleetCollector(Supplier<List<Signals>> queries) {
+        this.queries = queries;
+    }
+
+    @Override
+    public MetricSnapshots collect() {
+        List<Signals> all = queries.get();
+        MetricSnapshots.Builder out = MetricSnapshots.builder();
+        for (Series series : SERIES) {
+            GaugeSnapshot.Builder gauge = GaugeSnapshot.builder().name(series.name()).help(series.help());
+            for (Signals s : all) {
+                gauge.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder()
+                        .labels(labels(s)).value(series.value().applyAsDouble(s)).build());
+            }
+            out.metricSnapshot(gauge.build());
+        }
+        GaugeSnapshot.Builder status = GaugeSnapshot.builder().name("streamops_fleet_query_status")
+                .help("1 for the query's current status");
+        for (Signals s : all) {
+            for (QueryStatus candidate : QueryStatus.values()) {
+                status.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder()
+                        .labels(labels(s).add("status", candidate.wireName()))
+                        .value(candidate == s.status() ? 1 : 0).build());
+            }
+        }
+        out.metricSnapshot(status.build());
+        return out.build();
+    }
+
+    private static Labels labels(Signals s) {
+        return Labels.of("job", s.job(), "query", s.queryLabel(), "query_id", s.queryId());
+    }
+}

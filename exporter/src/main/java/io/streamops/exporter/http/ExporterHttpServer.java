@@ -1,0 +1,154 @@
+package io.streamops.exporter.http;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.streamops.exporter.support.Json;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+/**
+ * /metrics, /healthz, /readyz and the JSON API. Reading needs no token; anything that changes state
+ * needs {@code Authorization: Bearer <http.token>}, and with no token configured such requests are
+ * refused outright.
+ */
+public final class ExporterHttpServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ExporterHttpServer.class);
+
+    /** One API resource: GET returns JSON; POST/DELETE (token required) change it. */
+    public interface Resource {
+        Object get(Map<String, String> query) throws Exception;
+
+        default Object post(String body) throws Exception {
+            throw new ApiException(405, "not supported");
+        }
+
+        default Object delete(String id) throws Exception {
+            throw new ApiException(405, "not supported");
+        }
+    }
+
+    /** An error with its HTTP status; the message is shown to the caller. */
+    public static final class ApiException extends Exception {
+        final int status;
+
+        public ApiException(int status, String message) {
+            super(message);
+            this.status = status;
+        }
+    }
+
+    private final HttpServer server;
+    private final String token;
+    private final Map<String, Resource> resources = new ConcurrentHashMap<>();
+
+    public ExporterHttpServer(String host, int port, String token, Supplier<String> metrics, BooleanSupplier ready)
+            throws IOException {
+        this.token = token == null ? "" : token;
+        server = HttpServer.create(new InetSocketAddress(host, port), 0);
+        server.setExecutor(Executors.newFixedThreadPool(4, r -> {
+            Thread t = new Thread(r, "exporter-http");
+            t.setDaemon(true);
+            return t;
+        }));
+        server.createContext("/metrics", ex -> respond(ex, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.get()));
+        server.createContext("/healthz", ex -> respond(ex, 200, "text/plain", "ok\n"));
+        server.createContext("/readyz", ex -> {
+            boolean ok = ready.getAsBoolean();
+            respond(ex, ok ? 200 : 503, "text/plain", ok ? "ready\n" : "not ready\n");
+        });
+        server.createContext("/api/", this::api);
+        server.start();
+    }
+
+    public void resource(String name, Resource resource) {
+        resources.put(name, resource);
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    private void api(HttpExchange ex) throws IOException {
+        String path = ex.getRequestURI().getPath().substring("/api/".length());
+        String[] parts = path.split("/", 2);
+        Resource resource = resources.get(parts[0]);
+        try {
+            if (resource == null) {
+                throw new ApiException(404, "no such resource: /api/" + parts[0]);
+            }
+            String method = ex.getRequestMethod();
+            Object result;
+            if (method.equals("GET")) {
+                result = resource.get(query(ex.getRequestURI().getRawQuery()));
+            } else {
+                authorize(ex);
+                if (method.equals("POST")) {
+                    result = resource.post(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+                } else if (method.equals("DELETE") && parts.length == 2) {
+                    result = resource.delete(parts[1]);
+                } else {
+                    throw new ApiException(405, method + " is not supported here");
+                }
+            }
+            respond(ex, 200, "application/json", Json.MAPPER.writeValueAsString(result));
+        } catch (ApiException e) {
+            respond(ex, e.status, "application/json", Json.MAPPER.writeValueAsString(Map.of("error", e.getMessage())));
+        } catch (Exception e) {
+            LOG.warn("API {} {} failed", ex.getRequestMethod(), ex.getRequestURI().getPath(), e);
+            respond(ex, 500, "application/json", Json.MAPPER.writeValueAsString(Map.of("error", "internal error")));
+        }
+    }
+
+    private void authorize(HttpExchange ex) throws ApiException {
+        if (token.isEmpty()) {
+            throw new ApiException(403, "changes are disabled: no http.token is configured");
+        }
+        String header = ex.getRequestHeaders().getFirst("Authorization");
+        String presented = header != null && header.startsWith("Bearer ") ? header.substring(7) : "";
+        // Constant-time comparison: the token is a secret.
+        if (!MessageDigest.isEqual(presented.getBytes(StandardCharsets.UTF_8), token.getBytes(StandardCharsets.UTF_8))) {
+            throw new ApiException(401, "a valid bearer token is required");
+        }
+    }
+
+    private static Map<String, String> query(String raw) {
+        Map<String, String> out = new ConcurrentHashMap<>();
+        if (raw != null) {
+            for (String pair : raw.split("&")) {
+                int eq = pair.indexOf('=');
+                if (eq > 0) {
+                    out.put(java.net.URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                            java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static void respond(HttpExchange ex, int status, String type, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", type);
+        ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+        ex.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
+    }
+}

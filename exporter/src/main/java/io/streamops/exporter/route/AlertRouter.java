@@ -1,0 +1,166 @@
+package io.streamops.exporter.route;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.streamops.exporter.alert.AlertPhase;
+import io.streamops.exporter.alert.AlertTransition;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * The notification pipeline after rule evaluation, in Alertmanager's order: remember -> inhibit ->
+ * silence -> group (wait, then one dispatch per receiver and group) -> repeat while firing.
+ * Single-threaded and clock-driven ({@link #accept} and {@link #tick} take the time), so every stage
+ * is testable without waiting.
+ */
+public final class AlertRouter {
+    private final List<InhibitRule> inhibitRules;
+    private final Supplier<Collection<Silence>> silences;
+    private final List<String> groupBy;
+    private final Function<String, Duration> groupWait;
+    private final Consumer<Dispatch> deliver;
+    private final Counter inhibited;
+    private final Counter silenced;
+
+    /** Firing alerts by fingerprint: what /api/alerts shows and what inhibition looks at. */
+    private final Map<String, AlertTransition> firing = new LinkedHashMap<>();
+    /** When each firing alert was last dispatched, for repeat_interval. */
+    private final Map<String, Instant> lastSent = new LinkedHashMap<>();
+    /** Groups waiting out their group_wait: key -> (deadline, alerts by fingerprint). */
+    private final Map<String, PendingGroup> pending = new LinkedHashMap<>();
+
+    private static final class PendingGroup {
+        final String receiver;
+        final Instant due;
+        final Map<String, AlertTransition> alerts = new LinkedHashMap<>();
+
+        PendingGroup(String receiver, Instant due) {
+            this.receiver = receiver;
+            this.due = due;
+        }
+    }
+
+    public AlertRouter(List<InhibitRule> inhibitRules, Supplier<Collection<Silence>> silences, List<String> groupBy,
+                       Function<String, Duration> groupWaitPerReceiver, Consumer<Dispatch> deliver, MeterRegistry registry) {
+        this.inhibitRules = List.copyOf(inhibitRules);
+        this.silences = silences;
+        this.groupBy = List.copyOf(groupBy);
+        this.groupWait = groupWaitPerReceiver;
+        this.deliver = deliver;
+        this.inhibited = Counter.builder("streamops.exporter.alerts.inhibited").register(registry);
+        this.silenced = Counter.builder("streamops.exporter.alerts.silenced").register(registry);
+    }
+
+    /** Remembers a transition without notifying: used to rebuild state from already-handled history. */
+    public void remember(AlertTransition t) {
+        if (t.phase() == AlertPhase.FIRING) {
+            firing.put(t.fingerprint(), t);
+            lastSent.put(t.fingerprint(), t.at());
+        } else {
+            firing.remove(t.fingerprint());
+            lastSent.remove(t.fingerprint());
+        }
+    }
+
+    /** One transition through the pipeline. */
+    public void accept(AlertTransition t, Instant now) {
+        remember(t);
+        if (t.phase() == AlertPhase.RESOLVED && !t.sendResolved()) {
+            return;
+        }
+        if (isInhibited(t)) {
+            inhibited.increment();
+            return;
+        }
+        if (isSilenced(t, now)) {
+            silenced.increment();
+            return;
+        }
+        enqueue(t, now);
+        flushDue(now);
+    }
+
+    /** Time passes: flush groups whose wait is over, re-send firing alerts whose repeat interval is up. */
+    public void tick(Instant now) {
+        for (AlertTransition t : new ArrayList<>(firing.values())) {
+            Instant last = lastSent.get(t.fingerprint());
+            if (last != null && !now.isBefore(last.plus(t.repeatInterval())) && !isInhibited(t) && !isSilenced(t, now)) {
+                lastSent.put(t.fingerprint(), now);
+                enqueue(t, now);
+            }
+        }
+        flushDue(now);
+    }
+
+    /** The alerts firing now, for the API. */
+    public List<AlertTransition> firing() {
+        return new ArrayList<>(firing.values());
+    }
+
+    /** Whether any group still waits (offsets behind it must not be committed yet). */
+    public boolean hasPending() {
+        return !pending.isEmpty();
+    }
+
+    private boolean isInhibited(AlertTransition t) {
+        for (AlertTransition source : firing.values()) {
+            for (InhibitRule rule : inhibitRules) {
+                if (rule.inhibits(source, t)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private boolean isSilenced(AlertTransition t, Instant now) {
+        for (Silence s : silences.get()) {
+            if (s.mutes(t, now)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void enqueue(AlertTransition t, Instant now) {
+        if (t.phase() == AlertPhase.FIRING) {
+            lastSent.put(t.fingerprint(), now);
+        }
+        for (String receiver : t.receivers()) {
+            String key = groupKey(receiver, t);
+            PendingGroup group = pending.computeIfAbsent(key, k -> new PendingGroup(receiver, now.plus(groupWait.apply(receiver))));
+            group.alerts.put(t.fingerprint(), t);
+        }
+    }
+
+    private String groupKey(String receiver, AlertTransition t) {
+        StringBuilder key = new StringBuilder(receiver).append('{');
+        for (String label : groupBy) {
+            key.append(label).append('=').append(t.labels().getOrDefault(label, "")).append(',');
+        }
+        return key.append('}').toString();
+    }
+
+    private void flushDue(Instant now) {
+        var it = pending.entrySet().iterator();
+        while (it.hasNext()) {
+            var entry = it.next();
+            PendingGroup group = entry.getValue();
+            if (!now.isBefore(group.due)) {
+                it.remove();
+                List<AlertTransition> alerts = new ArrayList<>(group.alerts.values());
+                boolean anyFiring = alerts.stream().anyMatch(a -> a.phase() == AlertPhase.FIRING);
+                deliver.accept(new Dispatch(group.receiver, entry.getKey(), anyFiring ? AlertPhase.FIRING : AlertPhase.RESOLVED, alerts));
+            }
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package io.streamops.exporter.route;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.streamops.exporter.alert.AlertPhase;
+import io.streamops.exporter.alert.AlertTransition;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class AlertRouterTest {
+    private static final Instant T0 = Instant.parse("2026-11-21T10:00:00Z");
+    private final List<Dispatch> sent = new ArrayList<>();
+    private final List<Silence> silences = new ArrayList<>();
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final AlertRouter router = new AlertRouter(InhibitRule.DEFAULTS, () -> silences, List.of("job", "alertname"),
+            receiver -> receiver.equals("pagerduty") ? Duration.ZERO : Duration.ofSeconds(2), sent::add, registry);
+
+    private static AlertTransition alert(String rule, String query, AlertPhase phase, Instant at, List<String> receivers) {
+        return new AlertTransition(AlertTransition.fingerprint(rule, query), rule, phase, "critical",
+                Map.of("alertname", rule, "job", "grocery", "query", query, "query_id", query), Map.of("summary", rule + " " + query),
+                Map.of(), receivers, Duration.ofHours(1), true, at, phase == AlertPhase.RESOLVED ? at : null, at);
+    }
+
+    @Test
+    void manyQueriesOfOneJobFailingTogetherMakeOneEmailButOnePagePerAlert() {
+        for (String q : List.of("q1", "q2", "q3")) {
+            router.accept(alert("QueryFailed", q, AlertPhase.FIRING, T0, List.of("email", "pagerduty")), T0.plusMillis(100));
+        }
+        // PagerDuty has no grouping (one event per alert, deduplicated by key): no wait, one each.
+        assertThat(sent).extracting(Dispatch::receiver).containsExactly("pagerduty", "pagerduty", "pagerduty");
+        router.tick(T0.plusSeconds(1));
+        assertThat(sent).hasSize(3);
+        router.tick(T0.plusSeconds(3));
+        Dispatch email = sent.get(sent.size() - 1);
+        assertThat(email.receiver()).isEqualTo("email");
+        assertThat(email.alerts()).hasSize(3);
+        assertThat(email.status()).isEqualTo(AlertPhase.FIRING);
+    }
+
+    @Test
+    void aLostDriverInhibitsItsQueriesStalledAlerts() {
+        router.accept(alert("QueryDriverLost", "q1", AlertPhase.FIRING, T0, List.of("pagerduty")), T0);
+        router.accept(alert("QueryStalled", "q1", AlertPhase.FIRING, T0, List.of("pagerduty")), T0);
+        router.accept(alert("QueryStalled", "q2", AlertPhase.FIRING, T0, List.of("pagerduty")), T0);
+        assertThat(sent).flatExtracting(Dispatch::alerts).extracting(AlertTransition::fingerprint)
+                .containsExactly("QueryDriverLost/q1", "QueryStalled/q2");
+        assertThat(registry.get("streamops.exporter.alerts.inhibited").counter().count()).isEqualTo(1);
+    }
+
+    @Test
+    void silencedAlertsAreNotSentWhileTheSilenceLasts() {
+        silences.add(new Silence("s1", Map.of("query", "/q[12]/"), T0, T0.plusSeconds(60), "ops", "maintenance"));
+        router.accept(alert("QueryFailed", "q1", AlertPhase.FIRING, T0, List.of("pagerduty")), T0);
+        router.accept(alert("QueryFailed", "q3", AlertPhase.FIRING, T0, List.of("pagerduty")), T0);
+        assertThat(sent).flatExtracting(Dispatch::alerts).extracting(AlertTransition::fingerprint).containsExactly("QueryFailed/q3");
+        // After the silence ends, the still-firing alert is sent at its repeat interval.
+        router.tick(T0.plus(Duration.ofHours(1)).plusSeconds(1));
+        assertThat(sent).flatExtracting(Dispatch::alerts).extracting(AlertTransition::fingerprint)
+                .containsExactly("QueryFailed/q3", "QueryFailed/q1", "QueryFailed/q3");
+    }
+
+    @Test
+    void firingAlertsRepeatAndResolveOnce() {
+        router.accept(alert("QueryFailed", "q1", AlertPhase.FIRING, T0, List.of("pagerduty")), T0);
+        router.tick(T0.plus(Duration.ofMinutes(59)));
+        assertThat(sent).hasSize(1);
+        router.tick(T0.plus(Duration.ofMinutes(60)));
+        assertThat(sent).hasSize(2);
+        router.accept(alert("QueryFailed", "q1", AlertPhase.RESOLVED, T0.plus(Duration.ofMinutes(70)), List.of("pagerduty")),
+                T0.plus(Duration.ofMinutes(70)));
+        assertThat(sent.get(2).status()).isEqualTo(AlertPhase.RESOLVED);
+        router.tick(T0.plus(Duration.ofHours(3)));
+        assertThat(sent).hasSize(3);
+        assertThat(router.firing()).isEmpty();
+    }
+
+    @Test
+    void rememberedHistoryIsNotResentButCountsForInhibition() {
+        router.remember(alert("QueryDriverLost", "q1", AlertPhase.FIRING, T0, List.of("pagerduty")));
+        router.accept(alert("QueryStalled", "q1", AlertPhase.FIRING, T0, List.of("pagerduty")), T0.plusSeconds(1));
+        assertThat(sent).isEmpty();
+        assertThat(router.firing()).extracting(AlertTransition::rule).containsExactly("QueryDriverLost", "QueryStalled");
+    }
+}
