@@ -2,7 +2,6 @@ package io.streamops.exporter.streams;
 
 import io.streamops.exporter.alert.AlertTransition;
 import io.streamops.exporter.event.EventParser;
-import io.streamops.exporter.state.StatusPolicy;
 import io.streamops.exporter.support.Json;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -12,7 +11,6 @@ import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.state.Stores;
 
 import java.time.Duration;
-import java.util.function.Supplier;
 
 /**
  * events topic (key: query id) -> per-query state and rules -> alerts topic (key: job).
@@ -27,13 +25,13 @@ public final class ExporterTopology {
     private ExporterTopology() {
     }
 
-    public static Topology build(String eventsTopic, String alertsTopic, EventParser parser, StatusPolicy policy,
-                                 Supplier<RuleStage> rules, ExporterMetrics metrics, Duration evaluationInterval) {
+    public static Topology build(String eventsTopic, String alertsTopic, EventParser parser, QueryEvaluation evaluation,
+                                 ExporterMetrics metrics, Duration evaluationInterval) {
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(),
                 Json.serde(QueryRecord.class)));
         builder.stream(eventsTopic, Consumed.with(Serdes.String(), Serdes.ByteArray()))
-                .process(() -> new QueryProcessor(STORE, parser, policy, rules, metrics, evaluationInterval), STORE)
+                .process(() -> new QueryProcessor(STORE, parser, evaluation, metrics, evaluationInterval), STORE)
                 .to(alertsTopic, Produced.with(Serdes.String(), Json.serde(AlertTransition.class)));
         return builder.build();
     }

@@ -3,7 +3,6 @@ package io.streamops.exporter.streams;
 import io.streamops.exporter.alert.AlertTransition;
 import io.streamops.exporter.event.EventParser;
 import io.streamops.exporter.event.QueryEvent;
-import io.streamops.exporter.state.StatusPolicy;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -17,7 +16,6 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.function.Supplier;
 
 /**
  * Per query: fold each event into its state, then run the rules; every second (wall clock), run the
@@ -30,8 +28,7 @@ final class QueryProcessor implements Processor<String, byte[], String, AlertTra
 
     private final String storeName;
     private final EventParser parser;
-    private final StatusPolicy policy;
-    private final Supplier<RuleStage> rules;
+    private final QueryEvaluation evaluation;
     private final ExporterMetrics metrics;
     private final Duration evaluationInterval;
     private ProcessorContext<String, AlertTransition> context;
@@ -39,12 +36,11 @@ final class QueryProcessor implements Processor<String, byte[], String, AlertTra
     private long nextBadEventLogMillis;
     private long suppressedBadEventLogs;
 
-    QueryProcessor(String storeName, EventParser parser, StatusPolicy policy, Supplier<RuleStage> rules,
-                   ExporterMetrics metrics, Duration evaluationInterval) {
+    QueryProcessor(String storeName, EventParser parser, QueryEvaluation evaluation, ExporterMetrics metrics,
+                   Duration evaluationInterval) {
         this.storeName = storeName;
         this.parser = parser;
-        this.policy = policy;
-        this.rules = rules;
+        this.evaluation = evaluation;
         this.metrics = metrics;
         this.evaluationInterval = evaluationInterval;
     }
@@ -70,7 +66,7 @@ final class QueryProcessor implements Processor<String, byte[], String, AlertTra
         if (entry == null) {
             entry = new QueryRecord();
         }
-        entry.state.apply(event, policy);
+        evaluation.fold(entry, event);
         evaluate(event.queryId(), entry, now());
     }
 
@@ -86,11 +82,9 @@ final class QueryProcessor implements Processor<String, byte[], String, AlertTra
 
     private void evaluate(String queryId, QueryRecord entry, Instant now) {
         long start = System.nanoTime();
-        RuleStage.Outcome outcome = rules.get().evaluate(entry.state.signals(now, policy), entry.alerts, now);
+        List<AlertTransition> transitions = evaluation.evaluate(entry, now);
         metrics.evaluation().record(Duration.ofNanos(System.nanoTime() - start));
-        entry.alerts = outcome.alertState();
         store.put(queryId, entry);
-        List<AlertTransition> transitions = outcome.transitions();
         for (AlertTransition t : transitions) {
             context.forward(new Record<>(entry.state.job, t, now.toEpochMilli()));
         }

@@ -77,7 +77,7 @@ class QueryProcessorTest {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         RuleStage rules = statusRule();
         driver = new TopologyTestDriver(ExporterTopology.build("events", "alerts", new EventParser(64 * 1024),
-                StatusPolicy.DEFAULT, () -> rules, new ExporterMetrics(registry), Duration.ofSeconds(1)), props, T0);
+                new QueryEvaluation(StatusPolicy.DEFAULT, () -> rules), new ExporterMetrics(registry), Duration.ofSeconds(1)), props, T0);
         events = driver.createInputTopic("events", Serdes.String().serializer(), Serdes.ByteArray().serializer());
         alerts = driver.createOutputTopic("alerts", Serdes.String().deserializer(), Json.serde(AlertTransition.class).deserializer());
     }
