@@ -8,13 +8,13 @@ import java.util.Map;
 /**
  * While an alert matching {@code source} fires, alerts matching {@code target} with the same values of
  * the {@code equal} labels are not notified. The default: a lost driver makes its queries' stalled and
- * lag alerts noise, so QueryDriverLost inhibits them for the same query.
+ * lag alerts noise, so DriverLost inhibits them for the same query.
  */
 public record InhibitRule(Map<String, String> source, Map<String, String> target, List<String> equal) {
 
     public static final List<InhibitRule> DEFAULTS = List.of(
-            new InhibitRule(Map.of("alertname", "QueryDriverLost"), Map.of("alertname", "QueryStalled"), List.of("query_id")),
-            new InhibitRule(Map.of("alertname", "QueryDriverLost"), Map.of("alertname", "QueryFallingBehind"), List.of("query_id")));
+            new InhibitRule(Map.of("alertname", "DriverLost"), Map.of("alertname", "QueryStalled"), List.of("query_id")),
+            new InhibitRule(Map.of("alertname", "DriverLost"), Map.of("alertname", "QueryFallingBehind"), List.of("query_id")));
 
     public boolean inhibits(AlertTransition firingSource, AlertTransition target) {
         if (firingSource.fingerprint().equals(target.fingerprint())) {

@@ -2,10 +2,13 @@ package io.streamops.exporter.streams;
 
 import io.streamops.exporter.alert.AlertTransition;
 import io.streamops.exporter.event.QueryEvent;
+import io.streamops.exporter.rules.AlertUpdate;
+import io.streamops.exporter.rules.RuleEvaluationError;
 import io.streamops.exporter.state.StatusPolicy;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -15,10 +18,13 @@ import java.util.function.Supplier;
 public final class QueryEvaluation {
     private final StatusPolicy policy;
     private final Supplier<RuleStage> rules;
+    private final Consumer<List<RuleEvaluationError>> errors;
 
-    public QueryEvaluation(StatusPolicy policy, Supplier<RuleStage> rules) {
+    /** {@code errors} hears of rules that failed to evaluate (counted as not matching). */
+    public QueryEvaluation(StatusPolicy policy, Supplier<RuleStage> rules, Consumer<List<RuleEvaluationError>> errors) {
         this.policy = policy;
         this.rules = rules;
+        this.errors = errors;
     }
 
     public void fold(QueryRecord record, QueryEvent event) {
@@ -27,9 +33,12 @@ public final class QueryEvaluation {
 
     /** Runs the rules at {@code now}; updates the record's alert state and returns the transitions. */
     public List<AlertTransition> evaluate(QueryRecord record, Instant now) {
-        RuleStage.Outcome outcome = rules.get().evaluate(record.state.signals(now, policy), record.alerts, now);
-        record.alerts = outcome.alertState();
-        return outcome.transitions();
+        AlertUpdate update = rules.get().evaluate(record.state.signals(now, policy), record.alerts, now);
+        record.alerts = update.state();
+        if (!update.errors().isEmpty()) {
+            errors.accept(update.errors());
+        }
+        return update.transitions();
     }
 
     public StatusPolicy policy() {

@@ -1,19 +1,29 @@
 package io.streamops.exporter.streams;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.streamops.exporter.alert.AlertTransition;
+import io.streamops.exporter.rules.AlertTracker;
+import io.streamops.exporter.rules.AlertUpdate;
+import io.streamops.exporter.rules.QueryAlertState;
+import io.streamops.exporter.rules.RuleSet;
 import io.streamops.exporter.signals.Signals;
 
 import java.time.Instant;
-import java.util.List;
 
 /**
- * The rule stage as the topology sees it: signals and the query's alert state in, new alert state and
- * transitions out. The state is opaque JSON to the topology, so the rules package owns its shape.
+ * The rule stage as the topology sees it: one query's signals and alert state in, the updated state and
+ * its transitions out. Holds one compiled rule set; a reload swaps in a new stage.
  */
-public interface RuleStage {
-    record Outcome(JsonNode alertState, List<AlertTransition> transitions) {
+public final class RuleStage {
+    private final AlertTracker tracker;
+
+    public RuleStage(RuleSet rules) {
+        this.tracker = new AlertTracker(rules);
     }
 
-    Outcome evaluate(Signals signals, JsonNode alertState, Instant now);
+    public RuleSet rules() {
+        return tracker.rules();
+    }
+
+    public AlertUpdate evaluate(Signals signals, QueryAlertState previous, Instant now) {
+        return tracker.evaluate(previous == null ? QueryAlertState.empty(signals.queryId()) : previous, signals, now);
+    }
 }

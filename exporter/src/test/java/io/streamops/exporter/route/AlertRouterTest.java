@@ -45,11 +45,11 @@ class AlertRouterTest {
 
     @Test
     void aLostDriverInhibitsItsQueriesStalledAlerts() {
-        router.accept(alert("QueryDriverLost", "q1", AlertPhase.FIRING, T0, List.of("pagerduty")), T0);
+        router.accept(alert("DriverLost", "q1", AlertPhase.FIRING, T0, List.of("pagerduty")), T0);
         router.accept(alert("QueryStalled", "q1", AlertPhase.FIRING, T0, List.of("pagerduty")), T0);
         router.accept(alert("QueryStalled", "q2", AlertPhase.FIRING, T0, List.of("pagerduty")), T0);
         assertThat(sent).flatExtracting(Dispatch::alerts).extracting(AlertTransition::fingerprint)
-                .containsExactly("QueryDriverLost/q1", "QueryStalled/q2");
+                .containsExactly("DriverLost/q1", "QueryStalled/q2");
         assertThat(registry.get("streamops.exporter.alerts.inhibited").counter().count()).isEqualTo(1);
     }
 
@@ -82,9 +82,9 @@ class AlertRouterTest {
 
     @Test
     void rememberedHistoryIsNotResentButCountsForInhibition() {
-        router.remember(alert("QueryDriverLost", "q1", AlertPhase.FIRING, T0, List.of("pagerduty")));
+        router.remember(alert("DriverLost", "q1", AlertPhase.FIRING, T0, List.of("pagerduty")));
         router.accept(alert("QueryStalled", "q1", AlertPhase.FIRING, T0, List.of("pagerduty")), T0.plusSeconds(1));
         assertThat(sent).isEmpty();
-        assertThat(router.firing()).extracting(AlertTransition::rule).containsExactly("QueryDriverLost", "QueryStalled");
+        assertThat(router.firing()).extracting(AlertTransition::rule).containsExactly("DriverLost", "QueryStalled");
     }
 }

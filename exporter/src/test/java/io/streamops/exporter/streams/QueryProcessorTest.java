@@ -1,6 +1,5 @@
 package io.streamops.exporter.streams;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.streamops.exporter.alert.AlertPhase;
 import io.streamops.exporter.alert.AlertTransition;
@@ -19,7 +18,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.streamops.exporter.rules.AlertUpdate;
+import io.streamops.exporter.rules.InvalidRulesException;
+import io.streamops.exporter.rules.QueryAlertState;
+import io.streamops.exporter.rules.RulesLoader;
+
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,37 +42,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 class QueryProcessorTest {
     private static final Instant T0 = Instant.parse("2026-11-21T10:00:00Z");
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    private final List<Signals> seen = new ArrayList<>();
     private TopologyTestDriver driver;
     private TestInputTopic<String, byte[]> events;
     private TestOutputTopic<String, AlertTransition> alerts;
     private final TestEvents orders = new TestEvents("grocery-alerts", "q-1", "run-1", "orders");
 
-    /** Fires "Status<status>" while the status is not active; resolves when it returns to active. */
-    private RuleStage statusRule() {
-        return (signals, state, now) -> {
-            seen.add(signals);
-            String firing = state == null ? "" : state.path("firing").asText("");
-            String wanted = signals.status() == QueryStatus.ACTIVE ? "" : signals.status().wireName();
-            List<AlertTransition> out = new ArrayList<>();
-            if (!firing.equals(wanted)) {
-                if (!firing.isEmpty()) {
-                    out.add(transition(firing, AlertPhase.RESOLVED, signals, now));
-                }
-                if (!wanted.isEmpty()) {
-                    out.add(transition(wanted, AlertPhase.FIRING, signals, now));
-                }
-            }
-            ObjectNode next = Json.MAPPER.createObjectNode().put("firing", wanted);
-            return new RuleStage.Outcome(next, out);
-        };
-    }
-
-    private static AlertTransition transition(String status, AlertPhase phase, Signals s, Instant now) {
-        String rule = "Status_" + status;
-        return new AlertTransition(AlertTransition.fingerprint(rule, s.queryId()), rule, phase, "critical",
-                Map.of("alertname", rule, "job", s.job(), "query", s.queryLabel()), Map.of("summary", s.exceptionMessage()),
-                Map.of(), List.of("pagerduty"), Duration.ofHours(4), true, now, phase == AlertPhase.RESOLVED ? now : null, now);
+    /** The shipped default rules, exactly as users get them. */
+    private static RuleStage defaultRules() {
+        try {
+            return new RuleStage(RulesLoader.load(Path.of("..", "alert-rules", "streamops-rules.yaml")));
+        } catch (InvalidRulesException e) {
+            throw new AssertionError(e.problems().toString(), e);
+        }
     }
 
     @BeforeEach
@@ -75,9 +61,11 @@ class QueryProcessorTest {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "exporter-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        RuleStage rules = statusRule();
+        RuleStage rules = defaultRules();
         driver = new TopologyTestDriver(ExporterTopology.build("events", "alerts", new EventParser(64 * 1024),
-                new QueryEvaluation(StatusPolicy.DEFAULT, () -> rules), new ExporterMetrics(registry), Duration.ofSeconds(1)), props, T0);
+                new QueryEvaluation(StatusPolicy.DEFAULT, () -> rules, errors -> {
+                    throw new AssertionError("rule errors: " + errors);
+                }), new ExporterMetrics(registry), Duration.ofSeconds(1)), props, T0);
         events = driver.createInputTopic("events", Serdes.String().serializer(), Serdes.ByteArray().serializer());
         alerts = driver.createOutputTopic("alerts", Serdes.String().deserializer(), Json.serde(AlertTransition.class).deserializer());
     }
@@ -99,6 +87,12 @@ class QueryProcessorTest {
         events.pipeInput("q-1", event, t);
     }
 
+    /** The query's signals now, from the state store. */
+    private Signals signalsNow() {
+        KeyValueStore<String, QueryRecord> store = driver.getKeyValueStore(ExporterTopology.STORE);
+        return store.get("q-1").state.signals(Instant.ofEpochMilli(clock), StatusPolicy.DEFAULT);
+    }
+
     @Test
     void progressMakesAnActiveQueryWithRatesAndLag() {
         send(T0, orders.started(T0));
@@ -106,7 +100,7 @@ class QueryProcessorTest {
             Instant t = T0.plusSeconds(1 + i * 10L);
             send(t, orders.progress(i, t, 1000, 500, 1000L * (i + 1)));
         }
-        Signals last = seen.get(seen.size() - 1);
+        Signals last = signalsNow();
         assertThat(last.status()).isEqualTo(QueryStatus.ACTIVE);
         assertThat(last.inputRate()).isEqualTo(1000);
         assertThat(last.rateRatio()).isEqualTo(0.5);
@@ -124,13 +118,14 @@ class QueryProcessorTest {
         send(T0, orders.started(T0));
         send(T0.plusSeconds(2), orders.failed(T0.plusSeconds(2), "java.lang.IllegalStateException: warehouse down", "X"));
         AlertTransition fired = alerts.readKeyValue().value;
-        assertThat(fired.rule()).isEqualTo("Status_failed");
+        assertThat(fired.rule()).isEqualTo("QueryFailed");
         assertThat(fired.phase()).isEqualTo(AlertPhase.FIRING);
-        assertThat(fired.annotations().get("summary")).isEqualTo("java.lang.IllegalStateException: warehouse down");
-        assertThat(seen.get(seen.size() - 1).consecutiveFailures()).isEqualTo(1);
+        assertThat(fired.annotations().get("summary")).contains("orders").contains("java.lang.IllegalStateException: warehouse down");
+        assertThat(fired.receivers()).contains("pagerduty");
+        assertThat(signalsNow().consecutiveFailures()).isEqualTo(1);
         // The same termination delivered again changes nothing.
         send(T0.plusSeconds(3), orders.failed(T0.plusSeconds(2), "java.lang.IllegalStateException: warehouse down", "X"));
-        assertThat(seen.get(seen.size() - 1).consecutiveFailures()).isEqualTo(1);
+        assertThat(signalsNow().consecutiveFailures()).isEqualTo(1);
         assertThat(alerts.isEmpty()).isTrue();
     }
 
@@ -142,7 +137,7 @@ class QueryProcessorTest {
         assertThat(alerts.isEmpty()).as("not yet: exactly at the timeout").isTrue();
         advanceTo(T0.plusSeconds(3).plus(StatusPolicy.DEFAULT.driverLostAfter()));
         AlertTransition lost = alerts.readValue();
-        assertThat(lost.rule()).isEqualTo("Status_driver_lost");
+        assertThat(lost.rule()).isEqualTo("DriverLost");
         // The driver is back: the alert resolves on its next heartbeat.
         Instant back = T0.plusSeconds(5).plus(StatusPolicy.DEFAULT.driverLostAfter());
         send(back, orders.heartbeat(1, back, false, true));
@@ -158,19 +153,19 @@ class QueryProcessorTest {
             Instant t = T0.plusSeconds(1 + i * 10L);
             send(t, orders.idle(t));
             send(t.plusMillis(5), orders.heartbeat(i, t.plusMillis(5), i % 3 == 0, false));
+            assertThat(signalsNow().status()).isEqualTo(QueryStatus.IDLE);
         }
         assertThat(alerts.readValuesToList()).extracting(AlertTransition::rule).as("an idle query is never stalled")
-                .doesNotContain("Status_stalled").contains("Status_idle");
-        assertThat(seen).filteredOn(sig -> sig.status() == QueryStatus.STALLED).isEmpty();
-        assertThat(seen.get(seen.size() - 1).status()).isEqualTo(QueryStatus.IDLE);
+                .doesNotContain("QueryStalled");
 
         // New data, a batch starts and never finishes: heartbeats say trigger active, data available.
+        // Stalled after 2 minutes without progress, and the rule's own `for: 2m` on top.
         Instant stuck = T0.plusSeconds(400);
-        for (int i = 0; i < 20; i++) {
+        for (int i = 0; i < 40; i++) {
             Instant t = stuck.plusSeconds(i * 10L);
             send(t, orders.heartbeat(100 + i, t, true, true));
         }
-        assertThat(alerts.readValuesToList()).extracting(AlertTransition::rule).contains("Status_stalled");
+        assertThat(alerts.readValuesToList()).extracting(AlertTransition::rule).contains("QueryStalled");
     }
 
     @Test
@@ -182,7 +177,7 @@ class QueryProcessorTest {
         send(T0, "{\"version\":1,\"type\":\"paused\"}".getBytes(StandardCharsets.UTF_8));
         send(T0.plusSeconds(1), orders.failed(T0.plusSeconds(1), "boom", null));
 
-        assertThat(alerts.readValue().rule()).isEqualTo("Status_failed");
+        assertThat(alerts.readValue().rule()).isEqualTo("QueryFailed");
         assertThat(registry.get("streamops.exporter.events.bad").tag("reason", "malformed").counter().count()).isEqualTo(1);
         assertThat(registry.get("streamops.exporter.events.bad").tag("reason", "unknown_version").counter().count()).isEqualTo(1);
         assertThat(registry.get("streamops.exporter.events.bad").tag("reason", "oversized").counter().count()).isEqualTo(1);
