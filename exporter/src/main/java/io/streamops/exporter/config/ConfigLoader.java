@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.streamops.exporter.state.StatusPolicy;
+import io.streamops.exporter.support.DurationText;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -18,8 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Reads exporter.yaml: YAML, then {@code ${ENV}} substitution in values, then validation. Every
@@ -27,7 +26,6 @@ import java.util.regex.Pattern;
  */
 public final class ConfigLoader {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
     private static final Set<String> TOP_LEVEL = Set.of("kafka", "http", "rules", "status", "routing", "dashboard_url",
             "data_dir", "receivers");
 
@@ -158,7 +156,7 @@ public final class ConfigLoader {
             if (t == null) {
                 return otherwise;
             }
-            Duration d = parseDuration(t);
+            Duration d = DurationText.parse(t.trim()).orElse(null);
             if (d == null) {
                 problems.add(path + ": '" + t + "' is not a duration (use e.g. 500ms, 30s, 5m, 4h, 1d)");
                 return otherwise;
@@ -213,27 +211,5 @@ public final class ConfigLoader {
             }
             return out;
         }
-    }
-
-    /** 500ms, 30s, 5m, 4h, 1d, or combinations like 1h30m; null if not a duration. */
-    public static Duration parseDuration(String text) {
-        Matcher m = DURATION.matcher(text.trim());
-        Duration total = Duration.ZERO;
-        int end = 0;
-        while (m.find()) {
-            if (m.start() != end) {
-                return null;
-            }
-            long n = Long.parseLong(m.group(1));
-            total = total.plus(switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                default -> Duration.ofDays(n);
-            });
-            end = m.end();
-        }
-        return end == text.trim().length() && end > 0 ? total : null;
     }
 }

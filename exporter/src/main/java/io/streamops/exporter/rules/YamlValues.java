@@ -1,5 +1,6 @@
 package io.streamops.exporter.rules;
 
+import io.streamops.exporter.support.DurationText;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;

@@ -73,14 +73,4 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> parse("http:\n  port: 1\n", Map.of()))
                 .hasMessageContaining("kafka.bootstrap_servers: required");
     }
-
-    @Test
-    void durations() {
-        assertThat(ConfigLoader.parseDuration("500ms")).isEqualTo(Duration.ofMillis(500));
-        assertThat(ConfigLoader.parseDuration("1h30m")).isEqualTo(Duration.ofMinutes(90));
-        assertThat(ConfigLoader.parseDuration("2d")).isEqualTo(Duration.ofDays(2));
-        assertThat(ConfigLoader.parseDuration("5 m")).isNull();
-        assertThat(ConfigLoader.parseDuration("")).isNull();
-        assertThat(ConfigLoader.parseDuration("10x")).isNull();
-    }
 }

@@ -1,5 +1,6 @@
 package io.streamops.exporter.rules;
 
+import io.streamops.exporter.support.DurationText;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamops.exporter.alert.AlertPhase;

@@ -1,4 +1,4 @@
-package io.streamops.exporter.rules;
+package io.streamops.exporter.support;
 
 import java.time.Duration;
 import java.util.Optional;
@@ -6,7 +6,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Durations as written in rule files, Prometheus style: one or more {@code <integer><unit>} parts in
+ * Durations as written in exporter.yaml and rule files, Prometheus style: one or more {@code <integer><unit>} parts in
  * decreasing unit order, units {@code ms s m h d w}: {@code 0s}, {@code 30s}, {@code 5m}, {@code 1h30m},
  * {@code 1d}. A day is 24 hours and a week 7 days (alerting has no calendar).
  */

@@ -1,4 +1,4 @@
-package io.streamops.exporter.rules;
+package io.streamops.exporter.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
