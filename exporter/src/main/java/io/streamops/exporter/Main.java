@@ -1,0 +1,142 @@
+package io.streamops.exporter;
+
+import io.streamops.exporter.alert.AlertTransition;
+import io.streamops.exporter.config.ConfigException;
+import io.streamops.exporter.config.ConfigLoader;
+import io.streamops.exporter.config.ExporterConfig;
+import io.streamops.exporter.event.EventParser;
+import io.streamops.exporter.replay.Replay;
+import io.streamops.exporter.rules.InvalidRulesException;
+import io.streamops.exporter.rules.RuleSet;
+import io.streamops.exporter.rules.RulesLoader;
+import io.streamops.exporter.service.ExporterService;
+import io.streamops.exporter.service.Receivers;
+import io.streamops.exporter.state.StatusPolicy;
+import io.streamops.exporter.streams.QueryEvaluation;
+import io.streamops.exporter.streams.RuleStage;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code java -jar streamops-exporter.jar run|check-config|replay ...} */
+@Command(name = "streamops-exporter", mixinStandardHelpOptions = true,
+        subcommands = {Main.Run.class, Main.CheckConfig.class, Main.ReplayCommand.class},
+        description = "Turns streamops listener events into fleet metrics, alerts and notifications.")
+public final class Main {
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Main()).execute(args));
+    }
+
+    @Command(name = "run", description = "Run the exporter.")
+    static final class Run implements Callable<Integer> {
+        @Option(names = "--config", required = true, description = "exporter.yaml")
+        Path config;
+
+        @Override
+        public Integer call() throws Exception {
+            ExporterConfig c = ConfigLoader.fromEnvironment().load(config);
+            String instance = InetAddress.getLocalHost().getHostName() + "-" + ProcessHandle.current().pid();
+            CountDownLatch stopped = new CountDownLatch(1);
+            try (ExporterService service = new ExporterService(c, instance).start()) {
+                Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));
+                stopped.await();
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "check-config", description = "Validate exporter.yaml and its rules file; exit 1 with file:line: reason.")
+    static final class CheckConfig implements Callable<Integer> {
+        @Option(names = "--config", required = true)
+        Path config;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            List<String> problems = new ArrayList<>();
+            ExporterConfig c = null;
+            try {
+                c = ConfigLoader.fromEnvironment().load(config);
+                Receivers.build(c.receivers());
+            } catch (ConfigException e) {
+                problems.add(e.getMessage());
+            }
+            if (c != null) {
+                try {
+                    RuleSet rules = RulesLoader.load(c.rulesFile());
+                    TreeSet<String> unknown = new TreeSet<>(rules.receiverNames());
+                    unknown.removeAll(c.receivers().keySet());
+                    if (!unknown.isEmpty()) {
+                        problems.add(c.rulesFile() + ": rules notify receivers that " + config + " does not define: " + unknown);
+                    }
+                    out.println("ok: " + config + " and " + rules.rules().size() + " rules in " + c.rulesFile());
+                } catch (InvalidRulesException e) {
+                    e.problems().forEach(p -> problems.add(p.toString()));
+                } catch (RuntimeException e) {
+                    problems.add(c.rulesFile() + ": " + e.getMessage());
+                }
+            }
+            problems.forEach(err::println);
+            return problems.isEmpty() ? 0 : 1;
+        }
+    }
+
+    @Command(name = "replay", description = "Feed recorded events through the rules on their own timestamps; print what would fire and resolve.")
+    static final class ReplayCommand implements Callable<Integer> {
+        @Option(names = "--rules", required = true)
+        Path rules;
+
+        @Option(names = "--events", required = true, description = "one JSON event per line")
+        Path events;
+
+        @Option(names = "--step", defaultValue = "1s", description = "evaluation interval in event time")
+        String step;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            RuleStage stage;
+            try {
+                stage = new RuleStage(RulesLoader.load(rules));
+            } catch (InvalidRulesException e) {
+                e.problems().forEach(err::println);
+                return 1;
+            }
+            Duration interval = io.streamops.exporter.support.DurationText.parse(step).orElse(null);
+            if (interval == null) {
+                err.println("--step: '" + step + "' is not a duration");
+                return 1;
+            }
+            QueryEvaluation evaluation = new QueryEvaluation(StatusPolicy.DEFAULT, () -> stage,
+                    errors -> errors.forEach(e -> err.println("rule error: " + e)));
+            Replay.Result result = new Replay(evaluation, new EventParser(1024 * 1024), interval).run(events);
+            result.skipped().forEach(s -> err.println("skipped " + s));
+            for (AlertTransition t : result.transitions()) {
+                out.println(t.at() + " " + t.phase().wireName().toUpperCase() + " " + t.rule() + " job=" + t.labels().get("job")
+                        + " query=" + t.labels().get("query") + " severity=" + t.severity()
+                        + " summary=" + t.annotations().getOrDefault("summary", "").replace('\n', ' '));
+            }
+            out.println(result.events() + " events, " + result.transitions().size() + " transitions, " + result.skipped().size() + " skipped");
+            return 0;
+        }
+    }
+}

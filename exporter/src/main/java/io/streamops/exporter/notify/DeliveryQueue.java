@@ -1,0 +1,153 @@
+package io.streamops.exporter.notify;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Delivers notifications to their receivers, retrying with back-off, without ever making the caller
+ * wait for a channel, and without losing anything across a restart.
+ *
+ * <ul>
+ *   <li>{@link #submit} writes the notification to the directory (one JSON file per pending
+ *       delivery) and returns; each receiver's own thread sends it.</li>
+ *   <li>Each receiver sends in submission order and retries per its {@link RetryPolicy}; a receiver
+ *       that is down or hangs delays no other.</li>
+ *   <li>A file is deleted when its notification is delivered, rejected or given up. A new queue on
+ *       the same directory sends whatever the previous one left.</li>
+ * </ul>
+ *
+ * <p>Metrics: see {@link DeliveryMetrics} ({@code streamops.exporter.notifications.*}).
+ */
+public final class DeliveryQueue implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DeliveryQueue.class);
+    /** How long close() lets a send in progress finish before interrupting it. */
+    private static final Duration CLOSE_GRACE = Duration.ofSeconds(5);
+
+    private final DeliveryStore store;
+    private final Clock clock;
+    private final Map<String, ReceiverWorker> workers = new LinkedHashMap<>();
+    private boolean closed; // guarded by this
+
+    public DeliveryQueue(Path directory, Collection<Receiver> receivers, MeterRegistry registry) {
+        this(directory, receivers, registry, Clock.systemUTC());
+    }
+
+    /**
+     * Opens (and locks) {@code directory}, loads what a previous queue left there and starts one
+     * thread per receiver.
+     *
+     * @throws IllegalArgumentException if two receivers have the same name
+     * @throws IllegalStateException    if another queue holds the directory
+     */
+    public DeliveryQueue(Path directory, Collection<Receiver> receivers, MeterRegistry registry, Clock clock) {
+        Set<String> names = new TreeSet<>();
+        for (Receiver receiver : receivers) {
+            if (!names.add(receiver.name())) {
+                throw new IllegalArgumentException("duplicate receiver name: " + receiver.name());
+            }
+        }
+        this.clock = clock;
+        this.store = DeliveryStore.open(directory);
+        try {
+            for (Receiver receiver : receivers) {
+                workers.put(receiver.name(), new ReceiverWorker(receiver, store, registry, clock));
+            }
+            resumePending();
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+        workers.values().forEach(ReceiverWorker::start);
+    }
+
+    /**
+     * Hands what a previous queue left to the workers. Each is due at once, whatever its back-off said:
+     * a restart is often how a fixed configuration (a new password, a corrected URL) arrives.
+     */
+    private void resumePending() {
+        Set<String> unknown = new TreeSet<>();
+        int resumed = 0;
+        for (PendingDelivery delivery : store.loadAll()) {
+            ReceiverWorker worker = workers.get(delivery.receiver());
+            if (worker == null) {
+                unknown.add(delivery.receiver()); // kept on disk: the receiver may be configured again
+            } else {
+                worker.enqueue(delivery.dueBy(clock.instant()));
+                resumed++;
+            }
+        }
+        if (resumed > 0) {
+            LOG.info("resuming {} pending notifications", resumed);
+        }
+        if (!unknown.isEmpty()) {
+            LOG.warn("pending notifications for receivers that are no longer configured are left on disk: {}", unknown);
+        }
+    }
+
+    /**
+     * Queues a notification for its receiver and returns at once. The only work done on the caller's
+     * thread is writing one small file, so that from now on the notification survives a restart.
+     *
+     * @throws IllegalArgumentException if no receiver has the notification's receiver name
+     * @throws IllegalStateException    after {@link #close()}
+     */
+    public synchronized void submit(Notification notification) {
+        if (closed) {
+            throw new IllegalStateException("delivery queue is closed");
+        }
+        ReceiverWorker worker = workers.get(notification.receiver());
+        if (worker == null) {
+            throw new IllegalArgumentException("unknown receiver: " + notification.receiver());
+        }
+        PendingDelivery delivery = store.newDelivery(notification, clock.instant());
+        try {
+            store.save(delivery);
+        } catch (UncheckedIOException e) {
+            // Better sent without durability than not at all: a full disk must not silence alerts.
+            LOG.error("cannot persist a notification for receiver {}, delivering it from memory only: {}",
+                    notification.receiver(), e.getCause().toString());
+        }
+        worker.enqueue(delivery);
+    }
+
+    /** Notifications waiting for {@code receiver}, including the one being sent. */
+    public int pending(String receiver) {
+        ReceiverWorker worker = workers.get(receiver);
+        return worker == null ? 0 : worker.pending();
+    }
+
+    /** The configured receiver names. */
+    public Set<String> receivers() {
+        return Set.copyOf(workers.keySet());
+    }
+
+    /**
+     * Stops the receivers' threads (a send in progress gets a few seconds) and releases the directory.
+     * Everything not delivered stays on disk for the next queue.
+     */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        // All at once: a hanging channel costs the grace period once, not once per receiver.
+        workers.values().forEach(ReceiverWorker::requestStop);
+        long deadline = System.nanoTime() + CLOSE_GRACE.toNanos();
+        workers.values().forEach(worker -> worker.awaitStop(deadline));
+        store.close();
+    }
+}

@@ -1,0 +1,211 @@
+package io.streamops.exporter.service;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.streamops.exporter.alert.AlertTransition;
+import io.streamops.exporter.config.ExporterConfig;
+import io.streamops.exporter.event.EventParser;
+import io.streamops.exporter.fleet.FleetCollector;
+import io.streamops.exporter.http.ExporterHttpServer;
+import io.streamops.exporter.notify.DashboardLinks;
+import io.streamops.exporter.notify.DeliveryQueue;
+import io.streamops.exporter.notify.Notification;
+import io.streamops.exporter.route.AlertRouter;
+import io.streamops.exporter.route.InhibitRule;
+import io.streamops.exporter.route.Silence;
+import io.streamops.exporter.signals.Signals;
+import io.streamops.exporter.streams.ExporterMetrics;
+import io.streamops.exporter.streams.ExporterTopology;
+import io.streamops.exporter.streams.QueryEvaluation;
+import io.streamops.exporter.streams.QueryRecord;
+import io.streamops.exporter.support.Json;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * One exporter instance: the Kafka Streams topology (state and rules), the router (notifications),
+ * the HTTP endpoints. Run as many instances as you like with the same config: Kafka shares the
+ * partitions out, and the changelog and committed offsets let one take over from another.
+ */
+public final class ExporterService implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ExporterService.class);
+
+    private final ExporterConfig config;
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final RulesHolder rules;
+    private final KafkaStreams streams;
+    private final DeliveryQueue delivery;
+    private final SilenceStore silences;
+    private final RouterLoop router;
+    private final ExporterHttpServer http;
+
+    public ExporterService(ExporterConfig config, String instanceName) throws Exception {
+        this.config = config;
+        Properties kafka = new Properties();
+        kafka.put("bootstrap.servers", config.kafka().bootstrapServers());
+        kafka.putAll(config.kafka().properties());
+        createTopics(kafka);
+
+        rules = new RulesHolder(config.rulesFile()).watch(2_000);
+        ExporterMetrics metrics = new ExporterMetrics(registry);
+        QueryEvaluation evaluation = new QueryEvaluation(config.status(), rules,
+                errors -> errors.forEach(e -> LOG.warn("rule evaluation failed: {}", e)));
+
+        Properties streamsProps = new Properties();
+        streamsProps.putAll(kafka);
+        streamsProps.put(StreamsConfig.APPLICATION_ID_CONFIG, config.kafka().applicationId());
+        streamsProps.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        streamsProps.put(StreamsConfig.STATE_DIR_CONFIG, config.dataDir().resolve(instanceName).resolve("streams").toString());
+        streamsProps.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+        streamsProps.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, -1);
+        streamsProps.put(StreamsConfig.CLIENT_ID_CONFIG, config.kafka().applicationId() + "-" + instanceName);
+        streams = new KafkaStreams(ExporterTopology.build(config.kafka().eventsTopic(), config.kafka().alertsTopic(),
+                new EventParser(config.kafka().maxEventBytes()), evaluation, metrics, Duration.ofSeconds(1)), streamsProps);
+        registry.getPrometheusRegistry().register(new FleetCollector(this::localSignals));
+
+        delivery = new DeliveryQueue(config.dataDir().resolve(instanceName).resolve("deliveries"),
+                Receivers.build(config.receivers()), registry);
+        silences = new SilenceStore(kafka, config.kafka().alertsTopic() + "-silences");
+        DashboardLinks links = config.dashboardUrl().isEmpty() ? DashboardLinks.NONE
+                : new DashboardLinks(config.dashboardUrl().endsWith("/") ? config.dashboardUrl() + "queries/" : config.dashboardUrl() + "/queries/");
+        Clock clock = Clock.systemUTC();
+        AlertRouter alertRouter = new AlertRouter(InhibitRule.DEFAULTS, () -> silences.current(clock.instant()),
+                config.routing().groupBy(),
+                receiver -> "pagerduty".equals(Receivers.type(config.receivers(), receiver)) ? Duration.ZERO : config.routing().groupWait(),
+                dispatch -> delivery.submit(Notification.of(dispatch.receiver(), dispatch.groupKey(), dispatch.alerts(), links)),
+                registry);
+        Properties routerProps = new Properties();
+        routerProps.putAll(kafka);
+        routerProps.put("client.id", config.kafka().applicationId() + "-router-" + instanceName);
+        router = new RouterLoop(routerProps, config.kafka().applicationId() + "-router", config.kafka().alertsTopic(),
+                alertRouter, clock);
+
+        http = new ExporterHttpServer(config.http().host(), config.http().port(), config.http().token(), registry::scrape,
+                () -> streams.state() == KafkaStreams.State.RUNNING);
+        http.resource("queries", query -> localSignals());
+        http.resource("alerts", query -> router.firing());
+        http.resource("silences", new ExporterHttpServer.Resource() {
+            @Override
+            public Object get(Map<String, String> query) {
+                return silences.current(clock.instant());
+            }
+
+            @Override
+            public Object post(String body) throws Exception {
+                SilenceRequest request;
+                try {
+                    request = Json.MAPPER.readValue(body, SilenceRequest.class);
+                    Instant now = clock.instant();
+                    return silences.add(new Silence(UUID.randomUUID().toString(), request.matchers(),
+                            request.startsAt() == null ? now : request.startsAt(), request.endsAt(),
+                            request.createdBy() == null ? "" : request.createdBy(), request.comment() == null ? "" : request.comment()));
+                } catch (IllegalArgumentException | NullPointerException | com.fasterxml.jackson.core.JsonProcessingException e) {
+                    throw new ExporterHttpServer.ApiException(400, "invalid silence: " + e.getMessage());
+                }
+            }
+
+            @Override
+            public Object delete(String id) throws Exception {
+                if (!silences.expire(id)) {
+                    throw new ExporterHttpServer.ApiException(404, "no silence " + id);
+                }
+                return Map.of("expired", id);
+            }
+        });
+    }
+
+    /** The body of POST /api/silences. */
+    public record SilenceRequest(Map<String, String> matchers, Instant startsAt, Instant endsAt, String createdBy,
+                                 String comment) {
+    }
+
+    public ExporterService start() {
+        streams.start();
+        router.start();
+        LOG.info("exporter running: events from '{}', alerts to '{}', HTTP on {}:{}", config.kafka().eventsTopic(),
+                config.kafka().alertsTopic(), config.http().host(), http.port());
+        return this;
+    }
+
+    public int httpPort() {
+        return http.port();
+    }
+
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    /** Signals of the queries whose partitions this instance owns. */
+    public List<Signals> localSignals() {
+        List<Signals> out = new ArrayList<>();
+        try {
+            ReadOnlyKeyValueStore<String, QueryRecord> store = streams.store(
+                    StoreQueryParameters.fromNameAndType(ExporterTopology.STORE, QueryableStoreTypes.keyValueStore()));
+            Instant now = Instant.now();
+            try (KeyValueIterator<String, QueryRecord> all = store.all()) {
+                while (all.hasNext()) {
+                    KeyValue<String, QueryRecord> next = all.next();
+                    out.add(next.value.state.signals(now, config.status()));
+                }
+            }
+        } catch (RuntimeException e) {
+            // Not running yet, or rebalancing: nothing to show this moment.
+        }
+        return out;
+    }
+
+    public List<AlertTransition> firing() {
+        return router.firing();
+    }
+
+    private void createTopics(Properties kafka) throws Exception {
+        try (Admin admin = Admin.create(kafka)) {
+            Set<String> existing = admin.listTopics().names().get();
+            List<NewTopic> missing = new ArrayList<>();
+            for (String topic : List.of(config.kafka().eventsTopic(), config.kafka().alertsTopic())) {
+                if (!existing.contains(topic)) {
+                    missing.add(new NewTopic(topic, 6, (short) -1));
+                }
+            }
+            if (!missing.isEmpty()) {
+                try {
+                    admin.createTopics(missing).all().get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
+                        throw e;
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        http.close();
+        router.close();
+        streams.close(Duration.ofSeconds(10));
+        silences.close();
+        delivery.close();
+        rules.close();
+        registry.close();
+    }
+}

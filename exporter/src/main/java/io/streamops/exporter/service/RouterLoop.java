@@ -1,0 +1,147 @@
+package io.streamops.exporter.service;
+
+import io.streamops.exporter.alert.AlertTransition;
+import io.streamops.exporter.route.AlertRouter;
+import io.streamops.exporter.support.Json;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Feeds the alerts topic through the {@link AlertRouter}. Offsets are committed only when nothing is
+ * waiting in a group (everything read has reached the durable delivery queue), so an instance lost
+ * mid-group loses nothing: another instance re-reads from the last commit. On taking over partitions
+ * it first re-reads their history up to the committed offset without notifying, to know what fires.
+ */
+public final class RouterLoop implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RouterLoop.class);
+
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final AlertRouter router;
+    private final Clock clock;
+    private final String topic;
+    private final Thread thread;
+    private final Map<TopicPartition, Long> handledUpTo = new HashMap<>();
+    private volatile boolean running = true;
+
+    public RouterLoop(Properties kafka, String groupId, String topic, AlertRouter router, Clock clock) {
+        Properties p = new Properties();
+        p.putAll(kafka);
+        p.put("group.id", groupId);
+        p.put("enable.auto.commit", "false");
+        p.put("auto.offset.reset", "earliest");
+        p.put("isolation.level", "read_committed");
+        this.consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
+        this.router = router;
+        this.clock = clock;
+        this.topic = topic;
+        this.thread = new Thread(this::run, "exporter-router");
+        this.thread.setDaemon(true);
+    }
+
+    public RouterLoop start() {
+        thread.start();
+        return this;
+    }
+
+    private void run() {
+        consumer.subscribe(List.of(topic), new ConsumerRebalanceListener() {
+            @Override
+            public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                commit();
+                partitions.forEach(handledUpTo::remove);
+            }
+
+            @Override
+            public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new java.util.HashSet<>(partitions));
+                for (TopicPartition tp : partitions) {
+                    OffsetAndMetadata c = committed.get(tp);
+                    handledUpTo.put(tp, c == null ? 0L : c.offset());
+                }
+                consumer.seekToBeginning(partitions);
+            }
+        });
+        try {
+            while (running) {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+                    handle(r);
+                }
+                synchronized (router) {
+                    router.tick(clock.instant());
+                }
+                commit();
+            }
+        } catch (org.apache.kafka.common.errors.WakeupException | org.apache.kafka.common.errors.InterruptException e) {
+            // closing
+        } finally {
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    private void handle(ConsumerRecord<String, byte[]> r) {
+        AlertTransition t;
+        try {
+            t = Json.MAPPER.readValue(r.value(), AlertTransition.class);
+        } catch (Exception e) {
+            LOG.warn("skipped an unreadable alert transition at {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.getMessage());
+            return;
+        }
+        TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+        long handled = handledUpTo.getOrDefault(tp, 0L);
+        synchronized (router) {
+            if (r.offset() < handled) {
+                router.remember(t); // history: sent before (by us or by the instance we took over from)
+            } else {
+                router.accept(t, clock.instant());
+                handledUpTo.put(tp, r.offset() + 1);
+            }
+        }
+    }
+
+    private void commit() {
+        boolean waiting;
+        synchronized (router) {
+            waiting = router.hasPending();
+        }
+        if (waiting || handledUpTo.isEmpty()) {
+            return;
+        }
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        handledUpTo.forEach((tp, offset) -> offsets.put(tp, new OffsetAndMetadata(offset)));
+        try {
+            consumer.commitSync(offsets);
+        } catch (RuntimeException e) {
+            LOG.warn("could not commit router offsets: {}", e.toString());
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        running = false;
+        consumer.wakeup();
+        thread.join(10_000);
+    }
+
+    /** Firing alerts known to this instance. */
+    public List<AlertTransition> firing() {
+        synchronized (router) {
+            return router.firing();
+        }
+    }
+
+}

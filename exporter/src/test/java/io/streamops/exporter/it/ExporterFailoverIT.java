@@ -1,0 +1,161 @@
+package io.streamops.exporter.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.streamops.exporter.notify.PagerDutyContractServer;
+import io.streamops.exporter.support.Json;
+import io.streamops.testkit.Await;
+import io.streamops.testkit.KafkaTestBroker;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Two exporter processes share the events topic; one is killed (SIGKILL) after both own queries.
+ * Every query then fails: each failure reaches the PagerDuty contract server exactly once, the
+ * survivor having taken over the dead instance's partitions, state and alert state.
+ */
+class ExporterFailoverIT {
+    private static final Duration WAIT = Duration.ofSeconds(120);
+    private static final int QUERIES = 12;
+
+    @Test
+    void aKilledInstancesQueriesArePagedByTheSurvivorOnceEach(@TempDir Path dir) throws Exception {
+        try (KafkaTestBroker broker = KafkaTestBroker.started();
+             PagerDutyContractServer pagerDuty = new PagerDutyContractServer("routing-key-for-tests")) {
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+                admin.createTopics(List.of(new NewTopic("streamops-events", 6, (short) 1),
+                        new NewTopic("streamops-alerts", 6, (short) 1))).all().get();
+            }
+            Path rules = dir.resolve("rules.yaml");
+            Files.writeString(rules, """
+                    rules:
+                      - name: QueryFailed
+                        expr: 'status == "failed"'
+                        severity: critical
+                        notify: [pagerduty]
+                        annotations:
+                          summary: '"Query " + query + " failed: " + exception_message'
+                    """);
+            Path jar = Path.of("target", "streamops-exporter.jar").toAbsolutePath();
+            ExporterProcess a = start(jar, dir, "a", broker, pagerDuty, rules);
+            ExporterProcess b = start(jar, dir, "b", broker, pagerDuty, rules);
+            try {
+                a.awaitReady(WAIT);
+                b.awaitReady(WAIT);
+                Properties p = new Properties();
+                p.put("bootstrap.servers", broker.bootstrapServers());
+                p.put("acks", "all");
+                try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+                    for (int i = 0; i < QUERIES; i++) {
+                        producer.send(new ProducerRecord<>("streamops-events", queryId(i), started(i).toString())).get();
+                    }
+                    Await.until("both instances to own some of the " + QUERIES + " queries", WAIT,
+                            () -> count(a) > 0 && count(b) > 0 && count(a) + count(b) == QUERIES);
+
+                    a.kill();
+                    for (int i = 0; i < QUERIES; i++) {
+                        producer.send(new ProducerRecord<>("streamops-events", queryId(i), failed(i).toString())).get();
+                    }
+                }
+                Await.until("a page for every failed query", WAIT, () -> triggers(pagerDuty).size() >= QUERIES);
+                // Give a duplicate the chance to show up: wait until the survivor has committed what it routed.
+                Await.until("the survivor to own every query", WAIT, () -> count(b) == QUERIES);
+                List<String> dedupKeys = triggers(pagerDuty).stream().map(e -> e.path("dedup_key").asText()).collect(Collectors.toList());
+                assertThat(dedupKeys).doesNotHaveDuplicates().hasSize(QUERIES);
+                assertThat(dedupKeys).allMatch(k -> k.startsWith("QueryFailed/"));
+                assertThat(pagerDuty.violations()).isEmpty();
+            } finally {
+                a.close();
+                b.close();
+            }
+        }
+    }
+
+    private static ExporterProcess start(Path jar, Path dir, String name, KafkaTestBroker broker, PagerDutyContractServer pd,
+                                         Path rules) throws Exception {
+        int port = KafkaTestBroker.freePort();
+        Path config = dir.resolve(name + ".yaml");
+        Files.writeString(config, """
+                kafka:
+                  bootstrap_servers: %s
+                  properties:
+                    session.timeout.ms: "6000"
+                    heartbeat.interval.ms: "1000"
+                http:
+                  host: 127.0.0.1
+                  port: %d
+                rules:
+                  file: %s
+                data_dir: %s
+                receivers:
+                  pagerduty:
+                    type: pagerduty
+                    routing_key: ${PD_ROUTING_KEY}
+                    url: %s
+                """.formatted(broker.bootstrapServers(), port, rules, dir.resolve("data-" + name), pd.baseUrl()));
+        return new ExporterProcess(jar, config, port, dir.resolve(name + ".log"), Map.of("PD_ROUTING_KEY", "routing-key-for-tests"));
+    }
+
+    private static int count(ExporterProcess instance) {
+        try {
+            JsonNode queries = Json.MAPPER.readTree(instance.get("/api/queries").body());
+            return queries.isArray() ? queries.size() : 0;
+        } catch (Exception e) {
+            return 0;
+        }
+    }
+
+    private static List<JsonNode> triggers(PagerDutyContractServer pd) {
+        List<JsonNode> out = new ArrayList<>();
+        for (JsonNode e : pd.acceptedEvents()) {
+            if (e.path("event_action").asText().equals("trigger")) {
+                out.add(e);
+            }
+        }
+        return out;
+    }
+
+    private static String queryId(int i) {
+        return String.format("00000000-0000-0000-0000-%012d", i);
+    }
+
+    private static ObjectNode base(int i, String type, String eventId) {
+        ObjectNode e = Json.MAPPER.createObjectNode();
+        String now = Instant.now().toString();
+        e.put("version", 1).put("type", type).put("eventId", "run-" + i + ":" + eventId).put("timestamp", now).put("emittedAt", now);
+        e.putObject("app").put("id", "app-1").put("name", "grocery").put("job", "grocery-" + (i % 3)).put("host", "driver")
+                .put("sparkVersion", "3.5.7").put("listenerVersion", "test").putObject("tags");
+        e.putObject("query").put("id", queryId(i)).put("runId", "run-" + i).put("name", "query-" + i);
+        return e;
+    }
+
+    private static ObjectNode started(int i) {
+        return base(i, "started", "started");
+    }
+
+    private static ObjectNode failed(int i) {
+        ObjectNode e = base(i, "terminated", "terminated");
+        e.putObject("termination").put("outcome", "failed").put("exception", "java.lang.IllegalStateException: boom " + i)
+                .put("exceptionMessage", "java.lang.IllegalStateException: boom " + i).putNull("errorClassOnException");
+        return e;
+    }
+
+}

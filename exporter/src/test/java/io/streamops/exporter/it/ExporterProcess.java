@@ -1,0 +1,81 @@
+package io.streamops.exporter.it;
+
+import io.streamops.testkit.Await;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** The packaged exporter jar running as its own process, as a user runs it; killable like a crash. */
+final class ExporterProcess implements AutoCloseable {
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private final Process process;
+    private final int port;
+    private final Path log;
+
+    ExporterProcess(Path jar, Path config, int port, Path log, Map<String, String> env) throws IOException {
+        this.port = port;
+        this.log = log;
+        ProcessBuilder pb = new ProcessBuilder(List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m", "-jar", jar.toString(), "run", "--config", config.toString()))
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().putAll(env);
+        process = pb.start();
+    }
+
+    ExporterProcess awaitReady(Duration timeout) {
+        Await.until("exporter on port " + port + " to be ready (log: " + log + ")", timeout, () -> {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("exporter exited with " + process.exitValue() + "; see " + log);
+            }
+            return get("/readyz").statusCode() == 200;
+        });
+        return this;
+    }
+
+    HttpResponse<String> get(String path) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            return new FailedResponse(path);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** SIGKILL: no shutdown hook runs, nothing is flushed or handed over. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(20, TimeUnit.SECONDS)) {
+            kill();
+        }
+    }
+
+    /** A connection refused, as a response with status 0. */
+    private record FailedResponse(String path) implements HttpResponse<String> {
+        public int statusCode() { return 0; }
+        public HttpRequest request() { return null; }
+        public java.util.Optional<HttpResponse<String>> previousResponse() { return java.util.Optional.empty(); }
+        public java.net.http.HttpHeaders headers() { return java.net.http.HttpHeaders.of(Map.of(), (a, b) -> true); }
+        public String body() { return ""; }
+        public java.util.Optional<javax.net.ssl.SSLSession> sslSession() { return java.util.Optional.empty(); }
+        public URI uri() { return URI.create("http://127.0.0.1" + path); }
+        public HttpClient.Version version() { return HttpClient.Version.HTTP_1_1; }
+    }
+}
