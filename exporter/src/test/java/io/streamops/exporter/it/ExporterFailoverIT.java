@@ -1,10 +1,11 @@
 package io.streamops.exporter.it;
 
+import io.streamops.testkit.PagerDutyContractServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.streamops.exporter.notify.PagerDutyContractServer;
 import io.streamops.exporter.support.Json;
 import io.streamops.testkit.Await;
+import io.streamops.testkit.ExporterProcess;
 import io.streamops.testkit.KafkaTestBroker;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;

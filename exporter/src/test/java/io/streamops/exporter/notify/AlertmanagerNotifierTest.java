@@ -1,5 +1,6 @@
 package io.streamops.exporter.notify;
 
+import io.streamops.testkit.LocalHttpServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterEach;

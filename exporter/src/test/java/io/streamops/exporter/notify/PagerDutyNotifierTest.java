@@ -1,5 +1,7 @@
 package io.streamops.exporter.notify;
 
+import io.streamops.testkit.PagerDutyContractServer;
+import io.streamops.testkit.LocalHttpServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.streamops.exporter.alert.AlertTransition;

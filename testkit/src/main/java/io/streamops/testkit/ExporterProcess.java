@@ -1,6 +1,5 @@
-package io.streamops.exporter.it;
+package io.streamops.testkit;
 
-import io.streamops.testkit.Await;
 
 import java.io.IOException;
 import java.net.URI;
@@ -15,13 +14,13 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** The packaged exporter jar running as its own process, as a user runs it; killable like a crash. */
-final class ExporterProcess implements AutoCloseable {
+public final class ExporterProcess implements AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private final Process process;
     private final int port;
     private final Path log;
 
-    ExporterProcess(Path jar, Path config, int port, Path log, Map<String, String> env) throws IOException {
+    public ExporterProcess(Path jar, Path config, int port, Path log, Map<String, String> env) throws IOException {
         this.port = port;
         this.log = log;
         ProcessBuilder pb = new ProcessBuilder(List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
@@ -31,7 +30,7 @@ final class ExporterProcess implements AutoCloseable {
         process = pb.start();
     }
 
-    ExporterProcess awaitReady(Duration timeout) {
+    public ExporterProcess awaitReady(Duration timeout) {
         Await.until("exporter on port " + port + " to be ready (log: " + log + ")", timeout, () -> {
             if (!process.isAlive()) {
                 throw new IllegalStateException("exporter exited with " + process.exitValue() + "; see " + log);
@@ -41,7 +40,7 @@ final class ExporterProcess implements AutoCloseable {
         return this;
     }
 
-    HttpResponse<String> get(String path) {
+    public HttpResponse<String> get(String path) {
         try {
             return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                     .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
@@ -54,7 +53,7 @@ final class ExporterProcess implements AutoCloseable {
     }
 
     /** SIGKILL: no shutdown hook runs, nothing is flushed or handed over. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(30, TimeUnit.SECONDS);
     }

@@ -1,8 +1,7 @@
-package io.streamops.exporter.notify;
+package io.streamops.testkit;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.streamops.testkit.Await;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -25,22 +24,22 @@ import java.util.concurrent.ExecutorService;
  * A real HTTP server on 127.0.0.1 (a free port) that records every request and answers through a
  * handler; it can be told to fail the next requests with given statuses (429, 500, ...).
  */
-final class LocalHttpServer implements AutoCloseable {
+public final class LocalHttpServer implements AutoCloseable {
 
-    record Request(String method, String path, Map<String, String> headers, String body, long receivedNanos) {
-        String header(String name) {
+    public record Request(String method, String path, Map<String, String> headers, String body, long receivedNanos) {
+        public String header(String name) {
             return headers.get(name.toLowerCase(Locale.ROOT));
         }
     }
 
-    record Response(int status, String body, Map<String, String> headers) {
-        static Response of(int status, String body) {
+    public record Response(int status, String body, Map<String, String> headers) {
+        public static Response of(int status, String body) {
             return new Response(status, body, Map.of());
         }
     }
 
-    interface Handler {
-        Response handle(Request request);
+    public interface Handler {
+        public Response handle(Request request);
     }
 
     private final HttpServer server;
@@ -58,7 +57,7 @@ final class LocalHttpServer implements AutoCloseable {
         server.start();
     }
 
-    static LocalHttpServer start(Handler handler) {
+    public static LocalHttpServer start(Handler handler) {
         try {
             return new LocalHttpServer(handler);
         } catch (IOException e) {
@@ -67,35 +66,35 @@ final class LocalHttpServer implements AutoCloseable {
     }
 
     /** Answers every request with {@code status}. */
-    static LocalHttpServer answering(int status) {
+    public static LocalHttpServer answering(int status) {
         return start(request -> Response.of(status, "{}"));
     }
 
-    URI url() {
+    public URI url() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
 
     /** The next requests are answered with these statuses, one each, before the handler sees any. */
-    synchronized void failNext(int... statuses) {
+    public synchronized void failNext(int... statuses) {
         for (int status : statuses) {
             faults.addLast(Response.of(status, "{\"status\":\"injected failure\"}"));
         }
     }
 
-    synchronized void failNext(Response fault) {
+    public synchronized void failNext(Response fault) {
         faults.addLast(fault);
     }
 
-    synchronized List<Request> requests() {
+    public synchronized List<Request> requests() {
         return List.copyOf(requests);
     }
 
     /** The status of every answer so far, in order. */
-    synchronized List<Integer> statuses() {
+    public synchronized List<Integer> statuses() {
         return List.copyOf(statuses);
     }
 
-    List<Request> awaitRequests(int count) {
+    public List<Request> awaitRequests(int count) {
         Await.until(count + " requests to " + url(), Duration.ofSeconds(20), () -> requests().size() >= count);
         return requests();
     }

@@ -1,4 +1,4 @@
-package io.streamops.exporter.notify;
+package io.streamops.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -53,7 +53,7 @@ public final class PagerDutyContractServer implements AutoCloseable {
         http.failNext(statuses);
     }
 
-    LocalHttpServer http() {
+    public LocalHttpServer http() {
         return http;
     }
 
