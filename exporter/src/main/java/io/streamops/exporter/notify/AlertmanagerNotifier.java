@@ -17,15 +17,15 @@ import java.util.Map;
  * that. A resolved alert carries its {@code endsAt}.
  */
 public final class AlertmanagerNotifier implements Notifier {
-    private final AlertmanagerConfig config;
+    private final HttpEndpoint config;
     private final URI alertsUrl;
     private final JsonHttpSender sender;
 
-    public AlertmanagerNotifier(AlertmanagerConfig config) {
+    public AlertmanagerNotifier(HttpEndpoint config) {
         this(config, Clock.systemUTC());
     }
 
-    public AlertmanagerNotifier(AlertmanagerConfig config, Clock clock) {
+    public AlertmanagerNotifier(HttpEndpoint config, Clock clock) {
         this.config = config;
         this.alertsUrl = JsonHttpSender.join(config.url(), "/api/v2/alerts");
         this.sender = new JsonHttpSender(config.timeout(), HttpRedaction.of(config.url(), config.bearerToken()), clock);

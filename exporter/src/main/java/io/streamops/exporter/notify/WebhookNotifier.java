@@ -5,14 +5,14 @@ import java.util.Map;
 
 /** POSTs the {@link WebhookPayload} JSON to a URL, with an optional bearer token. */
 public final class WebhookNotifier implements Notifier {
-    private final WebhookConfig config;
+    private final HttpEndpoint config;
     private final JsonHttpSender sender;
 
-    public WebhookNotifier(WebhookConfig config) {
+    public WebhookNotifier(HttpEndpoint config) {
         this(config, Clock.systemUTC());
     }
 
-    public WebhookNotifier(WebhookConfig config, Clock clock) {
+    public WebhookNotifier(HttpEndpoint config, Clock clock) {
         this.config = config;
         this.sender = new JsonHttpSender(config.timeout(), HttpRedaction.of(config.url(), config.bearerToken()), clock);
     }

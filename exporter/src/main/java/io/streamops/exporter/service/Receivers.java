@@ -2,7 +2,7 @@ package io.streamops.exporter.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.streamops.exporter.config.ConfigException;
-import io.streamops.exporter.notify.AlertmanagerConfig;
+import io.streamops.exporter.notify.HttpEndpoint;
 import io.streamops.exporter.notify.AlertmanagerNotifier;
 import io.streamops.exporter.notify.EmailConfig;
 import io.streamops.exporter.notify.EmailNotifier;
@@ -12,7 +12,7 @@ import io.streamops.exporter.notify.PagerDutyConfig;
 import io.streamops.exporter.notify.PagerDutyNotifier;
 import io.streamops.exporter.notify.Receiver;
 import io.streamops.exporter.notify.Secret;
-import io.streamops.exporter.notify.WebhookConfig;
+import io.streamops.exporter.notify.HttpEndpoint;
 import io.streamops.exporter.notify.WebhookNotifier;
 
 import java.net.URI;
@@ -71,14 +71,14 @@ public final class Receivers {
                 yield new EmailNotifier(email);
             }
             case "webhook" -> {
-                WebhookConfig hook = WebhookConfig.of(URI.create(required(c, "url")));
+                HttpEndpoint hook = HttpEndpoint.of(URI.create(required(c, "url")));
                 if (c.hasNonNull("token")) {
                     hook = hook.withBearerToken(Secret.of(c.path("token").asText()));
                 }
                 yield new WebhookNotifier(hook);
             }
             case "alertmanager" -> {
-                AlertmanagerConfig am = AlertmanagerConfig.of(URI.create(required(c, "url")));
+                HttpEndpoint am = HttpEndpoint.of(URI.create(required(c, "url")));
                 if (c.hasNonNull("token")) {
                     am = am.withBearerToken(Secret.of(c.path("token").asText()));
                 }

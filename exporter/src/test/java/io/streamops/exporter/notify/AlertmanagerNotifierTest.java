@@ -31,7 +31,7 @@ class AlertmanagerNotifierTest {
 
     @Test
     void postsFiringAndResolvedAlertsToApiV2() throws Exception {
-        AlertmanagerNotifier notifier = new AlertmanagerNotifier(AlertmanagerConfig.of(alertmanager.url()));
+        AlertmanagerNotifier notifier = new AlertmanagerNotifier(HttpEndpoint.of(alertmanager.url()));
         Notification notification = Alerts.notification("am",
                 Alerts.alert("QueryFailed", "q-1").annotation("description", "<b>boom</b>").build(),
                 Alerts.alert("QueryFailed", "q-1").resolved().build());
@@ -57,7 +57,7 @@ class AlertmanagerNotifierTest {
 
     @Test
     void aMalformedAlertIsRejected() {
-        AlertmanagerNotifier notifier = new AlertmanagerNotifier(AlertmanagerConfig.of(alertmanager.url()));
+        AlertmanagerNotifier notifier = new AlertmanagerNotifier(HttpEndpoint.of(alertmanager.url()));
         Notification badLabel = Alerts.notification("am", Alerts.alert("QueryFailed", "q-1").label("bad-name", "x").build());
 
         DeliveryOutcome outcome = notifier.send(badLabel);
@@ -68,7 +68,7 @@ class AlertmanagerNotifierTest {
 
     @Test
     void anAlertmanagerThatIsDownIsRetried() {
-        AlertmanagerNotifier notifier = new AlertmanagerNotifier(AlertmanagerConfig.of(alertmanager.url()));
+        AlertmanagerNotifier notifier = new AlertmanagerNotifier(HttpEndpoint.of(alertmanager.url()));
         alertmanager.failNext(503);
 
         assertThat(notifier.send(Alerts.notification("am", Alerts.alert("QueryFailed", "q-1").build())))

@@ -225,7 +225,7 @@ class EmailNotifierTest {
 
         try (DeliveryQueue queue = new DeliveryQueue(queueDir, List.of(
                 new Receiver("email", email, policy),
-                new Receiver("chat", new WebhookNotifier(WebhookConfig.of(webhook.url())), policy)), registry)) {
+                new Receiver("chat", new WebhookNotifier(HttpEndpoint.of(webhook.url())), policy)), registry)) {
             queue.submit(Alerts.notification("email", Alerts.alert("QueryFailed", "q-1").build()));
             queue.submit(Alerts.notification("chat", Alerts.alert("QueryFailed", "q-1").build()));
 

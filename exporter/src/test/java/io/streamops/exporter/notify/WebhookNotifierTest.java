@@ -32,7 +32,7 @@ class WebhookNotifierTest {
 
     @Test
     void postsSlackCompatibleTextAndTheStructuredAlerts() throws Exception {
-        WebhookNotifier notifier = new WebhookNotifier(WebhookConfig.of(URI.create(server.url() + "/hooks/T000/B000/XXXX"))
+        WebhookNotifier notifier = new WebhookNotifier(HttpEndpoint.of(URI.create(server.url() + "/hooks/T000/B000/XXXX"))
                 .withBearerToken(Secret.of("hook-token-42")));
         Notification notification = Alerts.notification("slack",
                 Alerts.alert("QueryFailed", "q-1").query("<!channel> & <http://evil|click>").build(),
@@ -73,16 +73,16 @@ class WebhookNotifierTest {
 
     @Test
     void aTokenThatCannotBeAHeaderIsRefusedWithoutShowingIt() {
-        assertThatThrownBy(() -> WebhookConfig.of(server.url()).withBearerToken(Secret.of("s3cr3t\r\nX-Evil: 1")))
+        assertThatThrownBy(() -> HttpEndpoint.of(server.url()).withBearerToken(Secret.of("s3cr3t\r\nX-Evil: 1")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageNotContaining("s3cr3t").hasMessageNotContaining("X-Evil");
-        assertThatThrownBy(() -> AlertmanagerConfig.of(server.url()).withBearerToken(Secret.of("s3cr3t w0rds")))
+        assertThatThrownBy(() -> HttpEndpoint.of(server.url()).withBearerToken(Secret.of("s3cr3t w0rds")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageNotContaining("s3cr3t");
     }
 
     @Test
     void withoutATokenSendsNoAuthorizationHeader() {
-        WebhookNotifier notifier = new WebhookNotifier(WebhookConfig.of(server.url()));
+        WebhookNotifier notifier = new WebhookNotifier(HttpEndpoint.of(server.url()));
 
         assertThat(notifier.send(Alerts.notification("hook", Alerts.alert("Lagging", "q-1").build())))
                 .isInstanceOf(DeliveryOutcome.Delivered.class);
@@ -91,7 +91,7 @@ class WebhookNotifierTest {
 
     @Test
     void classifiesAnswers() {
-        WebhookNotifier notifier = new WebhookNotifier(WebhookConfig.of(URI.create(server.url() + "/secret-path-token")));
+        WebhookNotifier notifier = new WebhookNotifier(HttpEndpoint.of(URI.create(server.url() + "/secret-path-token")));
         Notification notification = Alerts.notification("hook", Alerts.alert("Lagging", "q-1").build());
         server.failNext(new LocalHttpServer.Response(429, "slow down", Map.of("Retry-After", "7")));
         server.failNext(503, 404, 400);
@@ -109,12 +109,12 @@ class WebhookNotifierTest {
     @Test
     void theTokenAndTheSecretPathStayOutOfToStringAndReasons() {
         URI url = URI.create(server.url() + "/services/T000/B000/s3cr3tpath");
-        WebhookConfig config = WebhookConfig.of(url).withBearerToken(Secret.of("hook-token-42"));
+        HttpEndpoint config = HttpEndpoint.of(url).withBearerToken(Secret.of("hook-token-42"));
         // The server echoes both secrets in its error body, as some do.
         LocalHttpServer echoing = LocalHttpServer.start(request -> LocalHttpServer.Response.of(403,
                 "forbidden: " + request.path() + " " + request.header("Authorization")));
         try (echoing) {
-            WebhookNotifier notifier = new WebhookNotifier(WebhookConfig.of(URI.create(echoing.url() + "/services/T000/B000/s3cr3tpath"))
+            WebhookNotifier notifier = new WebhookNotifier(HttpEndpoint.of(URI.create(echoing.url() + "/services/T000/B000/s3cr3tpath"))
                     .withBearerToken(Secret.of("hook-token-42")));
             DeliveryOutcome outcome = notifier.send(Alerts.notification("hook", Alerts.alert("Lagging", "q-1").build()));
 
@@ -143,7 +143,7 @@ class WebhookNotifierTest {
             });
             server.setDaemon(true);
             server.start();
-            WebhookNotifier notifier = new WebhookNotifier(WebhookConfig.of(URI.create("http://127.0.0.1:" + stalling.getLocalPort() + "/hook"))
+            WebhookNotifier notifier = new WebhookNotifier(HttpEndpoint.of(URI.create("http://127.0.0.1:" + stalling.getLocalPort() + "/hook"))
                     .withTimeout(Duration.ofMillis(500)));
 
             DeliveryOutcome outcome = notifier.send(Alerts.notification("hook", Alerts.alert("Lagging", "q-1").build()));
