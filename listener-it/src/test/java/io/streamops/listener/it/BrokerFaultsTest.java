@@ -27,12 +27,7 @@ class BrokerFaultsTest {
 
     @AfterAll
     static void cleanUp() throws Exception {
-        if (events != null) {
-            events.close();
-        }
-        if (broker != null) {
-            broker.close();
-        }
+        TestSpark.closeAll(null, events, broker);
     }
 
     @Test

@@ -51,15 +51,7 @@ class SparkIntegrationTest {
 
     @AfterAll
     static void stop() throws Exception {
-        if (spark != null) {
-            spark.stop();
-        }
-        if (events != null) {
-            events.close();
-        }
-        if (broker != null) {
-            broker.close();
-        }
+        TestSpark.closeAll(spark, events, broker);
     }
 
     @Test

@@ -44,6 +44,18 @@ final class TestSpark {
         return b.getOrCreate();
     }
 
+    /** Stops Spark, then closes the rest in order; nulls (a set-up that failed half way) are skipped. */
+    static void closeAll(SparkSession spark, AutoCloseable... others) throws Exception {
+        if (spark != null) {
+            spark.stop();
+        }
+        for (AutoCloseable c : others) {
+            if (c != null) {
+                c.close();
+            }
+        }
+    }
+
     static String checkpoint(String name) throws Exception {
         Path dir = Files.createTempDirectory("streamops-ckpt-" + name);
         return dir.toString();
