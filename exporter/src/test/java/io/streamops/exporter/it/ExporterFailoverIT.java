@@ -7,6 +7,7 @@ import io.streamops.exporter.support.Json;
 import io.streamops.testkit.Await;
 import io.streamops.testkit.ExporterProcess;
 import io.streamops.testkit.KafkaTestBroker;
+import io.streamops.testkit.Promtool;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -83,6 +84,11 @@ class ExporterFailoverIT {
                 assertThat(dedupKeys).doesNotHaveDuplicates().hasSize(QUERIES);
                 assertThat(dedupKeys).allMatch(k -> k.startsWith("QueryFailed/"));
                 assertThat(pagerDuty.violations()).isEmpty();
+                // The survivor's /metrics: fleet series for every query, and clean for promtool.
+                String metrics = b.get("/metrics").body();
+                assertThat(metrics).contains("streamops_fleet_query_status{").contains("streamops_exporter_events_consumed_total");
+                assertThat(metrics.lines().filter(l -> l.startsWith("streamops_fleet_query_consecutive_failures{"))).hasSize(QUERIES);
+                assertThat(Promtool.checkMetrics(metrics)).as("promtool check metrics").isEmpty();
             } finally {
                 a.close();
                 b.close();

@@ -155,11 +155,14 @@ class ListenerEndToEndTest {
                 && m.json.path("progress").path("numInputRows").asLong() > 0);
 
         // The idle query: idle events, and heartbeats that say no data and no trigger running.
-        events.await("an idle event for idle-watcher", WAIT,
+        Message idleEvent = events.await("an idle event for idle-watcher", WAIT,
                 m -> m.type().equals("idle") && "idle-watcher".equals(m.queryName()));
-        Message idleBeat = events.await("a heartbeat of idle-watcher", WAIT,
+        // A heartbeat taken once Spark has declared the query idle (earlier ones may catch it starting up).
+        java.time.Instant idleSince = java.time.Instant.parse(idleEvent.json.path("timestamp").asText());
+        Message idleBeat = events.await("a heartbeat of idle-watcher after it went idle", WAIT,
                 m -> m.type().equals("heartbeat") && "idle-watcher".equals(m.queryName())
-                        && m.json.path("heartbeat").path("status").isObject());
+                        && m.json.path("heartbeat").path("status").isObject()
+                        && java.time.Instant.parse(m.json.path("timestamp").asText()).isAfter(idleSince));
         assertThat(idleBeat.json.path("heartbeat").path("triggerIntervalMs").asLong()).isEqualTo(500);
         assertThat(idleBeat.json.path("heartbeat").path("status").path("isDataAvailable").asBoolean()).isFalse();
         assertThat(idleBeat.json.path("heartbeat").path("listenerEventsDropped").isIntegralNumber()).isTrue();
