@@ -56,8 +56,10 @@ public final class AlertRouter {
         this.groupBy = List.copyOf(groupBy);
         this.groupWait = groupWaitPerReceiver;
         this.deliver = deliver;
-        this.inhibited = Counter.builder("streamops.exporter.alerts.inhibited").register(registry);
-        this.silenced = Counter.builder("streamops.exporter.alerts.silenced").register(registry);
+        this.inhibited = Counter.builder("streamops.exporter.alerts.inhibited")
+                .description("Alert notifications held back because another firing alert inhibits them").register(registry);
+        this.silenced = Counter.builder("streamops.exporter.alerts.silenced")
+                .description("Alert notifications held back by a silence").register(registry);
     }
 
     /** Remembers a transition without notifying: used to rebuild state from already-handled history. */
