@@ -151,6 +151,10 @@ class FailureToPageTest {
                 // Spark's text is escaped in the HTML part: the markup arrives as text, never as markup.
                 assertThat(html).contains("orders-to-warehouse").contains("&lt;b&gt;warehouse&lt;/b&gt;").doesNotContain("<b>warehouse</b>");
                 assertThat(Files.readString(dir.resolve("exporter.log"))).doesNotContain(ROUTING_KEY);
+            } finally {
+                // Kept for whoever reads a failure: the temp dir goes away with the test.
+                Files.copy(dir.resolve("exporter.log"), Path.of("target", "e2e-exporter.log"),
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             }
         } finally {
             smtp.stop();

@@ -68,7 +68,7 @@ public final class RouterLoop implements AutoCloseable {
 
             @Override
             public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-                Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new java.util.HashSet<>(partitions));
+                Map<TopicPartition, OffsetAndMetadata> committed = committedOffsets(partitions);
                 for (TopicPartition tp : partitions) {
                     OffsetAndMetadata c = committed.get(tp);
                     handledUpTo.put(tp, c == null ? 0L : c.offset());
@@ -78,18 +78,39 @@ public final class RouterLoop implements AutoCloseable {
         });
         try {
             while (running) {
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
-                    handle(r);
+                try {
+                    for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+                        handle(r);
+                    }
+                    synchronized (router) {
+                        router.tick(clock.instant());
+                    }
+                    commit();
+                } catch (org.apache.kafka.common.errors.WakeupException | org.apache.kafka.common.errors.InterruptException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    // A slow or restarting broker must not end routing: log, and poll again.
+                    LOG.warn("alert routing: {}; retrying", e.toString());
                 }
-                synchronized (router) {
-                    router.tick(clock.instant());
-                }
-                commit();
             }
         } catch (org.apache.kafka.common.errors.WakeupException | org.apache.kafka.common.errors.InterruptException e) {
             // closing
         } finally {
             consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    /**
+     * Where this group left off on the partitions just assigned. Retried until the broker answers: guessing
+     * (re-sending all history, or skipping it) would send pages twice or lose them.
+     */
+    private Map<TopicPartition, OffsetAndMetadata> committedOffsets(Collection<TopicPartition> partitions) {
+        while (true) {
+            try {
+                return consumer.committed(new java.util.HashSet<>(partitions), Duration.ofSeconds(30));
+            } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                LOG.warn("alert routing: committed offsets not available yet ({}); asking again", e.getMessage());
+            }
         }
     }
 
