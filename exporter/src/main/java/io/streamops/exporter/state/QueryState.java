@@ -60,6 +60,9 @@ public final class QueryState {
     public double recordsBehind = Double.NaN;
     public List<Sample> window = new ArrayList<>();
 
+    /** At most this many samples per query (see {@link #thin}). */
+    static final int MAX_SAMPLES = 32;
+
     /** Folds one event in. Duplicates (a retried lifecycle event) change nothing. */
     public void apply(QueryEvent e, StatusPolicy policy) {
         long at = e.timestamp().toEpochMilli();
@@ -120,6 +123,23 @@ public final class QueryState {
                 recordsBehind, stateMemoryBytes));
         long oldest = at - policy.window().toMillis();
         window.removeIf(sample -> sample.atMillis() < oldest);
+        if (window.size() > MAX_SAMPLES) {
+            thin();
+        }
+    }
+
+    /**
+     * Halves the samples, keeping the oldest and the newest: a 1 s trigger would otherwise keep 300
+     * samples per query, and the whole record is serialised on every event. Means and growth over the
+     * window stay well estimated at coarser resolution.
+     */
+    private void thin() {
+        List<Sample> kept = new ArrayList<>(window.size() / 2 + 2);
+        for (int i = 0; i < window.size() - 1; i += 2) {
+            kept.add(window.get(i));
+        }
+        kept.add(window.get(window.size() - 1));
+        window = kept;
     }
 
     private void heartbeat(JsonNode h, String beatRunId, long at) {

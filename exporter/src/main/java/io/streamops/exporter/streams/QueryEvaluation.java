@@ -31,14 +31,24 @@ public final class QueryEvaluation {
         record.state.apply(event, policy);
     }
 
+    /** What one evaluation did: the transitions, and whether the record's alert state changed. */
+    public record Evaluated(List<AlertTransition> transitions, boolean changed) {
+    }
+
     /** Runs the rules at {@code now}; updates the record's alert state and returns the transitions. */
     public List<AlertTransition> evaluate(QueryRecord record, Instant now) {
+        return evaluateTracked(record, now).transitions();
+    }
+
+    /** As {@link #evaluate}, also saying whether the record changed (and so must be stored again). */
+    public Evaluated evaluateTracked(QueryRecord record, Instant now) {
         AlertUpdate update = rules.get().evaluate(record.state.signals(now, policy), record.alerts, now);
+        boolean changed = update.stateChanged() || record.alerts == null;
         record.alerts = update.state();
         if (!update.errors().isEmpty()) {
             errors.accept(update.errors());
         }
-        return update.transitions();
+        return new Evaluated(update.transitions(), changed);
     }
 
     public StatusPolicy policy() {

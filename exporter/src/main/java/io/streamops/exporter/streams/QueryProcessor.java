@@ -67,7 +67,7 @@ final class QueryProcessor implements Processor<String, byte[], String, AlertTra
             entry = new QueryRecord();
         }
         evaluation.fold(entry, event);
-        evaluate(event.queryId(), entry, now());
+        evaluate(event.queryId(), entry, now(), true);
     }
 
     private void evaluateAll(long wallClockMillis) {
@@ -75,16 +75,21 @@ final class QueryProcessor implements Processor<String, byte[], String, AlertTra
         try (KeyValueIterator<String, QueryRecord> all = store.all()) {
             while (all.hasNext()) {
                 KeyValue<String, QueryRecord> next = all.next();
-                evaluate(next.key, next.value, now);
+                // Only time passes here: the record is written back only if its alerts changed, so an
+                // idle fleet costs evaluations, not a changelog write per query per second.
+                evaluate(next.key, next.value, now, false);
             }
         }
     }
 
-    private void evaluate(String queryId, QueryRecord entry, Instant now) {
+    private void evaluate(String queryId, QueryRecord entry, Instant now, boolean stateChanged) {
         long start = System.nanoTime();
-        List<AlertTransition> transitions = evaluation.evaluate(entry, now);
+        QueryEvaluation.Evaluated result = evaluation.evaluateTracked(entry, now);
         metrics.evaluation().record(Duration.ofNanos(System.nanoTime() - start));
-        store.put(queryId, entry);
+        if (stateChanged || result.changed()) {
+            store.put(queryId, entry);
+        }
+        List<AlertTransition> transitions = result.transitions();
         for (AlertTransition t : transitions) {
             context.forward(new Record<>(entry.state.job, t, now.toEpochMilli()));
         }

@@ -114,6 +114,22 @@ class QueryProcessorTest {
     }
 
     @Test
+    void aFastQueryKeepsABoundedWindowWithTheSameAverages() {
+        send(T0, orders.started(T0));
+        for (int i = 0; i < 300; i++) {
+            Instant t = T0.plusSeconds(1 + i);
+            send(t, orders.progress(i, t, 2000, 1000, 10L * i));
+        }
+        KeyValueStore<String, QueryRecord> store = driver.getKeyValueStore(ExporterTopology.STORE);
+        assertThat(store.get("q-1").state.window).hasSizeLessThanOrEqualTo(32);
+        Signals s = signalsNow();
+        assertThat(s.inputRate()).isEqualTo(2000);
+        assertThat(s.rateRatio()).isEqualTo(0.5);
+        // Lag grows by 10 records a second: 600 a minute, whatever the sampling.
+        assertThat(s.recordsBehindGrowthPerMinute()).isCloseTo(600, org.assertj.core.api.Assertions.within(1.0));
+    }
+
+    @Test
     void aFailureFiresAtOnceWithTheExceptionAndIsKeyedByJob() {
         send(T0, orders.started(T0));
         send(T0.plusSeconds(2), orders.failed(T0.plusSeconds(2), "java.lang.IllegalStateException: warehouse down", "X"));
