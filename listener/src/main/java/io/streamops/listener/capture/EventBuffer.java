@@ -21,6 +21,9 @@ public final class EventBuffer<T> {
         void dropped(T item);
     }
 
+    /** How long a waiting consumer sleeps before looking again (offers never wake it). */
+    public static final long POLL_SLICE_MILLIS = 10;
+
     private final int capacity;
     private final Predicate<T> isLifecycle;
     private final DropListener<T> onDrop;
@@ -63,9 +66,9 @@ public final class EventBuffer<T> {
                 } else {
                     items.addLast(item);
                 }
-                if (items.size() == 1) {
-                    lock.notifyAll();
-                }
+                // No notify: waking the consumer is a system call that cost the listener-bus thread
+                // ~20 µs per event and then often its core (BENCHMARKS.md). The consumer looks again
+                // every POLL_SLICE_MILLIS instead.
             }
         }
         if (dropped != null) {
@@ -86,7 +89,10 @@ public final class EventBuffer<T> {
         return null;
     }
 
-    /** The head item, waiting up to {@code timeout}; null if none came. */
+    /**
+     * The head item, waiting up to {@code timeout}; null if none came. Offers do not wake a waiting
+     * poll, so an item waits at most {@link #POLL_SLICE_MILLIS} before a waiting consumer sees it.
+     */
     public T poll(long timeout, TimeUnit unit) throws InterruptedException {
         long deadline = System.nanoTime() + unit.toNanos(timeout);
         synchronized (lock) {
@@ -95,7 +101,7 @@ public final class EventBuffer<T> {
                 if (remaining <= 0) {
                     return null;
                 }
-                TimeUnit.NANOSECONDS.timedWait(lock, remaining);
+                TimeUnit.NANOSECONDS.timedWait(lock, Math.min(remaining, TimeUnit.MILLISECONDS.toNanos(POLL_SLICE_MILLIS)));
             }
             return items.pollFirst();
         }
