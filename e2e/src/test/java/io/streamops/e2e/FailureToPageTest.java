@@ -34,7 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the exception's text from Spark escaped in the mail's HTML.
  */
 class FailureToPageTest {
-    private static final Duration WAIT = Duration.ofSeconds(120);
+    private static final Duration WAIT = Duration.ofSeconds(180);
     private static final String ROUTING_KEY = "e2e-routing-key";
 
     /** The decoded body of the first part of this MIME type, searching nested multiparts. */
