@@ -15,7 +15,9 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Per query: fold each event into its state, then run the rules; every second (wall clock), run the
@@ -33,6 +35,12 @@ final class QueryProcessor implements Processor<String, byte[], String, AlertTra
     private final Duration evaluationInterval;
     private ProcessorContext<String, AlertTransition> context;
     private KeyValueStore<String, QueryRecord> store;
+    /**
+     * This task's records, decoded: the store (and its changelog) stays the source of truth and is
+     * written through on every change, but nothing is decoded again per event or per second.
+     * Kafka Streams initialises a processor only after its task's store is restored.
+     */
+    private final Map<String, QueryRecord> live = new HashMap<>();
     private long nextBadEventLogMillis;
     private long suppressedBadEventLogs;
 
@@ -49,6 +57,12 @@ final class QueryProcessor implements Processor<String, byte[], String, AlertTra
     public void init(ProcessorContext<String, AlertTransition> context) {
         this.context = context;
         this.store = context.getStateStore(storeName);
+        try (KeyValueIterator<String, QueryRecord> all = store.all()) {
+            while (all.hasNext()) {
+                KeyValue<String, QueryRecord> next = all.next();
+                live.put(next.key, next.value);
+            }
+        }
         context.schedule(evaluationInterval, PunctuationType.WALL_CLOCK_TIME, this::evaluateAll);
     }
 
@@ -62,23 +76,17 @@ final class QueryProcessor implements Processor<String, byte[], String, AlertTra
             return;
         }
         QueryEvent event = parsed.event();
-        QueryRecord entry = store.get(event.queryId());
-        if (entry == null) {
-            entry = new QueryRecord();
-        }
+        QueryRecord entry = live.computeIfAbsent(event.queryId(), id -> new QueryRecord());
         evaluation.fold(entry, event);
         evaluate(event.queryId(), entry, now(), true);
     }
 
     private void evaluateAll(long wallClockMillis) {
         Instant now = Instant.ofEpochMilli(wallClockMillis);
-        try (KeyValueIterator<String, QueryRecord> all = store.all()) {
-            while (all.hasNext()) {
-                KeyValue<String, QueryRecord> next = all.next();
-                // Only time passes here: the record is written back only if its alerts changed, so an
-                // idle fleet costs evaluations, not a changelog write per query per second.
-                evaluate(next.key, next.value, now, false);
-            }
+        for (Map.Entry<String, QueryRecord> next : live.entrySet()) {
+            // Only time passes here: the record is written back only if its alerts changed, so an
+            // idle fleet costs evaluations, not a changelog write per query per second.
+            evaluate(next.getKey(), next.getValue(), now, false);
         }
     }
 
