@@ -64,6 +64,7 @@ public final class StreamOpsAgent {
     private volatile int prometheusPort = -1;
     private volatile boolean running = true;
     private volatile long drainDeadlineNanos = Long.MAX_VALUE;
+    private long nextExpiryMillis;
 
     private StreamOpsAgent(ListenerConfig config) {
         this.config = config;
@@ -150,8 +151,13 @@ public final class StreamOpsAgent {
             if (next != null) {
                 dispatch(next);
             }
-            for (QueryRegistry.TrackedQuery expired : registry.expire(System.currentTimeMillis(), config.terminatedGraceMs())) {
-                queryMetrics.remove(expired.id);
+            long now = System.currentTimeMillis();
+            if (now >= nextExpiryMillis) {
+                // A scan of every tracked query: once a second, not once per event.
+                nextExpiryMillis = now + 1_000;
+                for (QueryRegistry.TrackedQuery expired : registry.expire(now, config.terminatedGraceMs())) {
+                    queryMetrics.remove(expired.id);
+                }
             }
         }
     }
