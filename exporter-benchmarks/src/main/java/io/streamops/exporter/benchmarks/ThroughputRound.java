@@ -6,6 +6,8 @@ import io.streamops.exporter.rules.RulesLoader;
 import io.streamops.exporter.state.StatusPolicy;
 import io.streamops.exporter.streams.ExporterMetrics;
 import io.streamops.exporter.streams.ExporterTopology;
+import io.streamops.exporter.streams.LatestSignals;
+import io.streamops.exporter.streams.QueryCadence;
 import io.streamops.exporter.streams.QueryEvaluation;
 import io.streamops.exporter.streams.RuleStage;
 import org.apache.kafka.clients.admin.Admin;
@@ -106,7 +108,8 @@ public final class ThroughputRound {
     /**
      * The exporter's real topology with the shipped rules, configured as ExporterService configures it:
      * exactly-once v2, commit interval 100 ms, the persistent (RocksDB) store with its changelog, the
-     * 1 s wall-clock evaluation of every query, one stream thread.
+     * default cadence (1 s wall-clock evaluation of every query, progress saved at most every 10 s), one
+     * stream thread.
      */
     static String exporter(String bootstrap, String topic, long events, Duration max, String tag, Path rulesFile,
                            String alertsTopic, Path stateDir) throws Exception {
@@ -129,7 +132,7 @@ public final class ThroughputRound {
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
 
         KafkaStreams streams = new KafkaStreams(ExporterTopology.build(topic, alertsTopic, new EventParser(1024 * 1024),
-                evaluation, metrics, Duration.ofSeconds(1)), p);
+                evaluation, metrics, QueryCadence.DEFAULT, new LatestSignals()), p);
         long deadline = System.nanoTime() + max.toNanos();
         String outcome;
         try {
@@ -146,7 +149,8 @@ public final class ThroughputRound {
             double bad = registry.find("streamops.exporter.events.bad").counters().stream().mapToDouble(Counter::count).sum();
             double transitions = registry.get("streamops.exporter.alert.transitions").counter().count();
             outcome = line(registry.consumed(), (long) bad, registry.firstConsumedNanos(), registry.lastEvaluatedNanos())
-                    + " ruleEvaluations=" + registry.evaluations() + " transitions=" + (long) transitions + " ruleErrors=" + ruleErrors.get();
+                    + " ruleEvaluations=" + registry.evaluations() + " transitions=" + (long) transitions + " ruleErrors=" + ruleErrors.get()
+                    + " saves=" + (long) registry.get("streamops.exporter.state.saves").counter().count();
         } finally {
             streams.close(Duration.ofSeconds(30));
             streams.cleanUp();

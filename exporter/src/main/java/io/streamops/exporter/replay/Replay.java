@@ -3,6 +3,7 @@ package io.streamops.exporter.replay;
 import io.streamops.exporter.alert.AlertTransition;
 import io.streamops.exporter.event.EventParser;
 import io.streamops.exporter.event.QueryEvent;
+import io.streamops.exporter.streams.QueryCadence;
 import io.streamops.exporter.streams.QueryEvaluation;
 import io.streamops.exporter.streams.QueryRecord;
 
@@ -21,8 +22,9 @@ import java.util.Map;
 
 /**
  * Runs recorded events (one JSON event per line, e.g. dumped from the topic) through the same
- * fold-and-evaluate step as the live service, on the events' own timestamps, with the every-second
- * evaluation simulated in event time. Rule testing in the spirit of {@code promtool test rules}.
+ * fold-and-evaluate step as the live service, on the events' own timestamps: started and terminated
+ * events are evaluated as they come, the rest by the every-second pass, simulated in event time
+ * (see {@link QueryCadence}). Rule testing in the spirit of {@code promtool test rules}.
  */
 public final class Replay {
     /** What a replay found: the transitions in order, and the lines it could not use. */
@@ -71,7 +73,14 @@ public final class Replay {
             }
             QueryRecord q = queries.computeIfAbsent(e.queryId(), id -> new QueryRecord());
             evaluation.fold(q, e);
-            transitions.addAll(evaluation.evaluate(q, e.timestamp()));
+            if (QueryCadence.actsAtOnce(e.type())) {
+                transitions.addAll(evaluation.evaluate(q, e.timestamp()));
+            }
+        }
+        // The pass that would follow the last event.
+        clock = clock.plus(step);
+        for (QueryRecord q : queries.values()) {
+            transitions.addAll(evaluation.evaluate(q, clock));
         }
         return new Result(transitions, skipped, events.size());
     }

@@ -16,18 +16,14 @@ import io.streamops.exporter.route.Silence;
 import io.streamops.exporter.signals.Signals;
 import io.streamops.exporter.streams.ExporterMetrics;
 import io.streamops.exporter.streams.ExporterTopology;
+import io.streamops.exporter.streams.LatestSignals;
+import io.streamops.exporter.streams.QueryCadence;
 import io.streamops.exporter.streams.QueryEvaluation;
-import io.streamops.exporter.streams.QueryRecord;
 import io.streamops.exporter.support.Json;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.QueryableStoreTypes;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,6 +49,7 @@ public final class ExporterService implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final RulesHolder rules;
     private final KafkaStreams streams;
+    private final LatestSignals latestSignals = new LatestSignals();
     private final DeliveryQueue delivery;
     private final SilenceStore silences;
     private final RouterLoop router;
@@ -79,7 +76,7 @@ public final class ExporterService implements AutoCloseable {
         streamsProps.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, -1);
         streamsProps.put(StreamsConfig.CLIENT_ID_CONFIG, config.kafka().applicationId() + "-" + instanceName);
         streams = new KafkaStreams(ExporterTopology.build(config.kafka().eventsTopic(), config.kafka().alertsTopic(),
-                new EventParser(config.kafka().maxEventBytes()), evaluation, metrics, Duration.ofSeconds(1)), streamsProps);
+                new EventParser(config.kafka().maxEventBytes()), evaluation, metrics, QueryCadence.DEFAULT, latestSignals), streamsProps);
         registry.getPrometheusRegistry().register(new FleetCollector(this::localSignals));
 
         delivery = new DeliveryQueue(config.dataDir().resolve(instanceName).resolve("deliveries"),
@@ -154,23 +151,9 @@ public final class ExporterService implements AutoCloseable {
         return streams.state();
     }
 
-    /** Signals of the queries whose partitions this instance owns. */
+    /** Signals of the queries whose partitions this instance owns, as of the last pass. */
     public List<Signals> localSignals() {
-        List<Signals> out = new ArrayList<>();
-        try {
-            ReadOnlyKeyValueStore<String, QueryRecord> store = streams.store(
-                    StoreQueryParameters.fromNameAndType(ExporterTopology.STORE, QueryableStoreTypes.keyValueStore()));
-            Instant now = Instant.now();
-            try (KeyValueIterator<String, QueryRecord> all = store.all()) {
-                while (all.hasNext()) {
-                    KeyValue<String, QueryRecord> next = all.next();
-                    out.add(next.value.state.signals(now, config.status()));
-                }
-            }
-        } catch (RuntimeException e) {
-            // Not running yet, or rebalancing: nothing to show this moment.
-        }
-        return out;
+        return latestSignals.all();
     }
 
     public List<AlertTransition> firing() {

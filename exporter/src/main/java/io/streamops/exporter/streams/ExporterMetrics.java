@@ -13,6 +13,8 @@ public final class ExporterMetrics {
     private final Counter consumed;
     private final Map<EventParser.Problem, Counter> bad = new EnumMap<>(EventParser.Problem.class);
     private final Timer evaluation;
+    private final Timer pass;
+    private final Counter saved;
     private final Counter transitions;
 
     public ExporterMetrics(MeterRegistry registry) {
@@ -24,6 +26,10 @@ public final class ExporterMetrics {
         }
         evaluation = Timer.builder("streamops.exporter.rule.evaluation").description("Rule evaluation of one query")
                 .register(registry);
+        pass = Timer.builder("streamops.exporter.evaluation.pass")
+                .description("The once-a-second rule evaluation of every query an instance owns").register(registry);
+        saved = Counter.builder("streamops.exporter.state.saves")
+                .description("Query records written to the state store and its changelog").register(registry);
         transitions = Counter.builder("streamops.exporter.alert.transitions").description("Alerts that started firing or resolved")
                 .register(registry);
     }
@@ -38,6 +44,14 @@ public final class ExporterMetrics {
 
     public Timer evaluation() {
         return evaluation;
+    }
+
+    public Timer pass() {
+        return pass;
+    }
+
+    public void saved() {
+        saved.increment();
     }
 
     public void transitions(int n) {

@@ -10,14 +10,13 @@ import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.state.Stores;
 
-import java.time.Duration;
-
 /**
  * events topic (key: query id) -> per-query state and rules -> alerts topic (key: job).
  *
  * <p>The per-query store is backed by a changelog topic, so when an instance is lost another takes
- * over its partitions with their state and alert state intact. Side effects (mail, pages, restarts)
- * live downstream of the alerts topic, outside this topology.
+ * over its partitions with their state and alert state intact ({@link QueryCadence} says when records
+ * are saved). Side effects (mail, pages, restarts) live downstream of the alerts topic, outside this
+ * topology. The signals each pass computes are published to {@link LatestSignals} for the endpoints.
  */
 public final class ExporterTopology {
     public static final String STORE = "query-state";
@@ -26,12 +25,12 @@ public final class ExporterTopology {
     }
 
     public static Topology build(String eventsTopic, String alertsTopic, EventParser parser, QueryEvaluation evaluation,
-                                 ExporterMetrics metrics, Duration evaluationInterval) {
+                                 ExporterMetrics metrics, QueryCadence cadence, LatestSignals latest) {
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(),
                 Json.serde(QueryRecord.class)));
         builder.stream(eventsTopic, Consumed.with(Serdes.String(), Serdes.ByteArray()))
-                .process(() -> new QueryProcessor(STORE, parser, evaluation, metrics, evaluationInterval), STORE)
+                .process(() -> new QueryProcessor(STORE, parser, evaluation, metrics, cadence, latest), STORE)
                 .to(alertsTopic, Produced.with(Serdes.String(), Json.serde(AlertTransition.class)));
         return builder.build();
     }

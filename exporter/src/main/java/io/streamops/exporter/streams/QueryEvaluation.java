@@ -4,6 +4,7 @@ import io.streamops.exporter.alert.AlertTransition;
 import io.streamops.exporter.event.QueryEvent;
 import io.streamops.exporter.rules.AlertUpdate;
 import io.streamops.exporter.rules.RuleEvaluationError;
+import io.streamops.exporter.signals.Signals;
 import io.streamops.exporter.state.StatusPolicy;
 
 import java.time.Instant;
@@ -31,8 +32,8 @@ public final class QueryEvaluation {
         record.state.apply(event, policy);
     }
 
-    /** What one evaluation did: the transitions, and whether the record's alert state changed. */
-    public record Evaluated(List<AlertTransition> transitions, boolean changed) {
+    /** What one evaluation did: the signals it saw, the transitions, and whether the record's alert state changed. */
+    public record Evaluated(Signals signals, List<AlertTransition> transitions, boolean changed) {
     }
 
     /** Runs the rules at {@code now}; updates the record's alert state and returns the transitions. */
@@ -42,13 +43,14 @@ public final class QueryEvaluation {
 
     /** As {@link #evaluate}, also saying whether the record changed (and so must be stored again). */
     public Evaluated evaluateTracked(QueryRecord record, Instant now) {
-        AlertUpdate update = rules.get().evaluate(record.state.signals(now, policy), record.alerts, now);
+        Signals signals = record.state.signals(now, policy);
+        AlertUpdate update = rules.get().evaluate(signals, record.alerts, now);
         boolean changed = update.stateChanged() || record.alerts == null;
         record.alerts = update.state();
         if (!update.errors().isEmpty()) {
             errors.accept(update.errors());
         }
-        return new Evaluated(update.transitions(), changed);
+        return new Evaluated(signals, update.transitions(), changed);
     }
 
     public StatusPolicy policy() {

@@ -3,6 +3,7 @@ package io.streamops.exporter.streams;
 import io.streamops.exporter.alert.AlertTransition;
 import io.streamops.exporter.event.EventParser;
 import io.streamops.exporter.event.QueryEvent;
+import io.streamops.exporter.signals.Signals;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -20,10 +21,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Per query: fold each event into its state, then run the rules; every second (wall clock), run the
- * rules on every query this instance owns, for what only time reveals (a stall, a lost driver).
- * Emits alert transitions keyed by job, so one job's alerts meet in one place downstream for grouping
- * and inhibition.
+ * Per query: fold each event into its record. Started and terminated events are evaluated and saved
+ * at once; every second (wall clock) a pass runs the rules on every query this instance owns, for what
+ * progress and time reveal (falling behind, a stall, a lost driver), and saves records whose progress
+ * has waited long enough (see {@link QueryCadence}). Emits alert transitions keyed by job, so one job's
+ * alerts meet in one place downstream for grouping and inhibition.
  */
 final class QueryProcessor implements Processor<String, byte[], String, AlertTransition> {
     private static final Logger LOG = LoggerFactory.getLogger(QueryProcessor.class);
@@ -32,12 +34,13 @@ final class QueryProcessor implements Processor<String, byte[], String, AlertTra
     private final EventParser parser;
     private final QueryEvaluation evaluation;
     private final ExporterMetrics metrics;
-    private final Duration evaluationInterval;
+    private final QueryCadence cadence;
+    private final LatestSignals latest;
     private ProcessorContext<String, AlertTransition> context;
     private KeyValueStore<String, QueryRecord> store;
     /**
-     * This task's records, decoded: the store (and its changelog) stays the source of truth and is
-     * written through on every change, but nothing is decoded again per event or per second.
+     * This task's records, decoded: the store (and its changelog) is what survives this instance, and
+     * is written as {@link QueryCadence} says, but nothing is decoded again per event or per pass.
      * Kafka Streams initialises a processor only after its task's store is restored.
      */
     private final Map<String, QueryRecord> live = new HashMap<>();
@@ -45,12 +48,13 @@ final class QueryProcessor implements Processor<String, byte[], String, AlertTra
     private long suppressedBadEventLogs;
 
     QueryProcessor(String storeName, EventParser parser, QueryEvaluation evaluation, ExporterMetrics metrics,
-                   Duration evaluationInterval) {
+                   QueryCadence cadence, LatestSignals latest) {
         this.storeName = storeName;
         this.parser = parser;
         this.evaluation = evaluation;
         this.metrics = metrics;
-        this.evaluationInterval = evaluationInterval;
+        this.cadence = cadence;
+        this.latest = latest;
     }
 
     @Override
@@ -63,7 +67,7 @@ final class QueryProcessor implements Processor<String, byte[], String, AlertTra
                 live.put(next.key, next.value);
             }
         }
-        context.schedule(evaluationInterval, PunctuationType.WALL_CLOCK_TIME, this::evaluateAll);
+        context.schedule(cadence.evaluateEvery(), PunctuationType.WALL_CLOCK_TIME, this::evaluateAll);
     }
 
     @Override
@@ -78,30 +82,55 @@ final class QueryProcessor implements Processor<String, byte[], String, AlertTra
         QueryEvent event = parsed.event();
         QueryRecord entry = live.computeIfAbsent(event.queryId(), id -> new QueryRecord());
         evaluation.fold(entry, event);
-        evaluate(event.queryId(), entry, now(), true);
+        entry.unsaved = true;
+        if (QueryCadence.actsAtOnce(event.type())) {
+            Instant now = now();
+            evaluate(entry, now);
+            save(event.queryId(), entry, now.toEpochMilli());
+        }
     }
 
     private void evaluateAll(long wallClockMillis) {
+        long start = System.nanoTime();
         Instant now = Instant.ofEpochMilli(wallClockMillis);
+        long saveBefore = wallClockMillis - cadence.saveProgressEvery().toMillis();
+        Map<String, Signals> seen = new HashMap<>(live.size() * 2);
         for (Map.Entry<String, QueryRecord> next : live.entrySet()) {
-            // Only time passes here: the record is written back only if its alerts changed, so an
-            // idle fleet costs evaluations, not a changelog write per query per second.
-            evaluate(next.getKey(), next.getValue(), now, false);
+            QueryRecord entry = next.getValue();
+            QueryEvaluation.Evaluated result = evaluate(entry, now);
+            seen.put(next.getKey(), result.signals());
+            // An idle fleet costs evaluations here, not a changelog write per query per second.
+            if (result.changed() || (entry.unsaved && entry.savedAtMillis <= saveBefore)) {
+                save(next.getKey(), entry, wallClockMillis);
+            }
         }
+        latest.publish(context.taskId().toString(), seen);
+        metrics.pass().record(Duration.ofNanos(System.nanoTime() - start));
     }
 
-    private void evaluate(String queryId, QueryRecord entry, Instant now, boolean stateChanged) {
+    @Override
+    public void close() {
+        latest.withdraw(context.taskId().toString());
+    }
+
+    /** Runs the rules on one record and forwards its transitions. */
+    private QueryEvaluation.Evaluated evaluate(QueryRecord entry, Instant now) {
         long start = System.nanoTime();
         QueryEvaluation.Evaluated result = evaluation.evaluateTracked(entry, now);
         metrics.evaluation().record(Duration.ofNanos(System.nanoTime() - start));
-        if (stateChanged || result.changed()) {
-            store.put(queryId, entry);
-        }
         List<AlertTransition> transitions = result.transitions();
         for (AlertTransition t : transitions) {
             context.forward(new Record<>(entry.state.job, t, now.toEpochMilli()));
         }
         metrics.transitions(transitions.size());
+        return result;
+    }
+
+    private void save(String queryId, QueryRecord entry, long nowMillis) {
+        store.put(queryId, entry);
+        entry.unsaved = false;
+        entry.savedAtMillis = nowMillis;
+        metrics.saved();
     }
 
     private Instant now() {

@@ -42,6 +42,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class QueryProcessorTest {
     private static final Instant T0 = Instant.parse("2026-11-21T10:00:00Z");
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final LatestSignals latest = new LatestSignals();
     private TopologyTestDriver driver;
     private TestInputTopic<String, byte[]> events;
     private TestOutputTopic<String, AlertTransition> alerts;
@@ -65,7 +66,7 @@ class QueryProcessorTest {
         driver = new TopologyTestDriver(ExporterTopology.build("events", "alerts", new EventParser(64 * 1024),
                 new QueryEvaluation(StatusPolicy.DEFAULT, () -> rules, errors -> {
                     throw new AssertionError("rule errors: " + errors);
-                }), new ExporterMetrics(registry), Duration.ofSeconds(1)), props, T0);
+                }), new ExporterMetrics(registry), QueryCadence.DEFAULT, latest), props, T0);
         events = driver.createInputTopic("events", Serdes.String().serializer(), Serdes.ByteArray().serializer());
         alerts = driver.createOutputTopic("alerts", Serdes.String().deserializer(), Json.serde(AlertTransition.class).deserializer());
     }
@@ -87,10 +88,16 @@ class QueryProcessorTest {
         events.pipeInput("q-1", event, t);
     }
 
-    /** The query's signals now, from the state store. */
+    /** The query's signals as the endpoints see them: published by the pass one second on. */
     private Signals signalsNow() {
-        KeyValueStore<String, QueryRecord> store = driver.getKeyValueStore(ExporterTopology.STORE);
-        return store.get("q-1").state.signals(Instant.ofEpochMilli(clock), StatusPolicy.DEFAULT);
+        advanceTo(Instant.ofEpochMilli(clock).plusSeconds(1));
+        List<Signals> all = latest.all();
+        assertThat(all).extracting(Signals::queryId).containsExactly("q-1");
+        return all.get(0);
+    }
+
+    private double saves() {
+        return registry.get("streamops.exporter.state.saves").counter().count();
     }
 
     @Test
@@ -157,6 +164,8 @@ class QueryProcessorTest {
         // The driver is back: the alert resolves on its next heartbeat.
         Instant back = T0.plusSeconds(5).plus(StatusPolicy.DEFAULT.driverLostAfter());
         send(back, orders.heartbeat(1, back, false, true));
+        assertThat(alerts.isEmpty()).as("a heartbeat waits for the pass").isTrue();
+        advanceTo(back.plusSeconds(1));
         assertThat(alerts.readValue().phase()).isEqualTo(AlertPhase.RESOLVED);
     }
 
@@ -200,5 +209,32 @@ class QueryProcessorTest {
         assertThat(registry.get("streamops.exporter.events.bad").tag("reason", "missing_field").counter().count()).isEqualTo(1);
         assertThat(registry.get("streamops.exporter.events.bad").tag("reason", "unknown_type").counter().count()).isEqualTo(1);
         assertThat(registry.get("streamops.exporter.events.consumed").counter().count()).isEqualTo(6);
+    }
+
+    @Test
+    void startsAndFailuresAreSavedAtOnceAndProgressAtMostEveryTenSeconds() {
+        KeyValueStore<String, QueryRecord> store = driver.getKeyValueStore(ExporterTopology.STORE);
+        send(T0, orders.started(T0));
+        assertThat(saves()).isEqualTo(1);
+        assertThat(store.get("q-1").state.runId).isEqualTo("run-1");
+
+        // Progress every 100 ms for 30 s: saved by the pass, not per event.
+        for (int i = 0; i < 300; i++) {
+            Instant t = T0.plusMillis(100L * (i + 1));
+            send(t, orders.progress(i, t, 1000, 1000, i));
+        }
+        assertThat(saves() - 1).as("saves of 300 progress events over 30 s").isBetween(2.0, 3.0);
+        assertThat(store.get("q-1").state.lastProgressAtMillis)
+                .as("the store is at most 10 s behind").isGreaterThanOrEqualTo(T0.plusSeconds(20).toEpochMilli());
+        advanceTo(T0.plusSeconds(41));
+        assertThat(store.get("q-1").state.lastProgressAtMillis).isEqualTo(T0.plusSeconds(30).toEpochMilli());
+        double beforeQuiet = saves();
+        advanceTo(T0.plusSeconds(50));
+        assertThat(saves()).as("nothing new, nothing saved").isEqualTo(beforeQuiet);
+
+        Instant failedAt = T0.plusSeconds(51);
+        send(failedAt, orders.failed(failedAt, "java.lang.IllegalStateException: boom", null));
+        assertThat(store.get("q-1").state.ended).as("a termination is saved with the event").isEqualTo("failed");
+        assertThat(store.get("q-1").alerts.alerts()).containsKey("QueryFailed");
     }
 }
