@@ -3,7 +3,6 @@ package io.streamops.events;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.time.Instant;
@@ -213,22 +212,8 @@ public final class ProgressSignals {
         out.put("stateRows", stateRows);
         out.put("stateMemoryBytes", stateMemoryBytes);
         out.put("stateRowsDroppedByWatermark", stateRowsDroppedByWatermark);
-        ArrayNode sourceArray = out.putArray("sources");
-        for (SourceLag source : sources) {
-            ObjectNode s = sourceArray.addObject();
-            s.put("index", source.index());
-            s.put("description", source.description());
-            s.put("recordsBehindLatest", source.recordsBehind());
-            ArrayNode parts = s.putArray("partitions");
-            for (TopicPartitionOffset p : source.partitions()) {
-                parts.addObject()
-                        .put("topic", p.topic())
-                        .put("partition", p.partition())
-                        .put("endOffset", p.endOffset())
-                        .put("latestOffset", p.latestOffset())
-                        .put("recordsBehind", p.recordsBehind());
-            }
-        }
+        // SourceLag and TopicPartitionOffset carry their own JSON form: the exporter reads it back with them.
+        out.set("sources", JSON.valueToTree(sources));
         return out;
     }
 }

@@ -71,6 +71,29 @@ class ProgressSignalsTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {KAFKA_BATCH_3, KAFKA_BATCH_0, IDLE_BATCH_0, RATE_LAST, FOREACH_BATCH})
+    void sourcesReadBackFromTheEventJsonAreTheSameLag(String fixture) throws Exception {
+        ProgressSignals signals = ProgressSignals.from(Fixtures.json(fixture));
+        JsonNode wire = signals.toJson().get("sources");
+        assertThat(wire.get(0).has("recordsBehindLatest")).isTrue();
+        List<SourceLag> back = new com.fasterxml.jackson.databind.ObjectMapper().readerForListOf(SourceLag.class)
+                .readValue(wire);
+        assertThat(back).hasSameSizeAs(signals.sources());
+        for (int i = 0; i < back.size(); i++) {
+            SourceLag a = signals.sources().get(i);
+            SourceLag b = back.get(i);
+            assertThat(b.index()).isEqualTo(a.index());
+            assertThat(b.description()).isEqualTo(a.description());
+            assertThat(b.recordsBehind()).isEqualTo(a.recordsBehind());
+            assertThat(b.partitions())
+                    .extracting(TopicPartitionOffset::topic, TopicPartitionOffset::partition, TopicPartitionOffset::endOffset,
+                            TopicPartitionOffset::latestOffset, TopicPartitionOffset::recordsBehind)
+                    .containsExactlyElementsOf(a.partitions().stream().map(p -> tuple(p.topic(), p.partition(), p.endOffset(),
+                            p.latestOffset(), p.recordsBehind())).collect(java.util.stream.Collectors.toList()));
+        }
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {KAFKA_BATCH_3, KAFKA_BATCH_3_COMPACT, KAFKA_BATCH_0, IDLE_BATCH_0, IDLE_AFTER})
     void kafkaRecordsBehindAgreesWithSparksOwnOffsetsBehindLatestMetrics(String fixture) {
         JsonNode progress = Fixtures.json(fixture);

@@ -26,8 +26,8 @@ import java.util.function.Function;
  */
 public final class ConfigLoader {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-    private static final Set<String> TOP_LEVEL = Set.of("kafka", "http", "rules", "status", "routing", "dashboard_url",
-            "data_dir", "receivers");
+    private static final Set<String> TOP_LEVEL = Set.of("kafka", "http", "rules", "status", "routing", "metrics",
+            "dashboard_url", "data_dir", "receivers");
 
     private final Function<String, String> env;
 
@@ -90,6 +90,7 @@ public final class ConfigLoader {
                         r.duration("status.window", StatusPolicy.DEFAULT.window())),
                 new ExporterConfig.Routing(r.duration("routing.group_wait", Duration.ofSeconds(1)),
                         r.stringList("routing.group_by", List.of("job", "alertname"))),
+                new ExporterConfig.Metrics(r.bool("metrics.partition_lag", false)),
                 r.text("dashboard_url", "http://localhost:9465/"),
                 r.path("data_dir", "streamops-data"),
                 r.objects("receivers"));
@@ -149,6 +150,21 @@ public final class ConfigLoader {
             }
             problems.add(path + ": expected a whole number, got '" + n.asText() + "'");
             return otherwise;
+        }
+
+        boolean bool(String path, boolean otherwise) {
+            String t = text(path, null);
+            if (t == null) {
+                return otherwise;
+            }
+            return switch (t.trim()) {
+                case "true" -> true;
+                case "false" -> false;
+                default -> {
+                    problems.add(path + ": expected true or false, got '" + t + "'");
+                    yield otherwise;
+                }
+            };
         }
 
         Duration duration(String path, Duration otherwise) {

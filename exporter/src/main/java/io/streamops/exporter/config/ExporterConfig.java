@@ -18,6 +18,7 @@ public record ExporterConfig(
         Path rulesFile,
         StatusPolicy status,
         Routing routing,
+        Metrics metrics,
         String dashboardUrl,
         Path dataDir,
         Map<String, JsonNode> receivers) {
@@ -32,6 +33,13 @@ public record ExporterConfig(
         public String toString() {
             return "Http[host=" + host + ", port=" + port + ", token=" + (token == null || token.isEmpty() ? "none" : "****") + "]";
         }
+    }
+
+    /**
+     * What the fleet series on /metrics include. {@code partitionLag}: one series per Kafka partition of
+     * every query (queries x partitions series, so off by default; per source is always on).
+     */
+    public record Metrics(boolean partitionLag) {
     }
 
     /** How firing alerts become notifications: wait this long to gather a group, grouped by these labels. */

@@ -4,6 +4,8 @@ import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import io.streamops.events.SourceLag;
+import io.streamops.events.TopicPartitionOffset;
 import io.streamops.exporter.signals.QueryStatus;
 import io.streamops.exporter.signals.Signals;
 
@@ -12,9 +14,11 @@ import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 
 /**
- * Fleet series on the exporter's /metrics: one set per query this instance owns, built from the state
- * store at scrape time, labelled job / query / query_id. Prometheus scrapes the exporters (each owns
- * its share of the queries) instead of chasing short-lived drivers.
+ * Fleet series on the exporter's /metrics: one set per query this instance owns, from the signals of
+ * the last once-a-second pass, labelled job / query / query_id. Prometheus scrapes the exporters (each
+ * owns its share of the queries) instead of chasing short-lived drivers. Records behind also comes per
+ * source ({@code source} = its index in the query, {@code description} = Spark's) and, when asked
+ * for, per Kafka partition.
  */
 public final class FleetCollector implements MultiCollector {
     private record Series(String name, String help, ToDoubleFunction<Signals> value) {
@@ -37,9 +41,11 @@ public final class FleetCollector implements MultiCollector {
             new Series("streamops_fleet_query_consecutive_failures", "Failed runs in a row", s -> s.consecutiveFailures()));
 
     private final Supplier<List<Signals>> queries;
+    private final boolean partitionLag;
 
-    public FleetCollector(Supplier<List<Signals>> queries) {
+    public FleetCollector(Supplier<List<Signals>> queries, boolean partitionLag) {
         this.queries = queries;
+        this.partitionLag = partitionLag;
     }
 
     @Override
@@ -64,6 +70,30 @@ public final class FleetCollector implements MultiCollector {
             }
         }
         out.metricSnapshot(status.build());
+        GaugeSnapshot.Builder sources = GaugeSnapshot.builder().name("streamops_fleet_query_source_records_behind_latest")
+                .help("Records behind latest, per source of the query");
+        GaugeSnapshot.Builder partitions = GaugeSnapshot.builder().name("streamops_fleet_query_partition_records_behind_latest")
+                .help("Records behind latest, per Kafka topic-partition of the query");
+        for (Signals s : all) {
+            for (SourceLag source : s.sources()) {
+                if (source.recordsBehind() != null) {
+                    sources.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder()
+                            .labels(labels(s).add("source", Integer.toString(source.index())).add("description", source.description() == null ? "" : source.description()))
+                            .value(source.recordsBehind()).build());
+                }
+                if (partitionLag) {
+                    for (TopicPartitionOffset p : source.partitions()) {
+                        partitions.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder()
+                                .labels(labels(s).add("topic", p.topic()).add("partition", Integer.toString(p.partition())))
+                                .value(p.recordsBehind()).build());
+                    }
+                }
+            }
+        }
+        out.metricSnapshot(sources.build());
+        if (partitionLag) {
+            out.metricSnapshot(partitions.build());
+        }
         return out.build();
     }
 

@@ -5,8 +5,7 @@ import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.streamops.exporter.support.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,14 +43,14 @@ final class DeliveryStore implements AutoCloseable {
     private static final String LOCK_FILE = ".lock";
     private static final String TEMP_SUFFIX = ".tmp";
 
-    /** NaN must survive the round trip (signals use it for "unknown"), hence the non-standard NaN token. */
-    private static final ObjectMapper JSON = JsonMapper.builder()
-            .addModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-            .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
+    /**
+     * The exporter's conventions ({@link Json}), plus: NaN must survive the round trip as a number
+     * (signals use it for "unknown"), hence the non-standard NaN token; whole numbers read back as longs,
+     * as they were written; indented, for whoever opens a pending delivery's file.
+     */
+    private static final ObjectMapper JSON = Json.builder()
             .disable(JsonWriteFeature.WRITE_NAN_AS_STRINGS)
             .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.USE_LONG_FOR_INTS)
             .enable(SerializationFeature.INDENT_OUTPUT)
             .build();

@@ -2,20 +2,17 @@ package io.streamops.exporter.notify;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.streamops.exporter.support.Json;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** JSON for payloads that leave the exporter: standard JSON only, times as ISO-8601. */
+/**
+ * JSON for payloads that leave the exporter: the exporter's conventions ({@link Json}), and standard
+ * JSON only, so unknown numbers are sent as null ({@link #signals}) rather than as the text "NaN".
+ */
 final class WireJson {
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
-            .addModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-            .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
-            .build();
+    private static final ObjectMapper MAPPER = Json.builder().build();
 
     private WireJson() {
     }

@@ -7,7 +7,7 @@ import java.util.TreeMap;
 
 /**
  * The pending and firing alerts of one query, by rule name: the value kept per query id in the state
- * store. Immutable; serialize it with {@link AlertStateJson}. Keyed by rule name so that it survives a
+ * store (inside the query's record). Immutable. Keyed by rule name so that it survives a
  * reload of the rules: a changed rule keeps its alert, a removed one resolves.
  */
 public record QueryAlertState(String queryId, Map<String, AlertState> alerts) {

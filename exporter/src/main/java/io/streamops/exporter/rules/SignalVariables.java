@@ -39,6 +39,8 @@ public final class SignalVariables {
             new Variable("batch_duration_seconds", DOUBLE, "duration of the last micro-batch"),
             new Variable("trigger_interval_seconds", DOUBLE, "the ProcessingTime trigger interval (0: as fast as possible)"),
             new Variable("records_behind", DOUBLE, "records behind latest, summed over the sources"),
+            new Variable("max_partition_records_behind", DOUBLE, "records behind latest of the furthest-behind Kafka partition (NaN without partitions)"),
+            new Variable("topic_records_behind", MapType.create(STRING, DOUBLE), "records behind latest per Kafka topic, e.g. topic_records_behind[\"orders\"]"),
             new Variable("records_behind_growth_per_minute", DOUBLE, "change of records_behind per minute over the window"),
             new Variable("time_behind_seconds", DOUBLE, "records_behind / processing_rate"),
             new Variable("watermark_delay_seconds", DOUBLE, "batch time minus the event-time watermark"),

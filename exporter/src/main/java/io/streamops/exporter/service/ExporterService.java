@@ -77,7 +77,7 @@ public final class ExporterService implements AutoCloseable {
         streamsProps.put(StreamsConfig.CLIENT_ID_CONFIG, config.kafka().applicationId() + "-" + instanceName);
         streams = new KafkaStreams(ExporterTopology.build(config.kafka().eventsTopic(), config.kafka().alertsTopic(),
                 new EventParser(config.kafka().maxEventBytes()), evaluation, metrics, QueryCadence.DEFAULT, latestSignals), streamsProps);
-        registry.getPrometheusRegistry().register(new FleetCollector(this::localSignals));
+        registry.getPrometheusRegistry().register(new FleetCollector(this::localSignals, config.metrics().partitionLag()));
 
         delivery = new DeliveryQueue(config.dataDir().resolve(instanceName).resolve("deliveries"),
                 Receivers.build(config.receivers()), registry);
@@ -87,7 +87,7 @@ public final class ExporterService implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         AlertRouter alertRouter = new AlertRouter(InhibitRule.DEFAULTS, () -> silences.current(clock.instant()),
                 config.routing().groupBy(),
-                receiver -> "pagerduty".equals(Receivers.type(config.receivers(), receiver)) ? Duration.ZERO : config.routing().groupWait(),
+                receiver -> Receivers.groupWait(config.receivers(), receiver, config.routing().groupWait()),
                 dispatch -> delivery.submit(Notification.of(dispatch.receiver(), dispatch.groupKey(), dispatch.alerts(), links)),
                 registry);
         Properties routerProps = new Properties();

@@ -2,7 +2,6 @@ package io.streamops.exporter.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.streamops.exporter.config.ConfigException;
-import io.streamops.exporter.notify.HttpEndpoint;
 import io.streamops.exporter.notify.AlertmanagerNotifier;
 import io.streamops.exporter.notify.EmailConfig;
 import io.streamops.exporter.notify.EmailNotifier;
@@ -15,7 +14,10 @@ import io.streamops.exporter.notify.Secret;
 import io.streamops.exporter.notify.HttpEndpoint;
 import io.streamops.exporter.notify.WebhookNotifier;
 
+import io.streamops.exporter.support.DurationText;
+
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,11 +33,34 @@ public final class Receivers {
         return node == null ? "" : node.path("type").asText("");
     }
 
+    /**
+     * How long the router gathers a new group for this receiver before notifying: the receiver's own
+     * {@code group_wait}, else the default of its type. PagerDuty's is 0s: it gets one event per alert
+     * with a stable dedup_key and groups incidents itself, so waiting would only delay the page. The
+     * other types take {@code routing.group_wait}.
+     */
+    public static Duration groupWait(Map<String, JsonNode> config, String receiver, Duration routingGroupWait) {
+        JsonNode node = config.get(receiver);
+        if (node != null && node.hasNonNull("group_wait")) {
+            return groupWaitOf(node);
+        }
+        return "pagerduty".equals(type(config, receiver)) ? Duration.ZERO : routingGroupWait;
+    }
+
+    private static Duration groupWaitOf(JsonNode receiver) {
+        String text = receiver.path("group_wait").asText();
+        return DurationText.parse(text.trim()).orElseThrow(() ->
+                new IllegalArgumentException("group_wait: '" + text + "' is not a duration (use e.g. 0s, 500ms, 30s)"));
+    }
+
     public static List<Receiver> build(Map<String, JsonNode> config) throws ConfigException {
         List<Receiver> receivers = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         for (Map.Entry<String, JsonNode> entry : config.entrySet()) {
             try {
+                if (entry.getValue().hasNonNull("group_wait")) {
+                    groupWaitOf(entry.getValue());
+                }
                 receivers.add(Receiver.of(entry.getKey(), notifier(entry.getValue())));
             } catch (RuntimeException e) {
                 problems.add("receivers." + entry.getKey() + ": " + e.getMessage());

@@ -1,7 +1,12 @@
 package io.streamops.exporter.signals;
 
+import io.streamops.events.SourceLag;
+import io.streamops.events.TopicPartitionOffset;
+
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Everything a rule can test about one query at one instant: the input of rule evaluation, computed
@@ -45,10 +50,13 @@ public record Signals(
         String exceptionMessage,
         String errorClass,
         /** Events the listener reports it dropped since the previous progress (any reason). */
-        double listenerDroppedEvents) {
+        double listenerDroppedEvents,
+        /** Records behind latest per source of the last progress, with Kafka partitions where the source has them. */
+        List<SourceLag> sources) {
 
     public Signals {
         tags = Map.copyOf(tags);
+        sources = List.copyOf(sources);
         queryName = queryName == null ? "" : queryName;
         exceptionMessage = exceptionMessage == null ? "" : exceptionMessage;
         errorClass = errorClass == null ? "" : errorClass;
@@ -58,6 +66,28 @@ public record Signals(
     /** The query's display name: its name, or its id when unnamed. */
     public String queryLabel() {
         return queryName.isEmpty() ? queryId : queryName;
+    }
+
+    /** The most records behind of any one Kafka partition (NaN when no source reports partitions): skew shows here. */
+    public double maxPartitionRecordsBehind() {
+        double max = Double.NaN;
+        for (SourceLag source : sources) {
+            for (TopicPartitionOffset p : source.partitions()) {
+                max = Double.isNaN(max) ? p.recordsBehind() : Math.max(max, p.recordsBehind());
+            }
+        }
+        return max;
+    }
+
+    /** Records behind per Kafka topic, summed over its partitions (and over sources reading the same topic). */
+    public Map<String, Double> topicRecordsBehind() {
+        Map<String, Double> out = new TreeMap<>();
+        for (SourceLag source : sources) {
+            for (TopicPartitionOffset p : source.partitions()) {
+                out.merge(p.topic(), (double) p.recordsBehind(), Double::sum);
+            }
+        }
+        return out;
     }
 
     /** CEL variables: the names rules use. */
@@ -89,6 +119,8 @@ public record Signals(
         v.put("exception_message", exceptionMessage);
         v.put("error_class", errorClass);
         v.put("listener_dropped_events", listenerDroppedEvents);
+        v.put("max_partition_records_behind", maxPartitionRecordsBehind());
+        v.put("topic_records_behind", topicRecordsBehind());
         return v;
     }
 }

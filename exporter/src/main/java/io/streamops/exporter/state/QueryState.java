@@ -1,9 +1,12 @@
 package io.streamops.exporter.state;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
+import io.streamops.events.SourceLag;
 import io.streamops.exporter.event.QueryEvent;
 import io.streamops.exporter.signals.QueryStatus;
 import io.streamops.exporter.signals.Signals;
+import io.streamops.exporter.support.Json;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -58,7 +61,15 @@ public final class QueryState {
     public double stateRows = Double.NaN;
     public double stateMemoryBytes = Double.NaN;
     public double recordsBehind = Double.NaN;
+    /**
+     * The last progress's {@code signals.sources} as it came (lag per source and Kafka partition): kept
+     * as JSON and read into {@link SourceLag}s only when signals are asked for (once a second), not on
+     * every event.
+     */
+    public JsonNode sources;
     public List<Sample> window = new ArrayList<>();
+
+    private static final ObjectReader SOURCES = Json.MAPPER.readerForListOf(SourceLag.class);
 
     /** At most this many samples per query (see {@link #thin}). */
     static final int MAX_SAMPLES = 32;
@@ -119,6 +130,7 @@ public final class QueryState {
         stateRows = number(s.path("stateRows"));
         stateMemoryBytes = number(s.path("stateMemoryBytes"));
         recordsBehind = number(s.path("recordsBehindLatest"));
+        sources = s.path("sources").isArray() ? s.get("sources") : null;
         window.add(new Sample(at, number(s.path("inputRowsPerSecond")), number(s.path("processedRowsPerSecond")),
                 recordsBehind, stateMemoryBytes));
         long oldest = at - policy.window().toMillis();
@@ -217,7 +229,20 @@ public final class QueryState {
                 lastProgressAtMillis < 0 ? Double.NaN : Math.max(0, nowMillis - lastProgressAtMillis) / 1000.0,
                 lastHeartbeatAtMillis < 0 ? Double.NaN : Math.max(0, nowMillis - lastHeartbeatAtMillis) / 1000.0,
                 consecutiveFailures, triggerActive, dataAvailable, exceptionMessage, errorClass,
-                Double.isNaN(listenerDroppedAtPreviousBeat) ? 0 : Math.max(0, listenerDroppedTotal - listenerDroppedAtPreviousBeat));
+                Double.isNaN(listenerDroppedAtPreviousBeat) ? 0 : Math.max(0, listenerDroppedTotal - listenerDroppedAtPreviousBeat),
+                sourceLags());
+    }
+
+    private List<SourceLag> sourceLags() {
+        if (sources == null || !sources.isArray()) {
+            return List.of(); // none yet (a stored record reads a missing one back as JSON null)
+        }
+        try {
+            List<SourceLag> lags = SOURCES.readValue(sources);
+            return lags.contains(null) ? List.of() : lags;
+        } catch (java.io.IOException e) {
+            return List.of(); // not the contract's shape: lag per source unknown, the total still counts
+        }
     }
 
     private static double mean(List<Sample> samples, java.util.function.ToDoubleFunction<Sample> f) {

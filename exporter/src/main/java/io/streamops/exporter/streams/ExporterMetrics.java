@@ -12,6 +12,7 @@ import java.util.Map;
 public final class ExporterMetrics {
     private final Counter consumed;
     private final Map<EventParser.Problem, Counter> bad = new EnumMap<>(EventParser.Problem.class);
+    private final Counter failed;
     private final Timer evaluation;
     private final Timer pass;
     private final Counter saved;
@@ -24,6 +25,9 @@ public final class ExporterMetrics {
             bad.put(p, Counter.builder("streamops.exporter.events.bad").description("Events skipped as unusable")
                     .tag("reason", p.name().toLowerCase()).register(registry));
         }
+        failed = Counter.builder("streamops.exporter.events.failed")
+                .description("Events or evaluations our own code failed on (logged with the exception); the query keeps going")
+                .register(registry);
         evaluation = Timer.builder("streamops.exporter.rule.evaluation").description("Rule evaluation of one query")
                 .register(registry);
         pass = Timer.builder("streamops.exporter.evaluation.pass")
@@ -40,6 +44,10 @@ public final class ExporterMetrics {
 
     public void bad(EventParser.Problem problem) {
         bad.get(problem).increment();
+    }
+
+    public void failed() {
+        failed.increment();
     }
 
     public Timer evaluation() {

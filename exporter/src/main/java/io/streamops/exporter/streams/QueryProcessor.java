@@ -44,8 +44,8 @@ final class QueryProcessor implements Processor<String, byte[], String, AlertTra
      * Kafka Streams initialises a processor only after its task's store is restored.
      */
     private final Map<String, QueryRecord> live = new HashMap<>();
-    private long nextBadEventLogMillis;
-    private long suppressedBadEventLogs;
+    private long nextWarnMillis;
+    private long suppressedWarnings;
 
     QueryProcessor(String storeName, EventParser parser, QueryEvaluation evaluation, ExporterMetrics metrics,
                    QueryCadence cadence, LatestSignals latest) {
@@ -81,7 +81,12 @@ final class QueryProcessor implements Processor<String, byte[], String, AlertTra
         }
         QueryEvent event = parsed.event();
         QueryRecord entry = live.computeIfAbsent(event.queryId(), id -> new QueryRecord());
-        evaluation.fold(entry, event);
+        try {
+            evaluation.fold(entry, event);
+        } catch (RuntimeException e) {
+            failed(event.queryId(), event.job(), e, "folding a " + event.type().name().toLowerCase() + " event at " + where());
+            return;
+        }
         entry.unsaved = true;
         if (QueryCadence.actsAtOnce(event.type())) {
             Instant now = now();
@@ -98,9 +103,11 @@ final class QueryProcessor implements Processor<String, byte[], String, AlertTra
         for (Map.Entry<String, QueryRecord> next : live.entrySet()) {
             QueryRecord entry = next.getValue();
             QueryEvaluation.Evaluated result = evaluate(entry, now);
-            seen.put(next.getKey(), result.signals());
+            if (result != null) {
+                seen.put(next.getKey(), result.signals());
+            }
             // An idle fleet costs evaluations here, not a changelog write per query per second.
-            if (result.changed() || (entry.unsaved && entry.savedAtMillis <= saveBefore)) {
+            if ((result != null && result.changed()) || (entry.unsaved && entry.savedAtMillis <= saveBefore)) {
                 save(next.getKey(), entry, wallClockMillis);
             }
         }
@@ -113,10 +120,16 @@ final class QueryProcessor implements Processor<String, byte[], String, AlertTra
         latest.withdraw(context.taskId().toString());
     }
 
-    /** Runs the rules on one record and forwards its transitions. */
+    /** Runs the rules on one record and forwards its transitions; null if the evaluation broke. */
     private QueryEvaluation.Evaluated evaluate(QueryRecord entry, Instant now) {
         long start = System.nanoTime();
-        QueryEvaluation.Evaluated result = evaluation.evaluateTracked(entry, now);
+        QueryEvaluation.Evaluated result;
+        try {
+            result = evaluation.evaluateTracked(entry, now);
+        } catch (RuntimeException e) {
+            failed(entry.state.queryId, entry.state.job, e, "evaluating it");
+            return null;
+        }
         metrics.evaluation().record(Duration.ofNanos(System.nanoTime() - start));
         List<AlertTransition> transitions = result.transitions();
         for (AlertTransition t : transitions) {
@@ -137,18 +150,39 @@ final class QueryProcessor implements Processor<String, byte[], String, AlertTra
         return Instant.ofEpochMilli(context.currentSystemTimeMs());
     }
 
-    /** At most one line per 10 s, naming partition and offset, so a flood of bad input cannot flood the log. */
+    /**
+     * Our own fold or rules threw on this query (a bug, or input the contract allows and we did not
+     * foresee): counted and logged, and the query and every other one keep going. Only computation is
+     * guarded here; Kafka's own exceptions (store, forward) go to Kafka Streams, which must see them.
+     */
+    private void failed(String queryId, String job, RuntimeException e, String doing) {
+        metrics.failed();
+        warn(e, "query {} of job {}: {} failed: {}", queryId, job, doing, e.toString());
+    }
+
+    private String where() {
+        return context.recordMetadata().map(m -> m.topic() + "-" + m.partition() + "@" + m.offset()).orElse("unknown position");
+    }
+
     private void logBadEvent(EventParser.Result parsed, Record<String, byte[]> record) {
+        warn(null, "skipped a bad event at {}: {} ({})", where(), parsed.problem().name().toLowerCase(), parsed.detail());
+    }
+
+    /** At most one line per 10 s, so a flood of bad input (or of one failure) cannot flood the log. */
+    private void warn(Throwable cause, String format, Object... args) {
         long nowMillis = System.currentTimeMillis();
-        if (nowMillis < nextBadEventLogMillis) {
-            suppressedBadEventLogs++;
+        if (nowMillis < nextWarnMillis) {
+            suppressedWarnings++;
             return;
         }
-        String where = context.recordMetadata()
-                .map(m -> m.topic() + "-" + m.partition() + "@" + m.offset()).orElse("unknown position");
-        LOG.warn("skipped a bad event at {}: {} ({}){}", where, parsed.problem().name().toLowerCase(), parsed.detail(),
-                suppressedBadEventLogs > 0 ? "; " + suppressedBadEventLogs + " more skipped since the last report" : "");
-        suppressedBadEventLogs = 0;
-        nextBadEventLogMillis = nowMillis + 10_000;
+        String message = org.slf4j.helpers.MessageFormatter.arrayFormat(format, args).getMessage()
+                + (suppressedWarnings > 0 ? "; " + suppressedWarnings + " more since the last report" : "");
+        if (cause == null) {
+            LOG.warn(message);
+        } else {
+            LOG.warn(message, cause);
+        }
+        suppressedWarnings = 0;
+        nextWarnMillis = nowMillis + 10_000;
     }
 }

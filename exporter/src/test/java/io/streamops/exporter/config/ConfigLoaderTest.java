@@ -46,6 +46,7 @@ class ConfigLoaderTest {
         assertThat(config.receivers().get("pagerduty").path("routing_key").asText()).isEqualTo("R0UT1NG#key: with yaml chars");
         assertThat(config.receivers().get("email").path("host").asText()).isEqualTo("localhost");
         assertThat(config.rulesFile()).isEqualTo(Path.of("/etc/streamops/streamops-rules.yaml"));
+        assertThat(config.metrics().partitionLag()).as("per-partition series are opt-in").isFalse();
     }
 
     @Test
@@ -58,11 +59,14 @@ class ConfigLoaderTest {
                 receivers:
                   pagerduty: {type: pagerduty, routing_key: "${PD_KEY}"}
                 colour: blue
+                metrics:
+                  partition_lag: sometimes
                 """, Map.of()))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("/etc/streamops/exporter.yaml:4: status.window: 'five minutes' is not a duration")
                 .hasMessageContaining("/etc/streamops/exporter.yaml:6: receivers.pagerduty.routing_key: environment variable PD_KEY is not set")
-                .hasMessageContaining("/etc/streamops/exporter.yaml:7: colour: unknown setting");
+                .hasMessageContaining("/etc/streamops/exporter.yaml:7: colour: unknown setting")
+                .hasMessageContaining("/etc/streamops/exporter.yaml:9: metrics.partition_lag: expected true or false, got 'sometimes'");
     }
 
     @Test

@@ -30,7 +30,7 @@ class SignalVariablesTest {
                 case "int" -> Long.class;
                 case "bool" -> Boolean.class;
                 case "string" -> String.class;
-                case "map(string, string)" -> Map.class;
+                case "map(string, string)", "map(string, double)" -> Map.class;
                 default -> throw new AssertionError("undocumented type " + variable.typeName());
             };
             assertThat(value).as(variable.name()).isInstanceOf(expected);
@@ -56,6 +56,29 @@ class SignalVariablesTest {
         RuleSetEvaluation evaluation = set.evaluate(signals);
         assertThat(evaluation.errors()).isEmpty();
         assertThat(evaluation.matching()).hasSize(SignalVariables.ALL.size());
+    }
+
+    @Test
+    void lagPerTopicAndTheWorstPartitionComeFromTheSources() throws InvalidRulesException {
+        Signals signals = TestSignals.healthy().build();
+        assertThat(signals.maxPartitionRecordsBehind()).isEqualTo(250);
+        assertThat(signals.topicRecordsBehind()).containsExactly(Map.entry("purchases", 500.0));
+        RuleSet set = RulesLoader.parse("lag.yaml", """
+                rules:
+                  - name: PurchasesBehind
+                    expr: '"purchases" in topic_records_behind && topic_records_behind["purchases"] > 400.0'
+                    severity: warning
+                  - name: OnePartitionSkewed
+                    expr: 'max_partition_records_behind > 0.4 * records_behind'
+                    severity: warning
+                  - name: OrdersBehind
+                    expr: '"orders" in topic_records_behind && topic_records_behind["orders"] > 0.0'
+                    severity: warning
+                """);
+        RuleSetEvaluation evaluation = set.evaluate(signals);
+        assertThat(evaluation.errors()).isEmpty();
+        assertThat(evaluation.matching()).extracting(Rule::name).containsExactlyInAnyOrder("PurchasesBehind", "OnePartitionSkewed");
+        assertThat(TestSignals.unknown().build().maxPartitionRecordsBehind()).isNaN();
     }
 
     @Test

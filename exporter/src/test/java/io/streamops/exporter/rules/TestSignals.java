@@ -2,7 +2,10 @@ package io.streamops.exporter.rules;
 
 import io.streamops.exporter.signals.QueryStatus;
 import io.streamops.exporter.signals.Signals;
+import io.streamops.events.SourceLag;
+import io.streamops.events.TopicPartitionOffset;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -37,6 +40,11 @@ final class TestSignals {
     String exceptionMessage = "";
     String errorClass = "";
     double listenerDroppedEvents = 0;
+    /** One Kafka source reading "purchases", its three partitions 100, 150 and 250 behind (500 in all). */
+    List<SourceLag> sources = List.of(new SourceLag(0, "KafkaV2[Subscribe[purchases]]", 500L, List.of(
+            new TopicPartitionOffset("purchases", 0, 900, 1000),
+            new TopicPartitionOffset("purchases", 1, 850, 1000),
+            new TopicPartitionOffset("purchases", 2, 750, 1000))));
 
     static TestSignals healthy() {
         return new TestSignals();
@@ -50,6 +58,8 @@ final class TestSignals {
         s.processingRate = 0;
         s.rateRatio = Double.NaN;
         s.recordsBehind = 0;
+        s.sources = List.of(new SourceLag(0, "KafkaV2[Subscribe[purchases]]", 0L,
+                List.of(new TopicPartitionOffset("purchases", 0, 1000, 1000))));
         s.recordsBehindGrowthPerMinute = 0;
         s.timeBehindSeconds = Double.NaN;
         s.secondsSinceProgress = 3600;
@@ -65,6 +75,7 @@ final class TestSignals {
         s.recordsBehind = s.recordsBehindGrowthPerMinute = s.timeBehindSeconds = s.watermarkDelaySeconds = Double.NaN;
         s.stateRows = s.stateMemoryBytes = s.stateMemoryGrowthBytesPerMinute = Double.NaN;
         s.secondsSinceProgress = s.secondsSinceHeartbeat = s.listenerDroppedEvents = Double.NaN;
+        s.sources = List.of();
         return s;
     }
 
@@ -78,6 +89,6 @@ final class TestSignals {
                 batchDurationSeconds, triggerIntervalSeconds, recordsBehind, recordsBehindGrowthPerMinute,
                 timeBehindSeconds, watermarkDelaySeconds, stateRows, stateMemoryBytes, stateMemoryGrowthBytesPerMinute,
                 secondsSinceProgress, secondsSinceHeartbeat, consecutiveFailures, triggerActive, dataAvailable,
-                exceptionMessage, errorClass, listenerDroppedEvents);
+                exceptionMessage, errorClass, listenerDroppedEvents, sources);
     }
 }

@@ -43,6 +43,7 @@ class QueryProcessorTest {
     private static final Instant T0 = Instant.parse("2026-11-21T10:00:00Z");
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final LatestSignals latest = new LatestSignals();
+    private volatile boolean rulesBroken;
     private TopologyTestDriver driver;
     private TestInputTopic<String, byte[]> events;
     private TestOutputTopic<String, AlertTransition> alerts;
@@ -64,7 +65,12 @@ class QueryProcessorTest {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         RuleStage rules = defaultRules();
         driver = new TopologyTestDriver(ExporterTopology.build("events", "alerts", new EventParser(64 * 1024),
-                new QueryEvaluation(StatusPolicy.DEFAULT, () -> rules, errors -> {
+                new QueryEvaluation(StatusPolicy.DEFAULT, () -> {
+                    if (rulesBroken) {
+                        throw new IllegalStateException("a bug in the rule stage");
+                    }
+                    return rules;
+                }, errors -> {
                     throw new AssertionError("rule errors: " + errors);
                 }), new ExporterMetrics(registry), QueryCadence.DEFAULT, latest), props, T0);
         events = driver.createInputTopic("events", Serdes.String().serializer(), Serdes.ByteArray().serializer());
@@ -94,6 +100,11 @@ class QueryProcessorTest {
         List<Signals> all = latest.all();
         assertThat(all).extracting(Signals::queryId).containsExactly("q-1");
         return all.get(0);
+    }
+
+    private Signals signalsNowOf(String queryId) {
+        advanceTo(Instant.ofEpochMilli(clock).plusSeconds(1));
+        return latest.all().stream().filter(s -> s.queryId().equals(queryId)).findFirst().orElseThrow();
     }
 
     private double saves() {
@@ -236,5 +247,21 @@ class QueryProcessorTest {
         send(failedAt, orders.failed(failedAt, "java.lang.IllegalStateException: boom", null));
         assertThat(store.get("q-1").state.ended).as("a termination is saved with the event").isEqualTo("failed");
         assertThat(store.get("q-1").alerts.alerts()).containsKey("QueryFailed");
+    }
+
+    @Test
+    void aFailureInOurOwnCodeIsCountedAndTheQueryAndTheOthersKeepGoing() {
+        TestEvents other = new TestEvents("grocery-alerts", "q-2", "run-7", "payments");
+        rulesBroken = true;
+        send(T0, orders.started(T0));
+        advanceTo(T0.plusSeconds(1));
+        assertThat(registry.get("streamops.exporter.events.failed").counter().count())
+                .as("the start and the pass, both for q-1").isEqualTo(2);
+
+        rulesBroken = false;
+        send(T0.plusSeconds(2), other.started(T0.plusSeconds(2)));
+        send(T0.plusSeconds(3), orders.failed(T0.plusSeconds(3), "java.lang.IllegalStateException: boom", null));
+        assertThat(alerts.readValue().rule()).isEqualTo("QueryFailed");
+        assertThat(signalsNowOf("q-2").status()).isEqualTo(QueryStatus.ACTIVE);
     }
 }

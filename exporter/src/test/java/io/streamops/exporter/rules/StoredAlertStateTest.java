@@ -1,25 +1,30 @@
 package io.streamops.exporter.rules;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamops.exporter.alert.AlertTransition;
 import io.streamops.exporter.signals.QueryStatus;
 import io.streamops.exporter.signals.Signals;
-import java.io.IOException;
+import io.streamops.exporter.streams.QueryRecord;
+import io.streamops.exporter.support.Json;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.serialization.Serde;
 import org.junit.jupiter.api.Test;
 
-/** Alert state goes to a state store as JSON and must come back the same, mid-lifecycle included. */
-class AlertStateJsonTest {
+/**
+ * Alert state lives in the query's record in the state store (and its changelog), written with the
+ * store's own serde: it must come back the same in every phase, and an instance that takes over must
+ * carry on exactly where the lost one was.
+ */
+class StoredAlertStateTest {
 
     static final Instant T0 = Instant.parse("2025-03-01T12:00:00Z");
+    static final Serde<QueryRecord> STORE = Json.serde(QueryRecord.class);
 
     final AlertTracker tracker = new AlertTracker(AlertTrackerTest.load(AlertTrackerTest.RULES));
     final Signals failedAndLagging = TestSignals.healthy().with(s -> {
@@ -28,8 +33,15 @@ class AlertStateJsonTest {
     }).build();
     final Signals caughtUp = TestSignals.healthy().build();
 
+    private static QueryAlertState throughTheStore(QueryAlertState alerts) {
+        QueryRecord record = new QueryRecord();
+        record.alerts = alerts;
+        byte[] bytes = STORE.serializer().serialize("changelog", record);
+        return STORE.deserializer().deserialize("changelog", bytes).alerts;
+    }
+
     @Test
-    void stateRoundTripsThroughJsonInEveryPhase() throws IOException {
+    void stateRoundTripsThroughTheStoreInEveryPhase() {
         QueryAlertState state = QueryAlertState.empty(failedAndLagging.queryId());
         List<QueryAlertState> seen = new ArrayList<>();
         int[] minutes = {0, 1, 5, 6, 7, 9};
@@ -40,51 +52,30 @@ class AlertStateJsonTest {
         // pending, firing, firing within keep_firing_for, empty: all among them
         assertThat(seen).anySatisfy(s -> assertThat(s.alerts().get("Lagging")).isNotNull()
                 .satisfies(a -> assertThat(a.keepFiringSince()).isNotNull()));
-
         for (QueryAlertState s : seen) {
-            assertThat(AlertStateJson.fromBytes(AlertStateJson.toBytes(s))).isEqualTo(s);
+            assertThat(throughTheStore(s)).isEqualTo(s);
         }
     }
 
     @Test
-    void trackingContinuesIdenticallyFromARestoredState() throws IOException {
+    void trackingContinuesIdenticallyFromARestoredState() {
         QueryAlertState pending = tracker.evaluate(QueryAlertState.empty(failedAndLagging.queryId()), failedAndLagging, T0).state();
-        QueryAlertState restored = AlertStateJson.fromBytes(AlertStateJson.toBytes(pending));
+        QueryAlertState restored = throughTheStore(pending);
 
         Instant atFor = T0.plus(Duration.ofMinutes(5));
         assertThat(tracker.evaluate(restored, failedAndLagging, atFor)).isEqualTo(tracker.evaluate(pending, failedAndLagging, atFor));
     }
 
     @Test
-    void jsonIsReadableIsoTextWithoutNulls() {
-        QueryAlertState state = tracker.evaluate(QueryAlertState.empty(failedAndLagging.queryId()), failedAndLagging, T0).state();
-        String json = AlertStateJson.toJson(state);
-        assertThat(json)
-                .contains("\"queryId\":\"" + failedAndLagging.queryId() + "\"")
-                .contains("\"activeAt\":\"2025-03-01T12:00:00Z\"")
-                .contains("\"repeatInterval\":\"PT4H\"")
-                .contains("\"phase\":\"FIRING\"")
-                .contains("\"phase\":\"PENDING\"")
-                .contains("\"labels\":{\"alertname\":\"Failed\",\"job\":") // sorted keys: same bytes on every instance
-                .doesNotContain("null")
-                .doesNotContain("\"firing\"") // derived, not stored
-                .doesNotContain("\"empty\"");
+    void unknownFieldsFromANewerExporterAreIgnored() {
+        String json = "{\"future\":true,\"alerts\":{\"queryId\":\"q1\",\"future\":1,"
+                + "\"alerts\":{\"A\":{\"phase\":\"PENDING\",\"activeAt\":\"2025-03-01T12:00:00Z\",\"x\":[]}}}}";
+        QueryRecord record = STORE.deserializer().deserialize("changelog", json.getBytes(StandardCharsets.UTF_8));
+        assertThat(record.alerts.alerts().get("A").activeAt()).isEqualTo(T0);
     }
 
     @Test
-    void unknownFieldsFromANewerExporterAreIgnored() throws IOException {
-        String json = "{\"queryId\":\"q1\",\"future\":1,\"alerts\":{\"A\":{\"phase\":\"PENDING\",\"activeAt\":\"2025-03-01T12:00:00Z\",\"x\":[]}}}";
-        QueryAlertState state = AlertStateJson.fromBytes(json.getBytes(StandardCharsets.UTF_8));
-        assertThat(state.alerts().get("A").activeAt()).isEqualTo(T0);
-    }
-
-    @Test
-    void garbageIsAnIOExceptionForTheCallerToHandle() {
-        assertThatThrownBy(() -> AlertStateJson.fromBytes("not json".getBytes(StandardCharsets.UTF_8))).isInstanceOf(IOException.class);
-    }
-
-    @Test
-    void transitionsSerializeToPlainJsonWithoutNaNOrNestedTags() throws IOException {
+    void transitionsOnTheAlertsTopicArePlainJsonWithoutNaNOrNestedTags() throws Exception {
         Signals unknownNumbers = TestSignals.unknown().with(s -> {
             s.status = QueryStatus.FAILED;
             s.timeBehindSeconds = Double.POSITIVE_INFINITY;
@@ -92,12 +83,17 @@ class AlertStateJsonTest {
         AlertTransition fired = tracker.evaluate(QueryAlertState.empty(unknownNumbers.queryId()), unknownNumbers, T0)
                 .transitions().get(0);
 
-        ObjectMapper mapper = AlertStateJson.configure(new ObjectMapper());
-        String json = mapper.writeValueAsString(fired);
+        // What the topology writes to the alerts topic, and what the router reads back.
+        Serde<AlertTransition> topic = Json.serde(AlertTransition.class);
+        byte[] bytes = topic.serializer().serialize("streamops-alerts", fired);
+        String json = new String(bytes, StandardCharsets.UTF_8);
         assertThat(json).doesNotContain("NaN").contains("\"time_behind_seconds\":\"+Inf\"").contains("\"tags.env\":\"prod\"");
         @SuppressWarnings("unchecked")
-        Map<String, Object> signals = (Map<String, Object>) mapper.readValue(json, Map.class).get("signals");
+        Map<String, Object> signals = (Map<String, Object>) Json.MAPPER.readValue(json, Map.class).get("signals");
         assertThat(signals).doesNotContainKeys("records_behind", "tags").containsEntry("status", "failed")
                 .containsEntry("consecutive_failures", 0);
+        AlertTransition read = topic.deserializer().deserialize("streamops-alerts", bytes);
+        assertThat(read).usingRecursiveComparison().ignoringFields("signals").isEqualTo(fired);
+        assertThat(read.signals()).containsEntry("time_behind_seconds", "+Inf").containsEntry("status", "failed");
     }
 }

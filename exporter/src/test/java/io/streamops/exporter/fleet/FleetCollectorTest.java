@@ -1,0 +1,134 @@
+package io.streamops.exporter.fleet;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import io.streamops.exporter.event.EventParser;
+import io.streamops.exporter.event.QueryEvent;
+import io.streamops.exporter.signals.Signals;
+import io.streamops.exporter.state.QueryState;
+import io.streamops.exporter.state.StatusPolicy;
+import io.streamops.testkit.Promtool;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Lag per source and per Kafka partition on /metrics, from a real recorded run: the listener's end-to-end
+ * test ran a query ("purchases-behind") reading a 3-partition topic faster than it could keep up.
+ * Expected values are computed here from the event's own offsets.
+ */
+class FleetCollectorTest {
+    private static final Path RECORDED = Path.of("src", "test", "resources", "recorded", "listener-e2e-run.jsonl");
+    private static Signals behind;
+    private static JsonNode worstProgress;
+
+    /** Folds the recorded run up to the progress of "purchases-behind" that was furthest behind. */
+    @BeforeAll
+    static void foldUpToTheWorstMoment() throws Exception {
+        EventParser parser = new EventParser(1024 * 1024);
+        List<QueryEvent> events = new ArrayList<>();
+        for (String line : Files.readAllLines(RECORDED, StandardCharsets.UTF_8)) {
+            events.add(parser.parse(line.getBytes(StandardCharsets.UTF_8)).event());
+        }
+        events.sort(java.util.Comparator.comparing(QueryEvent::timestamp)); // as recorded: per query, not overall
+        QueryEvent worst = events.stream()
+                .filter(e -> "purchases-behind".equals(e.queryName()) && e.body().path("recordsBehindLatest").isNumber())
+                .max(java.util.Comparator.comparingLong(e -> e.body().path("recordsBehindLatest").asLong())).orElseThrow();
+        assertThat(worst.body().path("recordsBehindLatest").asLong()).as("the recording has a query behind").isPositive();
+        worstProgress = worst.body();
+        Map<String, QueryState> states = new HashMap<>();
+        for (QueryEvent e : events) {
+            if (e.timestamp().isAfter(worst.timestamp())) {
+                break;
+            }
+            states.computeIfAbsent(e.queryId(), id -> new QueryState()).apply(e, StatusPolicy.DEFAULT);
+        }
+        behind = states.get(worst.queryId()).signals(worst.timestamp(), StatusPolicy.DEFAULT);
+    }
+
+    @Test
+    void signalsCarryLagPerSourceAndPartitionAsTheEventHadIt() {
+        JsonNode partitions = worstProgress.path("sources").get(0).path("partitions");
+        assertThat(partitions.size()).isEqualTo(3);
+        long total = 0;
+        long max = 0;
+        Map<String, Double> perTopic = new HashMap<>();
+        for (JsonNode p : partitions) {
+            long lag = p.path("latestOffset").asLong() - p.path("endOffset").asLong();
+            total += lag;
+            max = Math.max(max, lag);
+            perTopic.merge(p.path("topic").asText(), (double) lag, Double::sum);
+        }
+        assertThat(behind.sources()).hasSize(1);
+        assertThat(behind.sources().get(0).recordsBehind()).isEqualTo(total);
+        assertThat(behind.recordsBehind()).isEqualTo(total);
+        assertThat(behind.maxPartitionRecordsBehind()).isEqualTo(max);
+        assertThat(behind.topicRecordsBehind()).isEqualTo(perTopic);
+    }
+
+    @Test
+    void partitionSeriesOnlyWhenAskedForAndPromtoolClean() throws Exception {
+        MetricSnapshots without = new FleetCollector(() -> List.of(behind), false).collect();
+        assertThat(names(without)).contains("streamops_fleet_query_source_records_behind_latest")
+                .doesNotContain("streamops_fleet_query_partition_records_behind_latest");
+
+        MetricSnapshots with = new FleetCollector(() -> List.of(behind), true).collect();
+        GaugeSnapshot partitionSeries = (GaugeSnapshot) find(with, "streamops_fleet_query_partition_records_behind_latest");
+        Map<String, Double> byPartition = new HashMap<>();
+        for (GaugeSnapshot.GaugeDataPointSnapshot point : partitionSeries.getDataPoints()) {
+            assertThat(point.getLabels().get("query")).isEqualTo("purchases-behind");
+            byPartition.put(point.getLabels().get("topic") + "/" + point.getLabels().get("partition"), point.getValue());
+        }
+        Map<String, Double> expected = new HashMap<>();
+        for (JsonNode p : worstProgress.path("sources").get(0).path("partitions")) {
+            expected.put(p.path("topic").asText() + "/" + p.path("partition").asInt(),
+                    (double) (p.path("latestOffset").asLong() - p.path("endOffset").asLong()));
+        }
+        assertThat(byPartition).isEqualTo(expected);
+        GaugeSnapshot sourceSeries = (GaugeSnapshot) find(with, "streamops_fleet_query_source_records_behind_latest");
+        assertThat(sourceSeries.getDataPoints()).singleElement().satisfies(point -> {
+            assertThat(point.getLabels().get("source")).isEqualTo("0");
+            assertThat(point.getLabels().get("description")).isEqualTo("KafkaV2[Subscribe[purchases]]");
+            assertThat(point.getValue()).isEqualTo(behind.recordsBehind());
+        });
+
+        PrometheusRegistry registry = new PrometheusRegistry();
+        registry.register(new FleetCollector(() -> List.of(behind), true));
+        ByteArrayOutputStream text = new ByteArrayOutputStream();
+        new PrometheusTextFormatWriter(false).write(text, registry.scrape());
+        String exposition = text.toString(StandardCharsets.UTF_8);
+        assertThat(exposition).contains("streamops_fleet_query_partition_records_behind_latest{");
+        assertThat(Promtool.checkMetrics(exposition)).as("promtool check metrics").isEmpty();
+    }
+
+    private static List<String> names(MetricSnapshots snapshots) {
+        List<String> out = new ArrayList<>();
+        for (MetricSnapshot s : snapshots) {
+            out.add(s.getMetadata().getPrometheusName());
+        }
+        return out;
+    }
+
+    private static MetricSnapshot find(MetricSnapshots snapshots, String name) {
+        for (MetricSnapshot s : snapshots) {
+            if (s.getMetadata().getPrometheusName().equals(name)) {
+                return s;
+            }
+        }
+        throw new AssertionError("no " + name + " in " + names(snapshots));
+    }
+}
