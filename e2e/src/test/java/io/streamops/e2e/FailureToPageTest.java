@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import io.streamops.testkit.Await;
+import io.streamops.testkit.ExporterConfigFile;
 import io.streamops.testkit.ExporterProcess;
 import io.streamops.testkit.KafkaTestBroker;
 import io.streamops.testkit.PagerDutyContractServer;
@@ -67,35 +68,13 @@ class FailureToPageTest {
             }
             int httpPort = KafkaTestBroker.freePort();
             Path config = dir.resolve("exporter.yaml");
-            Files.writeString(config, """
-                    kafka:
-                      bootstrap_servers: %s
-                    http:
-                      host: 127.0.0.1
-                      port: %d
-                    rules:
-                      file: %s
-                    data_dir: %s
-                    routing:
-                      group_wait: 500ms
-                    dashboard_url: http://127.0.0.1:%d/
-                    receivers:
-                      pagerduty:
-                        type: pagerduty
-                        routing_key: ${PD_ROUTING_KEY}
-                        url: %s
-                      email:
-                        type: email
-                        host: 127.0.0.1
-                        port: %d
-                        security: none
-                        from: streamops@example.com
-                        to: [oncall@example.com]
-                    """.formatted(broker.bootstrapServers(), httpPort,
-                    Path.of("..", "alert-rules", "streamops-rules.yaml").toAbsolutePath().normalize(), dir.resolve("data"),
-                    httpPort, pagerDuty.baseUrl(), smtpPort));
+            ExporterConfigFile.of(broker.bootstrapServers(), httpPort, Path.of("..", "alert-rules", "streamops-rules.yaml"),
+                            dir.resolve("data"))
+                    .groupWait("500ms").dashboardUrl("http://127.0.0.1:" + httpPort + "/")
+                    .pagerDuty(pagerDuty.baseUrl()).email(smtpPort, "oncall@example.com")
+                    .writeTo(config);
             try (ExporterProcess exporter = new ExporterProcess(Path.of("..", "exporter", "target", "streamops-exporter.jar").toAbsolutePath(),
-                    config, httpPort, dir.resolve("exporter.log"), Map.of("PD_ROUTING_KEY", ROUTING_KEY))) {
+                    config, httpPort, dir.resolve("exporter.log"), Map.of(ExporterConfigFile.ROUTING_KEY_ENV, ROUTING_KEY))) {
                 exporter.awaitReady(WAIT);
 
                 SparkSession spark = SparkSession.builder().master("local[2]").appName("warehouse-sync")

@@ -3,6 +3,7 @@ package io.streamops.exporter.benchmarks;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.streamops.exporter.support.Json;
 import io.streamops.testkit.Await;
+import io.streamops.testkit.ExporterConfigFile;
 import io.streamops.testkit.ExporterProcess;
 import io.streamops.testkit.KafkaTestBroker;
 import io.streamops.testkit.LocalHttpServer;
@@ -62,37 +63,15 @@ final class LatencyBench {
         int deadSmtpPort = KafkaTestBroker.freePort(); // free now, and nothing of ours will listen there
         try (PagerDutyContractServer pagerDuty = new PagerDutyContractServer(routingKey)) {
             Path config = dir.resolve("latency-exporter.yaml");
-            Files.writeString(config, """
-                    # The shipped default rules, as a user runs them: QueryFailed notifies [pagerduty, email].
-                    kafka:
-                      bootstrap_servers: %s
-                      events_topic: %s
-                      alerts_topic: %s
-                      application_id: xb-latency-exporter
-                    http:
-                      host: 127.0.0.1
-                      port: %d
-                    rules:
-                      file: %s
-                    data_dir: %s
-                    receivers:
-                      pagerduty:
-                        type: pagerduty
-                        routing_key: ${PD_ROUTING_KEY}
-                        url: %s
-                      email:
-                        type: email
-                        host: 127.0.0.1
-                        port: %d
-                        security: none
-                        from: streamops@example.com
-                        to: [data-oncall@example.com]
-                    """.formatted(broker.bootstrapServers(), events, alerts, httpPort, rulesFile.toAbsolutePath(),
-                    dir.resolve("latency-data"), pagerDuty.baseUrl(), deadSmtpPort));
+            // The shipped default rules, as a user runs them: QueryFailed notifies [pagerduty, email].
+            ExporterConfigFile.of(broker.bootstrapServers(), httpPort, rulesFile, dir.resolve("latency-data"))
+                    .topics(events, alerts).applicationId("xb-latency-exporter")
+                    .pagerDuty(pagerDuty.baseUrl()).email(deadSmtpPort, "data-oncall@example.com")
+                    .writeTo(config);
             Map<String, Long> transitionSeen = new ConcurrentHashMap<>();
             AlertsWatcher watcher = new AlertsWatcher(broker, alerts, transitionSeen);
             try (ExporterProcess exporter = new ExporterProcess(jar, config, httpPort, dir.resolve("latency-exporter.log"),
-                    Map.of("PD_ROUTING_KEY", routingKey));
+                    Map.of(ExporterConfigFile.ROUTING_KEY_ENV, routingKey));
                  KafkaProducer<String, byte[]> producer = producer(broker)) {
                 exporter.awaitReady(Duration.ofSeconds(120));
                 long[] failedAt = new long[warmup + failures];

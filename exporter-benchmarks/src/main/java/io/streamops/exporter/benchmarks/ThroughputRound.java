@@ -150,7 +150,11 @@ public final class ThroughputRound {
             double transitions = registry.get("streamops.exporter.alert.transitions").counter().count();
             outcome = line(registry.consumed(), (long) bad, registry.firstConsumedNanos(), registry.lastEvaluatedNanos())
                     + " ruleEvaluations=" + registry.evaluations() + " transitions=" + (long) transitions + " ruleErrors=" + ruleErrors.get()
-                    + " saves=" + (long) registry.get("streamops.exporter.state.saves").counter().count();
+                    + " saves=" + (long) registry.get("streamops.exporter.state.saves").counter().count()
+                    + " passMeanMs=" + String.format(java.util.Locale.ROOT, "%.2f",
+                    registry.get("streamops.exporter.evaluation.pass").timer().mean(java.util.concurrent.TimeUnit.MILLISECONDS))
+                    + " passMaxMs=" + String.format(java.util.Locale.ROOT, "%.2f",
+                    registry.get("streamops.exporter.evaluation.pass").timer().max(java.util.concurrent.TimeUnit.MILLISECONDS));
         } finally {
             streams.close(Duration.ofSeconds(30));
             streams.cleanUp();

@@ -61,12 +61,8 @@ public final class QueryState {
     public double stateRows = Double.NaN;
     public double stateMemoryBytes = Double.NaN;
     public double recordsBehind = Double.NaN;
-    /**
-     * The last progress's {@code signals.sources} as it came (lag per source and Kafka partition): kept
-     * as JSON and read into {@link SourceLag}s only when signals are asked for (once a second), not on
-     * every event.
-     */
-    public JsonNode sources;
+    /** Records behind per source and Kafka partition, from the last progress ({@code signals.sources}). */
+    public List<SourceLag> sources = List.of();
     public List<Sample> window = new ArrayList<>();
 
     private static final ObjectReader SOURCES = Json.MAPPER.readerForListOf(SourceLag.class);
@@ -130,7 +126,7 @@ public final class QueryState {
         stateRows = number(s.path("stateRows"));
         stateMemoryBytes = number(s.path("stateMemoryBytes"));
         recordsBehind = number(s.path("recordsBehindLatest"));
-        sources = s.path("sources").isArray() ? s.get("sources") : null;
+        sources = sourceLags(s.path("sources"));
         window.add(new Sample(at, number(s.path("inputRowsPerSecond")), number(s.path("processedRowsPerSecond")),
                 recordsBehind, stateMemoryBytes));
         long oldest = at - policy.window().toMillis();
@@ -230,16 +226,16 @@ public final class QueryState {
                 lastHeartbeatAtMillis < 0 ? Double.NaN : Math.max(0, nowMillis - lastHeartbeatAtMillis) / 1000.0,
                 consecutiveFailures, triggerActive, dataAvailable, exceptionMessage, errorClass,
                 Double.isNaN(listenerDroppedAtPreviousBeat) ? 0 : Math.max(0, listenerDroppedTotal - listenerDroppedAtPreviousBeat),
-                sourceLags());
+                sources == null ? List.of() : sources);
     }
 
-    private List<SourceLag> sourceLags() {
-        if (sources == null || !sources.isArray()) {
-            return List.of(); // none yet (a stored record reads a missing one back as JSON null)
+    private static List<SourceLag> sourceLags(JsonNode json) {
+        if (!json.isArray()) {
+            return List.of();
         }
         try {
-            List<SourceLag> lags = SOURCES.readValue(sources);
-            return lags.contains(null) ? List.of() : lags;
+            List<SourceLag> lags = SOURCES.readValue(json);
+            return lags.contains(null) ? List.of() : List.copyOf(lags);
         } catch (java.io.IOException e) {
             return List.of(); // not the contract's shape: lag per source unknown, the total still counts
         }

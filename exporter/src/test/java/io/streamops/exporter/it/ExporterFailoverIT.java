@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamops.exporter.support.Json;
 import io.streamops.testkit.Await;
+import io.streamops.testkit.ExporterConfigFile;
 import io.streamops.testkit.ExporterProcess;
 import io.streamops.testkit.KafkaTestBroker;
 import io.streamops.testkit.Promtool;
@@ -99,26 +100,12 @@ class ExporterFailoverIT {
     private static ExporterProcess start(Path jar, Path dir, String name, KafkaTestBroker broker, PagerDutyContractServer pd,
                                          Path rules) throws Exception {
         int port = KafkaTestBroker.freePort();
-        Path config = dir.resolve(name + ".yaml");
-        Files.writeString(config, """
-                kafka:
-                  bootstrap_servers: %s
-                  properties:
-                    session.timeout.ms: "6000"
-                    heartbeat.interval.ms: "1000"
-                http:
-                  host: 127.0.0.1
-                  port: %d
-                rules:
-                  file: %s
-                data_dir: %s
-                receivers:
-                  pagerduty:
-                    type: pagerduty
-                    routing_key: ${PD_ROUTING_KEY}
-                    url: %s
-                """.formatted(broker.bootstrapServers(), port, rules, dir.resolve("data-" + name), pd.baseUrl()));
-        return new ExporterProcess(jar, config, port, dir.resolve(name + ".log"), Map.of("PD_ROUTING_KEY", "routing-key-for-tests"));
+        Path config = ExporterConfigFile.of(broker.bootstrapServers(), port, rules, dir.resolve("data-" + name))
+                .kafkaProperty("session.timeout.ms", "6000").kafkaProperty("heartbeat.interval.ms", "1000")
+                .pagerDuty(pd.baseUrl())
+                .writeTo(dir.resolve(name + ".yaml"));
+        return new ExporterProcess(jar, config, port, dir.resolve(name + ".log"),
+                Map.of(ExporterConfigFile.ROUTING_KEY_ENV, "routing-key-for-tests"));
     }
 
     private static int count(ExporterProcess instance) {
