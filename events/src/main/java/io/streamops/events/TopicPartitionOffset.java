@@ -1,25 +1,21 @@
 package io.streamops.events;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 import java.util.Objects;
 
 /**
  * How far one Kafka topic-partition of a source is behind the latest offset the source saw. Its JSON
- * form is an entry of {@code signals.sources[].partitions} in a progress event.
+ * form is an entry of {@code signals.sources[].partitions} in a progress event ({@link SourceLag#fromJson}
+ * reads it back).
  */
-@JsonIgnoreProperties(ignoreUnknown = true) // recordsBehind is derived: written, not read
 public final class TopicPartitionOffset {
     private final String topic;
     private final int partition;
     private final long endOffset;
     private final long latestOffset;
 
-    @JsonCreator
-    public TopicPartitionOffset(@JsonProperty("topic") String topic, @JsonProperty("partition") int partition,
-                                @JsonProperty("endOffset") long endOffset, @JsonProperty("latestOffset") long latestOffset) {
+    public TopicPartitionOffset(String topic, int partition, long endOffset, long latestOffset) {
         this.topic = topic;
         this.partition = partition;
         this.endOffset = endOffset;

@@ -1,12 +1,10 @@
 package io.streamops.exporter.state;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectReader;
 import io.streamops.events.SourceLag;
 import io.streamops.exporter.event.QueryEvent;
 import io.streamops.exporter.signals.QueryStatus;
 import io.streamops.exporter.signals.Signals;
-import io.streamops.exporter.support.Json;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -65,8 +63,6 @@ public final class QueryState {
     public List<SourceLag> sources = List.of();
     public List<Sample> window = new ArrayList<>();
 
-    private static final ObjectReader SOURCES = Json.MAPPER.readerForListOf(SourceLag.class);
-
     /** At most this many samples per query (see {@link #thin}). */
     static final int MAX_SAMPLES = 32;
 
@@ -77,7 +73,9 @@ public final class QueryState {
         job = e.job();
         appId = e.appId();
         host = e.host();
-        tags = new LinkedHashMap<>(e.tags());
+        if (!tags.equals(e.tags())) {
+            tags = new LinkedHashMap<>(e.tags()); // the same tags on every event of a job: copied when they change
+        }
         if (e.queryName() != null) {
             queryName = e.queryName();
         }
@@ -230,15 +228,13 @@ public final class QueryState {
     }
 
     private static List<SourceLag> sourceLags(JsonNode json) {
-        if (!json.isArray()) {
-            return List.of();
+        List<SourceLag> lags = new ArrayList<>(json.size());
+        for (JsonNode source : json) { // an absent or non-array "sources" has no elements
+            if (source.isObject()) {
+                lags.add(SourceLag.fromJson(source));
+            }
         }
-        try {
-            List<SourceLag> lags = SOURCES.readValue(json);
-            return lags.contains(null) ? List.of() : List.copyOf(lags);
-        } catch (java.io.IOException e) {
-            return List.of(); // not the contract's shape: lag per source unknown, the total still counts
-        }
+        return lags;
     }
 
     private static double mean(List<Sample> samples, java.util.function.ToDoubleFunction<Sample> f) {
