@@ -84,7 +84,9 @@ public final class FleetCollector implements MultiCollector {
                 if (partitionLag) {
                     for (TopicPartitionOffset p : source.partitions()) {
                         partitions.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder()
-                                .labels(labels(s).add("topic", p.topic()).add("partition", Integer.toString(p.partition())))
+                                // `source` too: two sources of one query may read the same topic-partition.
+                                .labels(labels(s).add("source", Integer.toString(source.index()))
+                                        .add("topic", p.topic()).add("partition", Integer.toString(p.partition())))
                                 .value(p.recordsBehind()).build());
                     }
                 }

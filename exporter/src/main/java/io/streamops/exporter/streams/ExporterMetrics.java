@@ -12,7 +12,7 @@ import java.util.Map;
 public final class ExporterMetrics {
     private final Counter consumed;
     private final Map<EventParser.Problem, Counter> bad = new EnumMap<>(EventParser.Problem.class);
-    private final Counter failed;
+    private final Map<String, Counter> failures = new java.util.HashMap<>();
     private final Timer evaluation;
     private final Timer pass;
     private final Counter saved;
@@ -25,9 +25,11 @@ public final class ExporterMetrics {
             bad.put(p, Counter.builder("streamops.exporter.events.bad").description("Events skipped as unusable")
                     .tag("reason", p.name().toLowerCase()).register(registry));
         }
-        failed = Counter.builder("streamops.exporter.events.failed")
-                .description("Events or evaluations our own code failed on (logged with the exception); the query keeps going")
-                .register(registry);
+        for (String stage : new String[] {"fold", "evaluate"}) {
+            failures.put(stage, Counter.builder("streamops.exporter.processing.failures")
+                    .description("Our own code threw while folding an event or evaluating a query (logged with the exception); the query keeps going")
+                    .tag("stage", stage).register(registry));
+        }
         evaluation = Timer.builder("streamops.exporter.rule.evaluation").description("Rule evaluation of one query")
                 .register(registry);
         pass = Timer.builder("streamops.exporter.evaluation.pass")
@@ -46,8 +48,9 @@ public final class ExporterMetrics {
         bad.get(problem).increment();
     }
 
-    public void failed() {
-        failed.increment();
+    /** {@code stage}: "fold" (one event) or "evaluate" (one query's rules). */
+    public void failed(String stage) {
+        failures.get(stage).increment();
     }
 
     public Timer evaluation() {

@@ -2,6 +2,8 @@ package io.streamops.exporter.streams;
 
 import io.streamops.exporter.signals.Signals;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -12,13 +14,29 @@ import java.util.concurrent.ConcurrentHashMap;
  * The signals of every query this instance owns, as of each task's last once-a-second pass: what
  * {@code /metrics} and {@code /api/queries} show. The stream thread publishes an immutable map per task
  * at the end of each pass (the pass computes these signals anyway), and readers on any thread take
- * whatever was published last: no store reads, nothing shared that changes under a reader.
+ * whatever was published last: no store reads, nothing shared that changes under a reader. A task
+ * whose last pass is older than {@link #STALE_AFTER} (its stream thread is stuck) is left out rather
+ * than shown frozen: its series disappear, which {@code absent()} alerts can see.
  */
 public final class LatestSignals {
-    private final Map<String, Map<String, Signals>> byTask = new ConcurrentHashMap<>();
+    static final Duration STALE_AFTER = Duration.ofSeconds(30);
 
-    void publish(String taskId, Map<String, Signals> signals) {
-        byTask.put(taskId, Map.copyOf(signals));
+    private record Published(Map<String, Signals> signals, long atMillis) {
+    }
+
+    private final Map<String, Published> byTask = new ConcurrentHashMap<>();
+    private final Clock clock;
+
+    public LatestSignals() {
+        this(Clock.systemUTC());
+    }
+
+    LatestSignals(Clock clock) {
+        this.clock = clock;
+    }
+
+    void publish(String taskId, Map<String, Signals> signals, long atMillis) {
+        byTask.put(taskId, new Published(Map.copyOf(signals), atMillis));
     }
 
     /** The task moved to another instance, or this one is closing. */
@@ -28,9 +46,12 @@ public final class LatestSignals {
 
     /** Every owned query's signals, ordered by job, then query name, then query id. */
     public List<Signals> all() {
+        long oldest = clock.millis() - STALE_AFTER.toMillis();
         List<Signals> out = new ArrayList<>();
-        for (Map<String, Signals> task : byTask.values()) {
-            out.addAll(task.values());
+        for (Published task : byTask.values()) {
+            if (task.atMillis() >= oldest) {
+                out.addAll(task.signals().values());
+            }
         }
         out.sort(Comparator.comparing(Signals::job).thenComparing(Signals::queryLabel).thenComparing(Signals::queryId));
         return out;

@@ -5,6 +5,7 @@ import io.streamops.exporter.event.EventParser;
 import io.streamops.exporter.event.QueryEvent;
 import io.streamops.exporter.signals.Signals;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -13,18 +14,21 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.helpers.MessageFormatter;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
- * Per query: fold each event into its record. Started and terminated events are evaluated and saved
- * at once; every second (wall clock) a pass runs the rules on every query this instance owns, for what
- * progress and time reveal (falling behind, a stall, a lost driver), and saves records whose progress
- * has waited long enough (see {@link QueryCadence}). Emits alert transitions keyed by job, so one job's
+ * Per query: fold each event into its record. Started and terminated events, and the first event of a
+ * new run, are evaluated and saved at once; every second (wall clock) a pass runs the rules on every
+ * query this instance owns, for what progress and time reveal (falling behind, a stall, a lost driver),
+ * saves records whose progress has waited long enough (see {@link QueryCadence}) and publishes the
+ * signals it computed to {@link LatestSignals}. Emits alert transitions keyed by job, so one job's
  * alerts meet in one place downstream for grouping and inhibition.
  */
 final class QueryProcessor implements Processor<String, byte[], String, AlertTransition> {
@@ -36,16 +40,16 @@ final class QueryProcessor implements Processor<String, byte[], String, AlertTra
     private final ExporterMetrics metrics;
     private final QueryCadence cadence;
     private final LatestSignals latest;
+    private final WarningLimiter badEventWarnings = new WarningLimiter();
+    private final WarningLimiter failureWarnings = new WarningLimiter();
     private ProcessorContext<String, AlertTransition> context;
     private KeyValueStore<String, QueryRecord> store;
+    private Cancellable pass;
     /**
      * This task's records, decoded: the store (and its changelog) is what survives this instance, and
      * is written as {@link QueryCadence} says, but nothing is decoded again per event or per pass.
-     * Kafka Streams initialises a processor only after its task's store is restored.
      */
     private final Map<String, QueryRecord> live = new HashMap<>();
-    private long nextWarnMillis;
-    private long suppressedWarnings;
 
     QueryProcessor(String storeName, EventParser parser, QueryEvaluation evaluation, ExporterMetrics metrics,
                    QueryCadence cadence, LatestSignals latest) {
@@ -57,17 +61,26 @@ final class QueryProcessor implements Processor<String, byte[], String, AlertTra
         this.latest = latest;
     }
 
+    /**
+     * Kafka Streams calls this once its task's store is restored, and again on the same object when the
+     * task is revived (after an aborted transaction the store is wiped and restored): so start from the
+     * store every time, never from what an earlier run of this object kept in memory.
+     */
     @Override
     public void init(ProcessorContext<String, AlertTransition> context) {
         this.context = context;
         this.store = context.getStateStore(storeName);
+        live.clear();
         try (KeyValueIterator<String, QueryRecord> all = store.all()) {
             while (all.hasNext()) {
                 KeyValue<String, QueryRecord> next = all.next();
                 live.put(next.key, next.value);
             }
         }
-        context.schedule(cadence.evaluateEvery(), PunctuationType.WALL_CLOCK_TIME, this::evaluateAll);
+        if (pass != null) {
+            pass.cancel();
+        }
+        pass = context.schedule(cadence.evaluateEvery(), PunctuationType.WALL_CLOCK_TIME, this::evaluateAll);
     }
 
     @Override
@@ -76,19 +89,29 @@ final class QueryProcessor implements Processor<String, byte[], String, AlertTra
         EventParser.Result parsed = parser.parse(record.value());
         if (!parsed.ok()) {
             metrics.bad(parsed.problem());
-            logBadEvent(parsed, record);
+            badEventWarnings.warn(null, "skipped a bad event at {}: {} ({})", where(), parsed.problem().name().toLowerCase(),
+                    parsed.detail());
             return;
         }
         QueryEvent event = parsed.event();
-        QueryRecord entry = live.computeIfAbsent(event.queryId(), id -> new QueryRecord());
+        QueryRecord entry = live.get(event.queryId());
+        boolean created = entry == null;
+        if (created) {
+            entry = new QueryRecord();
+        }
+        String runBefore = entry.state.runId;
         try {
             evaluation.fold(entry, event);
         } catch (RuntimeException e) {
-            failed(event.queryId(), event.job(), e, "folding a " + event.type().name().toLowerCase() + " event at " + where());
+            // A new record stays out of `live` half-built; a known one keeps what it had (the next event repairs it).
+            failed("fold", event.queryId(), event.job(), e, "folding a " + event.type().name().toLowerCase() + " event at " + where());
             return;
         }
+        if (created) {
+            live.put(event.queryId(), entry);
+        }
         entry.unsaved = true;
-        if (QueryCadence.actsAtOnce(event.type())) {
+        if (QueryCadence.actsAtOnce(event.type()) || !Objects.equals(runBefore, entry.state.runId)) {
             Instant now = now();
             evaluate(entry, now);
             save(event.queryId(), entry, now.toEpochMilli());
@@ -103,20 +126,33 @@ final class QueryProcessor implements Processor<String, byte[], String, AlertTra
         for (Map.Entry<String, QueryRecord> next : live.entrySet()) {
             QueryRecord entry = next.getValue();
             QueryEvaluation.Evaluated result = evaluate(entry, now);
-            if (result != null) {
-                seen.put(next.getKey(), result.signals());
+            Signals signals = result != null ? result.signals() : signalsDespiteRules(entry, now);
+            if (signals != null) {
+                seen.put(next.getKey(), signals);
             }
             // An idle fleet costs evaluations here, not a changelog write per query per second.
             if ((result != null && result.changed()) || (entry.unsaved && entry.savedAtMillis <= saveBefore)) {
                 save(next.getKey(), entry, wallClockMillis);
             }
         }
-        latest.publish(context.taskId().toString(), seen);
+        latest.publish(context.taskId().toString(), seen, wallClockMillis);
         metrics.pass().record(Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    /** The rules broke on this query: still show its signals, if they can be computed. */
+    private Signals signalsDespiteRules(QueryRecord entry, Instant now) {
+        try {
+            return entry.state.signals(now, evaluation.policy());
+        } catch (RuntimeException e) {
+            return null; // counted and logged as an evaluation failure already
+        }
     }
 
     @Override
     public void close() {
+        if (pass != null) {
+            pass.cancel();
+        }
         latest.withdraw(context.taskId().toString());
     }
 
@@ -127,7 +163,7 @@ final class QueryProcessor implements Processor<String, byte[], String, AlertTra
         try {
             result = evaluation.evaluateTracked(entry, now);
         } catch (RuntimeException e) {
-            failed(entry.state.queryId, entry.state.job, e, "evaluating it");
+            failed("evaluate", entry.state.queryId, entry.state.job, e, "evaluating it");
             return null;
         }
         metrics.evaluation().record(Duration.ofNanos(System.nanoTime() - start));
@@ -152,37 +188,42 @@ final class QueryProcessor implements Processor<String, byte[], String, AlertTra
 
     /**
      * Our own fold or rules threw on this query (a bug, or input the contract allows and we did not
-     * foresee): counted and logged, and the query and every other one keep going. Only computation is
-     * guarded here; Kafka's own exceptions (store, forward) go to Kafka Streams, which must see them.
+     * foresee): counted by stage and logged, and the query and every other one keep going. Only
+     * computation is guarded; Kafka's own exceptions (store, forward) go to Kafka Streams, which must
+     * see them.
      */
-    private void failed(String queryId, String job, RuntimeException e, String doing) {
-        metrics.failed();
-        warn(e, "query {} of job {}: {} failed: {}", queryId, job, doing, e.toString());
+    private void failed(String stage, String queryId, String job, RuntimeException e, String doing) {
+        metrics.failed(stage);
+        failureWarnings.warn(e, "query {} of job {}: {} failed: {}", queryId, job, doing, e.toString());
     }
 
     private String where() {
         return context.recordMetadata().map(m -> m.topic() + "-" + m.partition() + "@" + m.offset()).orElse("unknown position");
     }
 
-    private void logBadEvent(EventParser.Result parsed, Record<String, byte[]> record) {
-        warn(null, "skipped a bad event at {}: {} ({})", where(), parsed.problem().name().toLowerCase(), parsed.detail());
-    }
+    /**
+     * At most one line per 10 s, so a flood of bad input (or of one failure) cannot flood the log. Bad
+     * input and our own failures have a limiter each, so one cannot hide the other.
+     */
+    private static final class WarningLimiter {
+        private long nextMillis;
+        private long suppressed;
 
-    /** At most one line per 10 s, so a flood of bad input (or of one failure) cannot flood the log. */
-    private void warn(Throwable cause, String format, Object... args) {
-        long nowMillis = System.currentTimeMillis();
-        if (nowMillis < nextWarnMillis) {
-            suppressedWarnings++;
-            return;
+        void warn(Throwable cause, String format, Object... args) {
+            long nowMillis = System.currentTimeMillis();
+            if (nowMillis < nextMillis) {
+                suppressed++;
+                return;
+            }
+            String message = MessageFormatter.arrayFormat(format, args).getMessage()
+                    + (suppressed > 0 ? "; " + suppressed + " more like it since the last report" : "");
+            if (cause == null) {
+                LOG.warn(message);
+            } else {
+                LOG.warn(message, cause);
+            }
+            suppressed = 0;
+            nextMillis = nowMillis + 10_000;
         }
-        String message = org.slf4j.helpers.MessageFormatter.arrayFormat(format, args).getMessage()
-                + (suppressedWarnings > 0 ? "; " + suppressedWarnings + " more since the last report" : "");
-        if (cause == null) {
-            LOG.warn(message);
-        } else {
-            LOG.warn(message, cause);
-        }
-        suppressedWarnings = 0;
-        nextWarnMillis = nowMillis + 10_000;
     }
 }

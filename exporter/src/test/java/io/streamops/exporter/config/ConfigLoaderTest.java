@@ -47,6 +47,8 @@ class ConfigLoaderTest {
         assertThat(config.receivers().get("email").path("host").asText()).isEqualTo("localhost");
         assertThat(config.rulesFile()).isEqualTo(Path.of("/etc/streamops/streamops-rules.yaml"));
         assertThat(config.metrics().partitionLag()).as("per-partition series are opt-in").isFalse();
+        assertThat(parse("kafka: {bootstrap_servers: b:9092}\nmetrics:\n  partition_lag: true\n", Map.of())
+                .metrics().partitionLag()).isTrue();
     }
 
     @Test

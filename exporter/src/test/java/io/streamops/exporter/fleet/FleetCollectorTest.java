@@ -6,6 +6,8 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import io.streamops.events.SourceLag;
+import io.streamops.events.TopicPartitionOffset;
 import io.streamops.exporter.event.EventParser;
 import io.streamops.exporter.event.QueryEvent;
 import io.streamops.exporter.signals.Signals;
@@ -113,6 +115,24 @@ class FleetCollectorTest {
         String exposition = text.toString(StandardCharsets.UTF_8);
         assertThat(exposition).contains("streamops_fleet_query_partition_records_behind_latest{");
         assertThat(Promtool.checkMetrics(exposition)).as("promtool check metrics").isEmpty();
+    }
+
+    @Test
+    void twoSourcesReadingTheSameTopicPartitionAreTwoSeries() throws Exception {
+        // A self-join: both sides subscribe to "purchases". Same topic-partition, different source.
+        Signals selfJoin = new Signals(behind.job(), behind.queryId(), "self-join", behind.runId(), behind.tags(),
+                behind.status(), 1, 1, 1, 1, 1, 30, 0, 1, 0, 0, 0, 0, 1, 1, 0, true, true, "", "", 0,
+                List.of(new SourceLag(0, "KafkaV2[Subscribe[purchases]]", 10L, List.of(new TopicPartitionOffset("purchases", 0, 90, 100))),
+                        new SourceLag(1, "KafkaV2[Subscribe[purchases]]", 20L, List.of(new TopicPartitionOffset("purchases", 0, 80, 100)))));
+        PrometheusRegistry registry = new PrometheusRegistry();
+        registry.register(new FleetCollector(() -> List.of(selfJoin), true));
+        ByteArrayOutputStream text = new ByteArrayOutputStream();
+        new PrometheusTextFormatWriter(false).write(text, registry.scrape());
+        String exposition = text.toString(StandardCharsets.UTF_8);
+        assertThat(exposition.lines().filter(l -> l.startsWith("streamops_fleet_query_partition_records_behind_latest{")))
+                .hasSize(2).anyMatch(l -> l.contains("source=\"0\"") && l.endsWith(" 10.0"))
+                .anyMatch(l -> l.contains("source=\"1\"") && l.endsWith(" 20.0"));
+        assertThat(Promtool.checkMetrics(exposition)).isEmpty();
     }
 
     private static List<String> names(MetricSnapshots snapshots) {

@@ -42,7 +42,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 class QueryProcessorTest {
     private static final Instant T0 = Instant.parse("2026-11-21T10:00:00Z");
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    private final LatestSignals latest = new LatestSignals();
+    /** The endpoints' view, on the test's clock (a pass is fresh when it is recent by that clock). */
+    private final LatestSignals latest = new LatestSignals(new java.time.Clock() {
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public java.time.Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.ofEpochMilli(clock);
+        }
+    });
     private volatile boolean rulesBroken;
     private TopologyTestDriver driver;
     private TestInputTopic<String, byte[]> events;
@@ -255,13 +271,27 @@ class QueryProcessorTest {
         rulesBroken = true;
         send(T0, orders.started(T0));
         advanceTo(T0.plusSeconds(1));
-        assertThat(registry.get("streamops.exporter.events.failed").counter().count())
+        assertThat(registry.get("streamops.exporter.processing.failures").tag("stage", "evaluate").counter().count())
                 .as("the start and the pass, both for q-1").isEqualTo(2);
+        assertThat(latest.all()).as("its signals still shown").extracting(Signals::queryId).containsExactly("q-1");
 
         rulesBroken = false;
         send(T0.plusSeconds(2), other.started(T0.plusSeconds(2)));
         send(T0.plusSeconds(3), orders.failed(T0.plusSeconds(3), "java.lang.IllegalStateException: boom", null));
         assertThat(alerts.readValue().rule()).isEqualTo("QueryFailed");
         assertThat(signalsNowOf("q-2").status()).isEqualTo(QueryStatus.ACTIVE);
+    }
+
+    @Test
+    void aNewRunSeenFirstInAProgressIsSavedAtOnce() {
+        KeyValueStore<String, QueryRecord> store = driver.getKeyValueStore(ExporterTopology.STORE);
+        send(T0, orders.started(T0));
+        send(T0.plusMillis(100), orders.progress(0, T0.plusMillis(100), 10, 10, 0));
+        assertThat(saves()).as("progress of the same run waits for the pass").isEqualTo(1);
+        // The driver restarted from its checkpoint; its started event is late or lost, a progress comes first.
+        TestEvents restarted = new TestEvents("grocery-alerts", "q-1", "run-2", "orders");
+        send(T0.plusMillis(200), restarted.progress(1, T0.plusMillis(200), 10, 10, 0));
+        assertThat(saves()).isEqualTo(2);
+        assertThat(store.get("q-1").state.runId).isEqualTo("run-2");
     }
 }
