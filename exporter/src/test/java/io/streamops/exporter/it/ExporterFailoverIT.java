@@ -72,6 +72,13 @@ class ExporterFailoverIT {
                     }
                     Await.until("both instances to own some of the " + QUERIES + " queries", WAIT,
                             () -> count(a) > 0 && count(b) > 0 && count(a) + count(b) == QUERIES);
+                    // Progress is saved by a later pass (QueryCadence), not with the event: wait until every
+                    // query's progress is in the store, so what the survivor restores must include it.
+                    for (int i = 0; i < QUERIES; i++) {
+                        producer.send(new ProducerRecord<>("streamops-events", queryId(i), progress(i).toString())).get();
+                    }
+                    Await.until("every query's progress saved (" + QUERIES + " starts + " + QUERIES + " progress)", WAIT,
+                            () -> saves(a) + saves(b) >= 2 * QUERIES);
 
                     a.kill();
                     for (int i = 0; i < QUERIES; i++) {
@@ -81,6 +88,13 @@ class ExporterFailoverIT {
                 Await.until("a page for every failed query", WAIT, () -> triggers(pagerDuty).size() >= QUERIES);
                 // Give a duplicate the chance to show up: wait until the survivor has committed what it routed.
                 Await.until("the survivor to own every query", WAIT, () -> count(b) == QUERIES);
+                // The killed instance's queries came back from the changelog with their saved progress.
+                JsonNode owned = Json.MAPPER.readTree(b.get("/api/queries").body());
+                for (JsonNode q : owned) {
+                    int i = Integer.parseInt(q.path("queryId").asText().substring(24));
+                    assertThat(q.path("recordsBehind").asDouble()).as("records behind of query %d", i).isEqualTo(1000 + i);
+                    assertThat(q.path("consecutiveFailures").asLong()).isEqualTo(1);
+                }
                 List<String> dedupKeys = triggers(pagerDuty).stream().map(e -> e.path("dedup_key").asText()).collect(Collectors.toList());
                 assertThat(dedupKeys).doesNotHaveDuplicates().hasSize(QUERIES);
                 assertThat(dedupKeys).allMatch(k -> k.startsWith("QueryFailed/"));
@@ -143,6 +157,29 @@ class ExporterFailoverIT {
 
     private static ObjectNode started(int i) {
         return base(i, "started", "started");
+    }
+
+    private static ObjectNode progress(int i) {
+        ObjectNode e = base(i, "progress", "progress:0");
+        e.putObject("progress").put("batchId", 0);
+        ObjectNode signals = e.putObject("signals").put("batchId", 0).put("numInputRows", 100).put("inputRowsPerSecond", 50.0)
+                .put("processedRowsPerSecond", 40.0).put("batchDurationMs", 2000).putNull("watermarkDelayMs")
+                .put("recordsBehindLatest", 1000 + i).put("stateRows", 0).put("stateMemoryBytes", 0)
+                .put("stateRowsDroppedByWatermark", 0);
+        signals.putArray("sources").addObject().put("index", 0).put("description", "KafkaV2[Subscribe[purchases]]")
+                .put("recordsBehindLatest", 1000 + i).putArray("partitions").addObject().put("topic", "purchases")
+                .put("partition", 0).put("endOffset", 0).put("latestOffset", 1000 + i).put("recordsBehind", 1000 + i);
+        return e;
+    }
+
+    /** Records the instance has saved to its store so far (0 if it cannot be asked). */
+    private static double saves(ExporterProcess instance) {
+        try {
+            return instance.get("/metrics").body().lines().filter(l -> l.startsWith("streamops_exporter_state_saves_total"))
+                    .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+        } catch (Exception e) {
+            return 0;
+        }
     }
 
     private static ObjectNode failed(int i) {
