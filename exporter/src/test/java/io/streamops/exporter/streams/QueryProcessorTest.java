@@ -294,4 +294,33 @@ class QueryProcessorTest {
         assertThat(saves()).isEqualTo(2);
         assertThat(store.get("q-1").state.runId).isEqualTo("run-2");
     }
+
+    @Test
+    void anEventOurFoldCannotTakeLeavesNoHalfBuiltQueryBehind() {
+        // A policy without a window makes folding any progress throw: a stand-in for a bug in the fold.
+        StatusPolicy broken = new StatusPolicy(Duration.ofSeconds(45), Duration.ofMinutes(2), 10, Duration.ofSeconds(30), null);
+        RuleStage rules = defaultRules();
+        LatestSignals seen = new LatestSignals(java.time.Clock.fixed(T0.plusSeconds(5), java.time.ZoneOffset.UTC));
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "exporter-test-broken-fold");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        try (TopologyTestDriver brokenDriver = new TopologyTestDriver(ExporterTopology.build("events", "alerts",
+                new EventParser(64 * 1024), new QueryEvaluation(broken, () -> rules, errors -> {
+                }), new ExporterMetrics(meters), QueryCadence.DEFAULT, seen), props, T0)) {
+            TestInputTopic<String, byte[]> in = brokenDriver.createInputTopic("events", Serdes.String().serializer(),
+                    Serdes.ByteArray().serializer());
+            TestEvents fresh = new TestEvents("grocery-alerts", "q-9", "run-9", "fresh");
+            in.pipeInput("q-9", fresh.progress(0, T0.plusSeconds(1), 10, 10, 0), T0.plusSeconds(1));
+            in.pipeInput("q-1", orders.started(T0.plusSeconds(2)), T0.plusSeconds(2));
+            brokenDriver.advanceWallClockTime(Duration.ofSeconds(5));
+
+            assertThat(meters.get("streamops.exporter.processing.failures").tag("stage", "fold").counter().count()).isEqualTo(1);
+            assertThat(seen.all()).as("q-9 never made it into the task's records").extracting(Signals::queryId)
+                    .containsExactly("q-1");
+            KeyValueStore<String, QueryRecord> store = brokenDriver.getKeyValueStore(ExporterTopology.STORE);
+            assertThat(store.get("q-9")).isNull();
+            assertThat(store.get("q-1").state.runId).isEqualTo("run-1");
+        }
+    }
 }
