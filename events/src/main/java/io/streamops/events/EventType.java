@@ -2,21 +2,31 @@ package io.streamops.events;
 
 /** The kinds of event the listener sends; {@link #wireName()} is the {@code type} field on the wire. */
 public enum EventType {
-    STARTED("started"),
-    PROGRESS("progress"),
-    IDLE("idle"),
-    TERMINATED("terminated"),
+    STARTED("started", null),
+    PROGRESS("progress", "signals"),
+    IDLE("idle", null),
+    TERMINATED("terminated", "termination"),
     /** The listener's own periodic report of a running query's {@code query.status}. */
-    HEARTBEAT("heartbeat");
+    HEARTBEAT("heartbeat", "heartbeat");
 
     private final String wireName;
+    private final String bodyField;
 
-    EventType(String wireName) {
+    EventType(String wireName, String bodyField) {
         this.wireName = wireName;
+        this.bodyField = bodyField;
     }
 
     public String wireName() {
         return wireName;
+    }
+
+    /**
+     * The field holding this type's own part, an object ({@code signals}, {@code termination},
+     * {@code heartbeat}); null for types that have none.
+     */
+    public String bodyField() {
+        return bodyField;
     }
 
     /**

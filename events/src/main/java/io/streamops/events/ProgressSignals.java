@@ -3,6 +3,7 @@ package io.streamops.events;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.time.Instant;
@@ -31,6 +32,7 @@ public final class ProgressSignals {
     private final Long batchDurationMs;
     private final Long watermarkDelayMs;
     private final List<SourceLag> sources;
+    private final Long recordsBehindLatest;
     private final long stateRows;
     private final long stateMemoryBytes;
     private final long stateRowsDroppedByWatermark;
@@ -46,6 +48,7 @@ public final class ProgressSignals {
         this.batchDurationMs = batchDurationMs;
         this.watermarkDelayMs = watermarkDelayMs;
         this.sources = Collections.unmodifiableList(sources);
+        this.recordsBehindLatest = sumBehind(sources);
         this.stateRows = stateRows;
         this.stateMemoryBytes = stateMemoryBytes;
         this.stateRowsDroppedByWatermark = stateRowsDroppedByWatermark;
@@ -190,6 +193,10 @@ public final class ProgressSignals {
 
     /** Sum over the sources that report it; null when none does. */
     public Long recordsBehindLatest() {
+        return recordsBehindLatest;
+    }
+
+    private static Long sumBehind(List<SourceLag> sources) {
         Long total = null;
         for (SourceLag source : sources) {
             if (source.recordsBehind() != null) {
@@ -212,8 +219,11 @@ public final class ProgressSignals {
         out.put("stateRows", stateRows);
         out.put("stateMemoryBytes", stateMemoryBytes);
         out.put("stateRowsDroppedByWatermark", stateRowsDroppedByWatermark);
-        // SourceLag and TopicPartitionOffset carry their own JSON form: the exporter reads it back with them.
-        out.set("sources", JSON.valueToTree(sources));
+        // SourceLag carries its own JSON form: the exporter reads it back with SourceLag.fromJson.
+        ArrayNode sourceArray = out.putArray("sources");
+        for (SourceLag source : sources) {
+            sourceArray.add(source.toJson());
+        }
         return out;
     }
 }

@@ -1,8 +1,11 @@
 package io.streamops.events;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonValue;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -14,6 +17,11 @@ import java.util.Objects;
  * JSON form is an entry of {@code signals.sources} in a progress event (the exporter reads it back).
  */
 public final class SourceLag {
+    private static final String INDEX = "index";
+    private static final String DESCRIPTION = "description";
+    private static final String RECORDS_BEHIND = "recordsBehindLatest";
+    private static final String PARTITIONS = "partitions";
+
     private final int index;
     private final String description;
     private final Long recordsBehind;
@@ -23,7 +31,21 @@ public final class SourceLag {
         this.index = index;
         this.description = description;
         this.recordsBehind = recordsBehind;
-        this.partitions = partitions == null ? Collections.<TopicPartitionOffset>emptyList() : Collections.unmodifiableList(partitions);
+        this.partitions = Collections.unmodifiableList(partitions);
+    }
+
+    /** The JSON form: an entry of {@code signals.sources} (Jackson writes it too). */
+    @JsonValue
+    public ObjectNode toJson() {
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        out.put(INDEX, index);
+        out.put(DESCRIPTION, description);
+        out.put(RECORDS_BEHIND, recordsBehind);
+        ArrayNode parts = out.putArray(PARTITIONS);
+        for (TopicPartitionOffset p : partitions) {
+            parts.add(p.toJson());
+        }
+        return out;
     }
 
     /**
@@ -33,24 +55,23 @@ public final class SourceLag {
      */
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static SourceLag fromJson(JsonNode json) {
-        JsonNode parts = json.path("partitions");
+        JsonNode parts = json.path(PARTITIONS);
         List<TopicPartitionOffset> partitions = new ArrayList<TopicPartitionOffset>(parts.size());
         for (JsonNode p : parts) {
-            partitions.add(new TopicPartitionOffset(p.path("topic").asText(""), p.path("partition").asInt(),
-                    p.path("endOffset").asLong(), p.path("latestOffset").asLong()));
+            partitions.add(TopicPartitionOffset.fromJson(p));
         }
-        JsonNode behind = json.path("recordsBehindLatest");
-        return new SourceLag(json.path("index").asInt(), json.path("description").isTextual() ? json.path("description").asText() : null,
+        JsonNode behind = json.path(RECORDS_BEHIND);
+        return new SourceLag(json.path(INDEX).asInt(), json.path(DESCRIPTION).isTextual() ? json.path(DESCRIPTION).asText() : null,
                 behind.isNumber() ? Long.valueOf(behind.asLong()) : null, partitions);
     }
 
     /** Position in the progress's {@code sources} array: the stable way to tell two sources apart. */
-    @JsonProperty("index") public int index() { return index; }
-    @JsonProperty("description") public String description() { return description; }
+    public int index() { return index; }
+    public String description() { return description; }
     /** Null when the source does not report offsets we can compare (for example a file source). */
-    @JsonProperty("recordsBehindLatest") public Long recordsBehind() { return recordsBehind; }
+    public Long recordsBehind() { return recordsBehind; }
     /** Empty unless the offsets have Kafka's {@code {topic: {partition: offset}}} shape. */
-    @JsonProperty("partitions") public List<TopicPartitionOffset> partitions() { return partitions; }
+    public List<TopicPartitionOffset> partitions() { return partitions; }
 
     @Override
     public boolean equals(Object o) {

@@ -1,6 +1,8 @@
 package io.streamops.events;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.Objects;
 
@@ -10,6 +12,12 @@ import java.util.Objects;
  * reads it back).
  */
 public final class TopicPartitionOffset {
+    private static final String TOPIC = "topic";
+    private static final String PARTITION = "partition";
+    private static final String END_OFFSET = "endOffset";
+    private static final String LATEST_OFFSET = "latestOffset";
+    private static final String RECORDS_BEHIND = "recordsBehind";
+
     private final String topic;
     private final int partition;
     private final long endOffset;
@@ -22,14 +30,26 @@ public final class TopicPartitionOffset {
         this.latestOffset = latestOffset;
     }
 
-    @JsonProperty("topic") public String topic() { return topic; }
-    @JsonProperty("partition") public int partition() { return partition; }
+    public String topic() { return topic; }
+    public int partition() { return partition; }
     /** The offset this batch read up to (exclusive). */
-    @JsonProperty("endOffset") public long endOffset() { return endOffset; }
+    public long endOffset() { return endOffset; }
     /** The newest offset the source knew of when it planned the batch. */
-    @JsonProperty("latestOffset") public long latestOffset() { return latestOffset; }
+    public long latestOffset() { return latestOffset; }
     /** Never negative: a partition that was truncated or re-created is not "ahead". */
-    @JsonProperty("recordsBehind") public long recordsBehind() { return Math.max(0, latestOffset - endOffset); }
+    public long recordsBehind() { return Math.max(0, latestOffset - endOffset); }
+
+    /** The JSON form: an entry of {@code signals.sources[].partitions}; recordsBehind is written, not read. */
+    ObjectNode toJson() {
+        return JsonNodeFactory.instance.objectNode().put(TOPIC, topic).put(PARTITION, partition).put(END_OFFSET, endOffset)
+                .put(LATEST_OFFSET, latestOffset).put(RECORDS_BEHIND, recordsBehind());
+    }
+
+    /** Reads the JSON form back, leniently: a missing offset is 0. */
+    static TopicPartitionOffset fromJson(JsonNode json) {
+        return new TopicPartitionOffset(json.path(TOPIC).asText(""), json.path(PARTITION).asInt(),
+                json.path(END_OFFSET).asLong(), json.path(LATEST_OFFSET).asLong());
+    }
 
     @Override
     public boolean equals(Object o) {

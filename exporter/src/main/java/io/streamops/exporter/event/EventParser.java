@@ -82,15 +82,9 @@ public final class EventParser {
         } catch (DateTimeParseException e) {
             return Result.bad(Problem.MALFORMED, "timestamp '" + root.path("timestamp").asText() + "' is not ISO-8601");
         }
-        JsonNode body = switch (type) {
-            case PROGRESS -> root.path("signals");
-            case TERMINATED -> root.path("termination");
-            case HEARTBEAT -> root.path("heartbeat");
-            default -> MissingNode.getInstance();
-        };
-        if ((type == EventType.PROGRESS || type == EventType.TERMINATED || type == EventType.HEARTBEAT) && !body.isObject()) {
-            return Result.bad(Problem.MISSING_FIELD, "a " + type.wireName() + " event without its '"
-                    + (type == EventType.PROGRESS ? "signals" : type == EventType.TERMINATED ? "termination" : "heartbeat") + "' object");
+        JsonNode body = type.bodyField() == null ? MissingNode.getInstance() : root.path(type.bodyField());
+        if (type.bodyField() != null && !body.isObject()) {
+            return Result.bad(Problem.MISSING_FIELD, "a " + type.wireName() + " event without its '" + type.bodyField() + "' object");
         }
         JsonNode app = root.path("app");
         JsonNode query = root.path("query");

@@ -22,8 +22,8 @@ import java.util.Map;
 
 /**
  * Runs recorded events (one JSON event per line, e.g. dumped from the topic) through the same
- * fold-and-evaluate step as the live service, on the events' own timestamps: started and terminated
- * events are evaluated as they come, the rest by the every-second pass, simulated in event time
+ * fold-and-evaluate step as the live service, on the events' own timestamps: lifecycle events and
+ * the first event of a new run are evaluated as they come, the rest by the every-second pass, simulated in event time
  * (see {@link QueryCadence}). Rule testing in the spirit of {@code promtool test rules}.
  */
 public final class Replay {
@@ -72,8 +72,7 @@ public final class Replay {
                 }
             }
             QueryRecord q = queries.computeIfAbsent(e.queryId(), id -> new QueryRecord());
-            evaluation.fold(q, e);
-            if (QueryCadence.actsAtOnce(e.type())) {
+            if (evaluation.fold(q, e)) {
                 transitions.addAll(evaluation.evaluate(q, e.timestamp()));
             }
         }

@@ -1,13 +1,12 @@
 package io.streamops.exporter.streams;
 
-import io.streamops.events.EventType;
-
 import java.time.Duration;
 
 /**
  * How often the topology evaluates rules and saves what progress taught it; data, not code.
  *
- * <p>Started and terminated events, and the first event of a new run, are evaluated and saved at once:
+ * <p>Lifecycle events ({@link io.streamops.events.EventType#isLifecycle()}: started, terminated) and the
+ * first event of a new run are evaluated and saved at once:
  * a failure pages within the second, and a run's start or end is never lost with an instance.
  * Everything else (progress, idle, heartbeat) changes numbers that rules read through windows and
  * {@code for} durations, so it is evaluated by the next wall-clock pass; a record that only progress
@@ -24,11 +23,6 @@ import java.time.Duration;
  */
 public record QueryCadence(Duration evaluateEvery, Duration saveProgressEvery) {
     public static final QueryCadence DEFAULT = new QueryCadence(Duration.ofSeconds(1), Duration.ofSeconds(10));
-
-    /** Started and terminated: evaluated and saved as they arrive; the other types wait for the pass (unless they start a run). */
-    public static boolean actsAtOnce(EventType type) {
-        return type == EventType.STARTED || type == EventType.TERMINATED;
-    }
 
     public QueryCadence {
         if (evaluateEvery.isNegative() || evaluateEvery.isZero()) {

@@ -28,8 +28,14 @@ public final class QueryEvaluation {
         this.errors = errors;
     }
 
-    public void fold(QueryRecord record, QueryEvent event) {
+    /**
+     * Folds the event in. True if it must be evaluated (and saved) at once rather than by the next pass
+     * (see {@link QueryCadence}): a lifecycle event, or the first event of a new run.
+     */
+    public boolean fold(QueryRecord record, QueryEvent event) {
+        String runBefore = record.state.runId;
         record.state.apply(event, policy);
+        return event.type().isLifecycle() || !java.util.Objects.equals(runBefore, record.state.runId);
     }
 
     /** What one evaluation did: the signals it saw, the transitions, and whether the record's alert state changed. */

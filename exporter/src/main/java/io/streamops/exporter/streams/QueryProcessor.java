@@ -21,7 +21,6 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * Per query: fold each event into its record. Started and terminated events, and the first event of a
@@ -99,9 +98,9 @@ final class QueryProcessor implements Processor<String, byte[], String, AlertTra
         if (created) {
             entry = new QueryRecord();
         }
-        String runBefore = entry.state.runId;
+        boolean atOnce;
         try {
-            evaluation.fold(entry, event);
+            atOnce = evaluation.fold(entry, event);
         } catch (RuntimeException e) {
             // A new record stays out of `live` half-built; a known one keeps what it had (the next event repairs it).
             failed("fold", event.queryId(), event.job(), e, "folding a " + event.type().name().toLowerCase() + " event at " + where());
@@ -111,7 +110,7 @@ final class QueryProcessor implements Processor<String, byte[], String, AlertTra
             live.put(event.queryId(), entry);
         }
         entry.unsaved = true;
-        if (QueryCadence.actsAtOnce(event.type()) || !Objects.equals(runBefore, entry.state.runId)) {
+        if (atOnce) {
             Instant now = now();
             evaluate(entry, now);
             save(event.queryId(), entry, now.toEpochMilli());

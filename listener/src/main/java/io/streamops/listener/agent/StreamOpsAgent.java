@@ -249,9 +249,9 @@ public final class StreamOpsAgent {
     /** On the heartbeat timer's thread: read each running query's status and queue a heartbeat. */
     private void heartbeat() {
         try {
+            long dropped = (long) health.droppedTotal();
             for (QueryRegistry.TrackedQuery q : registry.active()) {
                 SparkQueries.Observed observed = SparkQueries.observe(q.id);
-                long dropped = (long) health.droppedTotal();
                 HeartbeatSnapshot snapshot = observed == null
                         ? new HeartbeatSnapshot(q.id, q.runId, heartbeatSequence.getAndIncrement(), null, null, null, null, dropped)
                         : new HeartbeatSnapshot(q.id, q.runId, heartbeatSequence.getAndIncrement(),

@@ -35,17 +35,17 @@ public final class EventEncoder {
         switch (e.type) {
             case PROGRESS:
                 root.set("progress", e.progress);
-                root.set("signals", e.signals.toJson());
+                root.set(e.type.bodyField(), e.signals.toJson());
                 break;
             case TERMINATED:
-                root.putObject("termination")
+                root.putObject(e.type.bodyField())
                         .put("outcome", e.outcome.name().toLowerCase())
                         .put("exception", e.exception)
                         .put("exceptionMessage", e.exceptionMessage())
                         .put("errorClassOnException", e.errorClass);
                 break;
             case HEARTBEAT:
-                heartbeat(root.putObject("heartbeat"), e);
+                heartbeat(root.putObject(e.type.bodyField()), e);
                 break;
             default:
                 break;

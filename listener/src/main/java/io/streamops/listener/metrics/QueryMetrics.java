@@ -17,6 +17,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * Per-query gauges and counters on the driver, labelled job / query / query_id (never app id or run
@@ -143,26 +144,27 @@ public final class QueryMetrics {
             Iterator<Map.Entry<String, JsonNode>> durations = progress.path("durationMs").fields();
             while (durations.hasNext()) {
                 Map.Entry<String, JsonNode> d = durations.next();
-                holder(phases, d.getKey(), "streamops.query.batch.phase.duration", "Duration of one phase of the last micro-batch",
-                        "seconds", Tags.of("phase", d.getKey())).value = d.getValue().asLong() / 1000.0;
+                String phase = d.getKey();
+                holder(phases, phase, "streamops.query.batch.phase.duration", "Duration of one phase of the last micro-batch",
+                        "seconds", () -> Tags.of("phase", phase)).value = d.getValue().asLong() / 1000.0;
             }
             for (SourceLag source : s.sources()) {
-                Tags sourceTags = Tags.of("source_index", String.valueOf(source.index()), "source", source.description());
                 holder(sources, String.valueOf(source.index()), "streamops.query.source.records.behind.latest",
-                        "Records behind latest for one source", null, sourceTags).value =
+                        "Records behind latest for one source", null,
+                        () -> Tags.of("source_index", String.valueOf(source.index()), "source", source.description())).value =
                         source.recordsBehind() == null ? Double.NaN : source.recordsBehind();
                 if (partitionMetrics) {
                     for (TopicPartitionOffset p : source.partitions()) {
                         holder(partitions, p.topic() + "/" + p.partition(), "streamops.query.partition.records.behind.latest",
                                 "Records behind latest for one Kafka topic-partition", null,
-                                Tags.of("topic", p.topic(), "partition", String.valueOf(p.partition()))).value = p.recordsBehind();
+                                () -> Tags.of("topic", p.topic(), "partition", String.valueOf(p.partition()))).value = p.recordsBehind();
                     }
                 }
             }
             int index = 0;
             for (JsonNode op : progress.path("stateOperators")) {
                 String key = String.valueOf(index);
-                Tags opTags = Tags.of("operator_index", key, "operator", op.path("operatorName").asText("unknown"));
+                Supplier<Tags> opTags = () -> Tags.of("operator_index", key, "operator", op.path("operatorName").asText("unknown"));
                 holder(operators, key + ":rows", "streamops.query.state.rows", "Rows in state for one stateful operator",
                         null, opTags).value = op.path("numRowsTotal").asDouble(0);
                 holder(operators, key + ":memory", "streamops.query.state.memory", "Memory used by state for one stateful operator",
@@ -172,24 +174,24 @@ public final class QueryMetrics {
             }
         }
 
-        /** A gauge created on first sight of a phase, source, partition or operator. */
-        private Holder holder(Map<String, Holder> map, String key, String name, String help, String unit, Tags extra) {
+        /** A gauge created on first sight of a phase, source, partition or operator (its tags built only then). */
+        private Holder holder(Map<String, Holder> map, String key, String name, String help, String unit, Supplier<Tags> extra) {
             Holder h = map.get(key);
             if (h == null) {
                 h = new Holder();
                 meters.add(Gauge.builder(name, h, x -> x.value).description(help).baseUnit(unit)
-                        .tags(tags).tags(extra).register(registry));
+                        .tags(tags).tags(extra.get()).register(registry));
                 map.put(key, h);
             }
             return h;
         }
 
-        private Counter droppedCounter(String operatorIndex, Tags operatorTags) {
+        private Counter droppedCounter(String operatorIndex, Supplier<Tags> operatorTags) {
             Counter c = droppedByWatermark.get(operatorIndex);
             if (c == null) {
                 c = Counter.builder("streamops.query.state.rows.dropped.by.watermark")
                         .description("Late rows dropped by the watermark, all batches")
-                        .tags(tags).tags(operatorTags).register(registry);
+                        .tags(tags).tags(operatorTags.get()).register(registry);
                 meters.add(c);
                 droppedByWatermark.put(operatorIndex, c);
             }
