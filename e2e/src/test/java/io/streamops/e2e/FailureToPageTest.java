@@ -57,9 +57,10 @@ class FailureToPageTest {
 
     @Test
     void aFailingQueryPagesAndMails(@TempDir Path dir) throws Exception {
-        int smtpPort = KafkaTestBroker.freePort();
-        GreenMail smtp = new GreenMail(new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        // A port GreenMail picks itself: no window between finding a free port and binding it.
+        GreenMail smtp = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP).dynamicPort());
         smtp.start();
+        int smtpPort = smtp.getSmtp().getPort();
         try (KafkaTestBroker broker = KafkaTestBroker.started();
              PagerDutyContractServer pagerDuty = new PagerDutyContractServer(ROUTING_KEY)) {
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {

@@ -3,6 +3,7 @@ package io.streamops.exporter.benchmarks;
 import io.micrometer.core.instrument.Counter;
 import io.streamops.exporter.event.EventParser;
 import io.streamops.exporter.rules.RulesLoader;
+import io.streamops.exporter.service.ExporterService;
 import io.streamops.exporter.state.StatusPolicy;
 import io.streamops.exporter.streams.ExporterMetrics;
 import io.streamops.exporter.streams.ExporterTopology;
@@ -121,14 +122,9 @@ public final class ThroughputRound {
 
         String applicationId = "xb-exporter-" + tag;
         Files.createDirectories(stateDir);
-        Properties p = new Properties();
-        p.put("bootstrap.servers", bootstrap);
-        p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
-        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
-        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, -1);
-        p.put(StreamsConfig.CLIENT_ID_CONFIG, applicationId + "-bench");
+        Properties kafka = new Properties();
+        kafka.put("bootstrap.servers", bootstrap);
+        Properties p = ExporterService.streamsProperties(kafka, applicationId, stateDir, applicationId + "-bench");
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
 
         KafkaStreams streams = new KafkaStreams(ExporterTopology.build(topic, alertsTopic, new EventParser(1024 * 1024),

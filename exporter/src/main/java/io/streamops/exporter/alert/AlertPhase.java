@@ -6,7 +6,9 @@ public enum AlertPhase {
     FIRING,
     RESOLVED;
 
+    private final String wireName = name().toLowerCase(java.util.Locale.ROOT);
+
     public String wireName() {
-        return name().toLowerCase();
+        return wireName;
     }
 }

@@ -72,7 +72,7 @@ public final class EventParser {
         } catch (IllegalArgumentException e) {
             return Result.bad(Problem.UNKNOWN_TYPE, e.getMessage());
         }
-        String missing = firstMissing(root, "eventId", "timestamp", "app.job", "query.id", "query.runId");
+        String missing = firstMissing(root);
         if (missing != null) {
             return Result.bad(Problem.MISSING_FIELD, "no '" + missing + "' in a " + type.wireName() + " event");
         }
@@ -94,14 +94,17 @@ public final class EventParser {
                 query.path("name").isTextual() ? query.path("name").asText() : null, body));
     }
 
-    private static String firstMissing(JsonNode root, String... paths) {
-        for (String path : paths) {
+    /** The text fields every event must have, as paths into the event. */
+    private static final String[][] REQUIRED = {{"eventId"}, {"timestamp"}, {"app", "job"}, {"query", "id"}, {"query", "runId"}};
+
+    private static String firstMissing(JsonNode root) {
+        for (String[] path : REQUIRED) {
             JsonNode node = root;
-            for (String part : path.split("\\.")) {
+            for (String part : path) {
                 node = node.path(part);
             }
             if (!node.isTextual() || node.asText().isEmpty()) {
-                return path;
+                return String.join(".", path);
             }
         }
         return null;

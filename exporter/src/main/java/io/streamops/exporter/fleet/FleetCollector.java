@@ -51,21 +51,23 @@ public final class FleetCollector implements MultiCollector {
     @Override
     public MetricSnapshots collect() {
         List<Signals> all = queries.get();
+        List<Labels> labels = all.stream().map(FleetCollector::labels).toList(); // once per query, not per series
         MetricSnapshots.Builder out = MetricSnapshots.builder();
         for (Series series : SERIES) {
             GaugeSnapshot.Builder gauge = GaugeSnapshot.builder().name(series.name()).help(series.help());
-            for (Signals s : all) {
+            for (int i = 0; i < all.size(); i++) {
                 gauge.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder()
-                        .labels(labels(s)).value(series.value().applyAsDouble(s)).build());
+                        .labels(labels.get(i)).value(series.value().applyAsDouble(all.get(i))).build());
             }
             out.metricSnapshot(gauge.build());
         }
         GaugeSnapshot.Builder status = GaugeSnapshot.builder().name("streamops_fleet_query_status")
                 .help("1 for the query's current status");
-        for (Signals s : all) {
+        for (int i = 0; i < all.size(); i++) {
+            Signals s = all.get(i);
             for (QueryStatus candidate : QueryStatus.values()) {
                 status.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder()
-                        .labels(labels(s).add("status", candidate.wireName()))
+                        .labels(labels.get(i).add("status", candidate.wireName()))
                         .value(candidate == s.status() ? 1 : 0).build());
             }
         }
@@ -74,18 +76,19 @@ public final class FleetCollector implements MultiCollector {
                 .help("Records behind latest, per source of the query");
         GaugeSnapshot.Builder partitions = GaugeSnapshot.builder().name("streamops_fleet_query_partition_records_behind_latest")
                 .help("Records behind latest, per Kafka topic-partition of the query");
-        for (Signals s : all) {
-            for (SourceLag source : s.sources()) {
+        for (int i = 0; i < all.size(); i++) {
+            Labels query = labels.get(i);
+            for (SourceLag source : all.get(i).sources()) {
                 if (source.recordsBehind() != null) {
                     sources.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder()
-                            .labels(labels(s).add("source", Integer.toString(source.index())).add("description", source.description() == null ? "" : source.description()))
+                            .labels(query.add("source", Integer.toString(source.index())).add("description", source.description() == null ? "" : source.description()))
                             .value(source.recordsBehind()).build());
                 }
                 if (partitionLag) {
                     for (TopicPartitionOffset p : source.partitions()) {
                         partitions.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder()
                                 // `source` too: two sources of one query may read the same topic-partition.
-                                .labels(labels(s).add("source", Integer.toString(source.index()))
+                                .labels(query.add("source", Integer.toString(source.index()))
                                         .add("topic", p.topic()).add("partition", Integer.toString(p.partition())))
                                 .value(p.recordsBehind()).build());
                     }

@@ -1,7 +1,6 @@
 package io.streamops.exporter.notify;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamops.exporter.support.Json;
 
 import java.util.LinkedHashMap;
@@ -12,14 +11,12 @@ import java.util.Map;
  * JSON only, so unknown numbers are sent as null ({@link #signals}) rather than as the text "NaN".
  */
 final class WireJson {
-    private static final ObjectMapper MAPPER = Json.builder().build();
-
     private WireJson() {
     }
 
     static byte[] bytes(Object payload) {
         try {
-            return MAPPER.writeValueAsBytes(payload);
+            return Json.MAPPER.writeValueAsBytes(payload);
         } catch (JsonProcessingException e) {
             // Payloads are maps, lists, strings, numbers and java.time values: this cannot happen.
             throw new IllegalStateException("cannot encode a notification payload", e);

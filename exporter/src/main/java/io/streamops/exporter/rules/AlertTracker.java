@@ -48,6 +48,9 @@ public final class AlertTracker {
         TransitionFactory transitions = new TransitionFactory(errors);
         List<AlertTransition> emitted = new ArrayList<>();
         Map<String, AlertState> next = new HashMap<>();
+        // AlertLifecycle hands back the same instance when an alert did not move: an unchanged query (most
+        // of them, on most passes) keeps its state object and needs no copy and no deep comparison.
+        boolean changed = false;
 
         for (RuleOutcome outcome : evaluation.outcomes()) {
             Rule rule = outcome.rule();
@@ -64,9 +67,13 @@ public final class AlertTracker {
             if (after != null) {
                 next.put(rule.name(), after);
             }
+            changed |= after != before;
         }
         resolveRemovedRules(previous, signals.queryId(), evaluation.variables(), now, transitions, emitted);
 
+        if (!changed && next.size() == previous.alerts().size()) {
+            return new AlertUpdate(previous, false, emitted, errors);
+        }
         QueryAlertState state = new QueryAlertState(previous.queryId(), next);
         return new AlertUpdate(state, !state.equals(previous), emitted, errors);
     }

@@ -11,9 +11,11 @@ public enum Severity {
     WARNING,
     INFO;
 
+    private final String wireName = name().toLowerCase(java.util.Locale.ROOT);
+
     /** The lower-case name used in rule files and in the {@code severity} label. */
     public String wireName() {
-        return name().toLowerCase();
+        return wireName;
     }
 
     public static Optional<Severity> fromWireName(String text) {

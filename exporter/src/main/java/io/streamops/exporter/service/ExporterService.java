@@ -67,14 +67,8 @@ public final class ExporterService implements AutoCloseable {
         QueryEvaluation evaluation = new QueryEvaluation(config.status(), rules,
                 errors -> errors.forEach(e -> LOG.warn("rule evaluation failed: {}", e)));
 
-        Properties streamsProps = new Properties();
-        streamsProps.putAll(kafka);
-        streamsProps.put(StreamsConfig.APPLICATION_ID_CONFIG, config.kafka().applicationId());
-        streamsProps.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        streamsProps.put(StreamsConfig.STATE_DIR_CONFIG, config.dataDir().resolve(instanceName).resolve("streams").toString());
-        streamsProps.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
-        streamsProps.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, -1);
-        streamsProps.put(StreamsConfig.CLIENT_ID_CONFIG, config.kafka().applicationId() + "-" + instanceName);
+        Properties streamsProps = streamsProperties(kafka, config.kafka().applicationId(),
+                config.dataDir().resolve(instanceName).resolve("streams"), config.kafka().applicationId() + "-" + instanceName);
         streams = new KafkaStreams(ExporterTopology.build(config.kafka().eventsTopic(), config.kafka().alertsTopic(),
                 new EventParser(config.kafka().maxEventBytes()), evaluation, metrics, QueryCadence.DEFAULT, latestSignals), streamsProps);
         registry.getPrometheusRegistry().register(new FleetCollector(this::localSignals, config.metrics().partitionLag()));
@@ -133,6 +127,23 @@ public final class ExporterService implements AutoCloseable {
     /** The body of POST /api/silences. */
     public record SilenceRequest(Map<String, String> matchers, Instant startsAt, Instant endsAt, String createdBy,
                                  String comment) {
+    }
+
+    /**
+     * The Kafka Streams settings of the topology, on top of the user's Kafka client settings: exactly-once,
+     * a commit every 100 ms (the router sees a transition only after the commit that carries it), topics
+     * replicated as the broker's default says. The throughput benchmark runs the topology with these too.
+     */
+    public static Properties streamsProperties(Properties kafka, String applicationId, java.nio.file.Path stateDir, String clientId) {
+        Properties p = new Properties();
+        p.putAll(kafka);
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, -1);
+        p.put(StreamsConfig.CLIENT_ID_CONFIG, clientId);
+        return p;
     }
 
     public ExporterService start() {

@@ -36,6 +36,8 @@ public final class RouterLoop implements AutoCloseable {
     private final String topic;
     private final Thread thread;
     private final Map<TopicPartition, Long> handledUpTo = new HashMap<>();
+    /** What the group has committed, so an unchanged position is not committed again every poll. */
+    private final Map<TopicPartition, Long> committedUpTo = new HashMap<>();
     private volatile boolean running = true;
 
     public RouterLoop(Properties kafka, String groupId, String topic, AlertRouter router, Clock clock) {
@@ -64,6 +66,7 @@ public final class RouterLoop implements AutoCloseable {
             public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
                 commit();
                 partitions.forEach(handledUpTo::remove);
+                partitions.forEach(committedUpTo::remove);
             }
 
             @Override
@@ -72,6 +75,9 @@ public final class RouterLoop implements AutoCloseable {
                 for (TopicPartition tp : partitions) {
                     OffsetAndMetadata c = committed.get(tp);
                     handledUpTo.put(tp, c == null ? 0L : c.offset());
+                    if (c != null) {
+                        committedUpTo.put(tp, c.offset());
+                    }
                 }
                 consumer.seekToBeginning(partitions);
             }
@@ -143,9 +149,17 @@ public final class RouterLoop implements AutoCloseable {
             return;
         }
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        handledUpTo.forEach((tp, offset) -> offsets.put(tp, new OffsetAndMetadata(offset)));
+        handledUpTo.forEach((tp, offset) -> {
+            if (!offset.equals(committedUpTo.get(tp))) {
+                offsets.put(tp, new OffsetAndMetadata(offset));
+            }
+        });
+        if (offsets.isEmpty()) {
+            return; // nothing new since the last commit: no round trip to the broker every poll
+        }
         try {
             consumer.commitSync(offsets);
+            offsets.forEach((tp, o) -> committedUpTo.put(tp, o.offset()));
         } catch (RuntimeException e) {
             LOG.warn("could not commit router offsets: {}", e.toString());
         }

@@ -15,8 +15,10 @@ public enum QueryStatus {
     /** No heartbeat for longer than the driver-lost timeout while the query was running. */
     DRIVER_LOST;
 
+    private final String wireName = name().toLowerCase(java.util.Locale.ROOT);
+
     /** The lower-case name used in rules, labels and the API. */
     public String wireName() {
-        return name().toLowerCase();
+        return wireName;
     }
 }

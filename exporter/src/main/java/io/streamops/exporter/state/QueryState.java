@@ -8,7 +8,6 @@ import io.streamops.exporter.signals.Signals;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -32,7 +31,7 @@ public final class QueryState {
     public String job;
     public String appId;
     public String host;
-    public Map<String, String> tags = new LinkedHashMap<>();
+    public Map<String, String> tags = Map.of();
 
     /** Null while running; "failed" or "stopped" once the current run has terminated. */
     public String ended;
@@ -73,9 +72,7 @@ public final class QueryState {
         job = e.job();
         appId = e.appId();
         host = e.host();
-        if (!tags.equals(e.tags())) {
-            tags = new LinkedHashMap<>(e.tags()); // the same tags on every event of a job: copied when they change
-        }
+        tags = e.tags(); // immutable already (QueryEvent): Signals takes it without a copy
         if (e.queryName() != null) {
             queryName = e.queryName();
         }
@@ -234,7 +231,7 @@ public final class QueryState {
                 lags.add(SourceLag.fromJson(source));
             }
         }
-        return lags;
+        return List.copyOf(lags);
     }
 
     private static double mean(List<Sample> samples, java.util.function.ToDoubleFunction<Sample> f) {

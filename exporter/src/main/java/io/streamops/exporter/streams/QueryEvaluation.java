@@ -49,7 +49,16 @@ public final class QueryEvaluation {
 
     /** As {@link #evaluate}, also saying whether the record changed (and so must be stored again). */
     public Evaluated evaluateTracked(QueryRecord record, Instant now) {
-        Signals signals = record.state.signals(now, policy);
+        return evaluateTracked(record, signals(record, now), now);
+    }
+
+    /** The record's signals at {@code now}: what the rules see. */
+    public Signals signals(QueryRecord record, Instant now) {
+        return record.state.signals(now, policy);
+    }
+
+    /** Runs the rules on signals already computed for this record at {@code now}. */
+    public Evaluated evaluateTracked(QueryRecord record, Signals signals, Instant now) {
         AlertUpdate update = rules.get().evaluate(signals, record.alerts, now);
         boolean changed = update.stateChanged() || record.alerts == null;
         record.alerts = update.state();

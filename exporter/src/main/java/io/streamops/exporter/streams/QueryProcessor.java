@@ -103,7 +103,7 @@ final class QueryProcessor implements Processor<String, byte[], String, AlertTra
             atOnce = evaluation.fold(entry, event);
         } catch (RuntimeException e) {
             // A new record stays out of `live` half-built; a known one keeps what it had (the next event repairs it).
-            failed("fold", event.queryId(), event.job(), e, "folding a " + event.type().name().toLowerCase() + " event at " + where());
+            failed("fold", event.queryId(), event.job(), e, "folding a " + event.type().wireName() + " event at " + where());
             return;
         }
         if (created) {
@@ -125,9 +125,8 @@ final class QueryProcessor implements Processor<String, byte[], String, AlertTra
         for (Map.Entry<String, QueryRecord> next : live.entrySet()) {
             QueryRecord entry = next.getValue();
             QueryEvaluation.Evaluated result = evaluate(entry, now);
-            Signals signals = result != null ? result.signals() : signalsDespiteRules(entry, now);
-            if (signals != null) {
-                seen.put(next.getKey(), signals);
+            if (result != null) {
+                seen.put(next.getKey(), result.signals());
             }
             // An idle fleet costs evaluations here, not a changelog write per query per second.
             if ((result != null && result.changed()) || (entry.unsaved && entry.savedAtMillis <= saveBefore)) {
@@ -138,15 +137,6 @@ final class QueryProcessor implements Processor<String, byte[], String, AlertTra
         metrics.pass().record(Duration.ofNanos(System.nanoTime() - start));
     }
 
-    /** The rules broke on this query: still show its signals, if they can be computed. */
-    private Signals signalsDespiteRules(QueryRecord entry, Instant now) {
-        try {
-            return entry.state.signals(now, evaluation.policy());
-        } catch (RuntimeException e) {
-            return null; // counted and logged as an evaluation failure already
-        }
-    }
-
     @Override
     public void close() {
         if (pass != null) {
@@ -155,15 +145,20 @@ final class QueryProcessor implements Processor<String, byte[], String, AlertTra
         latest.withdraw(context.taskId().toString());
     }
 
-    /** Runs the rules on one record and forwards its transitions; null if the evaluation broke. */
+    /**
+     * Runs the rules on one record and forwards its transitions. If the rules break, the signals still
+     * come back (nothing fired, nothing changed); null only if the signals themselves cannot be computed.
+     */
     private QueryEvaluation.Evaluated evaluate(QueryRecord entry, Instant now) {
         long start = System.nanoTime();
         QueryEvaluation.Evaluated result;
+        Signals signals = null;
         try {
-            result = evaluation.evaluateTracked(entry, now);
+            signals = evaluation.signals(entry, now);
+            result = evaluation.evaluateTracked(entry, signals, now);
         } catch (RuntimeException e) {
             failed("evaluate", entry.state.queryId, entry.state.job, e, "evaluating it");
-            return null;
+            return signals == null ? null : new QueryEvaluation.Evaluated(signals, List.of(), false);
         }
         metrics.evaluation().record(Duration.ofNanos(System.nanoTime() - start));
         List<AlertTransition> transitions = result.transitions();
