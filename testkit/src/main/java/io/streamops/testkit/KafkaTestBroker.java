@@ -210,8 +210,20 @@ public final class KafkaTestBroker implements AutoCloseable {
                 "");
     }
 
+    /**
+     * A random cluster id in Kafka's form (URL-safe base64 of 16 bytes). Never one that starts with '-':
+     * kafka-storage would read it as an option and fail, about one run in 64 (Kafka's own Uuid.randomUuid
+     * skips those too; its class is not on every test's classpath, so the rule is repeated here).
+     */
     private static String clusterId() {
-        UUID uuid = UUID.randomUUID();
+        String id;
+        do {
+            id = base64(UUID.randomUUID());
+        } while (id.startsWith("-"));
+        return id;
+    }
+
+    private static String base64(UUID uuid) {
         byte[] bytes = new byte[16];
         long hi = uuid.getMostSignificantBits();
         long lo = uuid.getLeastSignificantBits();

@@ -75,7 +75,7 @@ public final class ConfigLoader {
         ExporterConfig config = new ExporterConfig(
                 new ExporterConfig.Kafka(
                         r.text("kafka.bootstrap_servers", null),
-                        r.text("kafka.events_topic", "streamops-events"),
+                        r.text("kafka.events_topic", io.streamops.events.EventContract.DEFAULT_TOPIC),
                         r.text("kafka.alerts_topic", "streamops-alerts"),
                         r.text("kafka.application_id", "streamops-exporter"),
                         r.integer("kafka.max_event_bytes", 1024 * 1024),

@@ -19,7 +19,16 @@ import java.util.Map;
  */
 public final class EventParser {
     /** Why a message was rejected: the {@code reason} label of the bad-events counter. */
-    public enum Problem { OVERSIZED, MALFORMED, UNKNOWN_VERSION, UNKNOWN_TYPE, MISSING_FIELD }
+    public enum Problem {
+        OVERSIZED, MALFORMED, UNKNOWN_VERSION, UNKNOWN_TYPE, MISSING_FIELD;
+
+        private final String wireName = name().toLowerCase(java.util.Locale.ROOT);
+
+        /** The lower-case name: the counter's {@code reason} label, and what logs and replay print. */
+        public String wireName() {
+            return wireName;
+        }
+    }
 
     /** The outcome: an event, or a problem with a human-readable detail (never both). */
     public record Result(QueryEvent event, Problem problem, String detail) {

@@ -56,7 +56,7 @@ public final class Replay {
                 if (parsed.ok()) {
                     events.add(parsed.event());
                 } else {
-                    skipped.add(file.getFileName() + ":" + number + ": " + parsed.problem().name().toLowerCase() + " (" + parsed.detail() + ")");
+                    skipped.add(file.getFileName() + ":" + number + ": " + parsed.problem().wireName() + " (" + parsed.detail() + ")");
                 }
             }
         }

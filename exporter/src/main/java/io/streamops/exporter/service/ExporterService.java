@@ -20,7 +20,6 @@ import io.streamops.exporter.streams.LatestSignals;
 import io.streamops.exporter.streams.QueryCadence;
 import io.streamops.exporter.streams.QueryEvaluation;
 import io.streamops.exporter.support.Json;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -30,11 +29,9 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -60,7 +57,8 @@ public final class ExporterService implements AutoCloseable {
         Properties kafka = new Properties();
         kafka.put("bootstrap.servers", config.kafka().bootstrapServers());
         kafka.putAll(config.kafka().properties());
-        createTopics(kafka);
+        Topics.ensure(kafka, List.of(new NewTopic(config.kafka().eventsTopic(), 6, (short) -1),
+                new NewTopic(config.kafka().alertsTopic(), 6, (short) -1)));
 
         rules = new RulesHolder(config.rulesFile()).watch(2_000);
         ExporterMetrics metrics = new ExporterMetrics(registry);
@@ -169,27 +167,6 @@ public final class ExporterService implements AutoCloseable {
 
     public List<AlertTransition> firing() {
         return router.firing();
-    }
-
-    private void createTopics(Properties kafka) throws Exception {
-        try (Admin admin = Admin.create(kafka)) {
-            Set<String> existing = admin.listTopics().names().get();
-            List<NewTopic> missing = new ArrayList<>();
-            for (String topic : List.of(config.kafka().eventsTopic(), config.kafka().alertsTopic())) {
-                if (!existing.contains(topic)) {
-                    missing.add(new NewTopic(topic, 6, (short) -1));
-                }
-            }
-            if (!missing.isEmpty()) {
-                try {
-                    admin.createTopics(missing).all().get();
-                } catch (java.util.concurrent.ExecutionException e) {
-                    if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
-                        throw e;
-                    }
-                }
-            }
-        }
     }
 
     @Override

@@ -2,14 +2,12 @@ package io.streamops.exporter.service;
 
 import io.streamops.exporter.route.Silence;
 import io.streamops.exporter.support.Json;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -42,14 +40,7 @@ public final class SilenceStore implements AutoCloseable {
 
     public SilenceStore(Properties kafka, String topic) throws InterruptedException, ExecutionException {
         this.topic = topic;
-        try (Admin admin = Admin.create(kafka)) {
-            admin.createTopics(List.of(new NewTopic(topic, 1, (short) -1).configs(Map.of("cleanup.policy", "compact"))))
-                    .all().get();
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw e;
-            }
-        }
+        Topics.ensure(kafka, List.of(new NewTopic(topic, 1, (short) -1).configs(Map.of("cleanup.policy", "compact"))));
         Properties p = new Properties();
         p.putAll(kafka);
         p.put("acks", "all");

@@ -23,7 +23,7 @@ public final class ExporterMetrics {
                 .register(registry);
         for (EventParser.Problem p : EventParser.Problem.values()) {
             bad.put(p, Counter.builder("streamops.exporter.events.bad").description("Events skipped as unusable")
-                    .tag("reason", p.name().toLowerCase()).register(registry));
+                    .tag("reason", p.wireName()).register(registry));
         }
         for (String stage : new String[] {"fold", "evaluate"}) {
             failures.put(stage, Counter.builder("streamops.exporter.processing.failures")

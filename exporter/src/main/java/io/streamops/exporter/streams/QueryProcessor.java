@@ -88,7 +88,7 @@ final class QueryProcessor implements Processor<String, byte[], String, AlertTra
         EventParser.Result parsed = parser.parse(record.value());
         if (!parsed.ok()) {
             metrics.bad(parsed.problem());
-            badEventWarnings.warn(null, "skipped a bad event at {}: {} ({})", where(), parsed.problem().name().toLowerCase(),
+            badEventWarnings.warn(null, "skipped a bad event at {}: {} ({})", where(), parsed.problem().wireName(),
                     parsed.detail());
             return;
         }
