@@ -28,7 +28,7 @@ public final class AlertmanagerNotifier implements Notifier {
     public AlertmanagerNotifier(HttpEndpoint config, Clock clock) {
         this.config = config;
         this.alertsUrl = JsonHttpSender.join(config.url(), "/api/v2/alerts");
-        this.sender = new JsonHttpSender(config.timeout(), HttpRedaction.of(config.url(), config.bearerToken()), clock);
+        this.sender = config.sender(clock);
     }
 
     @Override
@@ -41,10 +41,7 @@ public final class AlertmanagerNotifier implements Notifier {
         List<Map<String, Object>> alerts = notification.alerts().stream()
                 .map(alert -> postableAlert(alert, notification.dashboardUrl()))
                 .toList();
-        Map<String, String> headers = config.bearerToken()
-                .map(token -> Map.of("Authorization", "Bearer " + token.reveal()))
-                .orElse(Map.of());
-        return sender.post(alertsUrl, headers, WireJson.bytes(alerts));
+        return sender.post(alertsUrl, config.authHeaders(), WireJson.bytes(alerts));
     }
 
     /** Alertmanager's postableAlert: labels, annotations, startsAt, endsAt, generatorURL. */

@@ -1,7 +1,9 @@
 package io.streamops.exporter.notify;
 
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -32,6 +34,16 @@ public record HttpEndpoint(URI url, Optional<Secret> bearerToken, Duration timeo
 
     public HttpEndpoint withBearerToken(Secret token) {
         return new HttpEndpoint(url, Optional.of(token), timeout);
+    }
+
+    /** The request headers the endpoint needs: its bearer token, if it has one. */
+    Map<String, String> authHeaders() {
+        return bearerToken.map(token -> Map.of("Authorization", "Bearer " + token.reveal())).orElse(Map.of());
+    }
+
+    /** A sender for this endpoint: its timeout, and its URL and token redacted from every reason it gives. */
+    JsonHttpSender sender(Clock clock) {
+        return new JsonHttpSender(timeout, HttpRedaction.of(url, bearerToken), clock);
     }
 
     public HttpEndpoint withTimeout(Duration newTimeout) {

@@ -1,7 +1,6 @@
 package io.streamops.exporter.notify;
 
 import java.time.Clock;
-import java.util.Map;
 
 /** POSTs the {@link WebhookPayload} JSON to a URL, with an optional bearer token. */
 public final class WebhookNotifier implements Notifier {
@@ -14,7 +13,7 @@ public final class WebhookNotifier implements Notifier {
 
     public WebhookNotifier(HttpEndpoint config, Clock clock) {
         this.config = config;
-        this.sender = new JsonHttpSender(config.timeout(), HttpRedaction.of(config.url(), config.bearerToken()), clock);
+        this.sender = config.sender(clock);
     }
 
     @Override
@@ -24,10 +23,7 @@ public final class WebhookNotifier implements Notifier {
 
     @Override
     public DeliveryOutcome send(Notification notification) {
-        Map<String, String> headers = config.bearerToken()
-                .map(token -> Map.of("Authorization", "Bearer " + token.reveal()))
-                .orElse(Map.of());
-        return sender.post(config.url(), headers, WireJson.bytes(WebhookPayload.of(notification)));
+        return sender.post(config.url(), config.authHeaders(), WireJson.bytes(WebhookPayload.of(notification)));
     }
 
     @Override
