@@ -11,8 +11,12 @@ import io.streamops.testkit.KafkaTestBroker;
 import io.streamops.testkit.Promtool;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import io.streamops.exporter.streams.ExporterTopology;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -77,8 +81,9 @@ class ExporterFailoverIT {
                     for (int i = 0; i < QUERIES; i++) {
                         producer.send(new ProducerRecord<>("streamops-events", queryId(i), progress(i).toString())).get();
                     }
-                    Await.until("every query's progress saved (" + QUERIES + " starts + " + QUERIES + " progress)", WAIT,
-                            () -> saves(a) + saves(b) >= 2 * QUERIES);
+                    // A save is durable once the transaction carrying it commits (every 100 ms): so wait on the
+                    // changelog itself, read as the instance that takes over restores it.
+                    awaitProgressInChangelog(broker);
 
                     a.kill();
                     for (int i = 0; i < QUERIES; i++) {
@@ -172,13 +177,31 @@ class ExporterFailoverIT {
         return e;
     }
 
-    /** Records the instance has saved to its store so far (0 if it cannot be asked). */
-    private static double saves(ExporterProcess instance) {
-        try {
-            return instance.get("/metrics").body().lines().filter(l -> l.startsWith("streamops_exporter_state_saves_total"))
-                    .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
-        } catch (Exception e) {
-            return 0;
+    /** Until every query's committed record in the state store's changelog carries its progress (records behind 1000 + i). */
+    private static void awaitProgressInChangelog(KafkaTestBroker broker) {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", broker.bootstrapServers());
+        p.put("group.id", "failover-it-changelog-reader");
+        p.put("auto.offset.reset", "earliest");
+        p.put("isolation.level", "read_committed");
+        Map<String, Double> behind = new HashMap<>();
+        try (KafkaConsumer<String, String> changelog = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
+            changelog.subscribe(List.of("streamops-exporter-" + ExporterTopology.STORE + "-changelog"));
+            Await.until("every query's progress committed to the changelog", WAIT, () -> {
+                for (ConsumerRecord<String, String> r : changelog.poll(Duration.ofMillis(200))) {
+                    try {
+                        behind.put(r.key(), Json.MAPPER.readTree(r.value()).path("state").path("recordsBehind").asDouble(Double.NaN));
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+                for (int i = 0; i < QUERIES; i++) {
+                    if (behind.getOrDefault(queryId(i), Double.NaN) != 1000 + i) {
+                        return false;
+                    }
+                }
+                return true;
+            });
         }
     }
 
