@@ -1,6 +1,7 @@
 package io.streamops.benchmarks;
 
 import io.streamops.testkit.KafkaTestBroker;
+import io.streamops.testkit.Ports;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -110,7 +111,7 @@ public final class RunAll {
 
         try (KafkaTestBroker broker = KafkaTestBroker.started()) {
             String up = broker.bootstrapServers();
-            int deadPort = KafkaTestBroker.freePort();
+            int deadPort = Ports.free();
             if (accepts(deadPort)) {
                 throw new IllegalStateException("port " + deadPort + " was meant to be dead but accepts connections");
             }

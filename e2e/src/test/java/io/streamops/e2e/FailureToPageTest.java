@@ -7,6 +7,7 @@ import io.streamops.testkit.Await;
 import io.streamops.testkit.ExporterConfigFile;
 import io.streamops.testkit.ExporterProcess;
 import io.streamops.testkit.KafkaTestBroker;
+import io.streamops.testkit.Ports;
 import io.streamops.testkit.PagerDutyContractServer;
 import jakarta.mail.internet.MimeMessage;
 import org.apache.kafka.clients.admin.Admin;
@@ -67,7 +68,7 @@ class FailureToPageTest {
                 admin.createTopics(List.of(new NewTopic("streamops-events", 3, (short) 1),
                         new NewTopic("streamops-alerts", 3, (short) 1))).all().get();
             }
-            int httpPort = KafkaTestBroker.freePort();
+            int httpPort = Ports.free();
             Path config = dir.resolve("exporter.yaml");
             ExporterConfigFile.of(broker.bootstrapServers(), httpPort, Path.of("..", "alert-rules", "streamops-rules.yaml"),
                             dir.resolve("data"))

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,7 +35,7 @@ public final class KafkaTestBroker implements AutoCloseable {
     private final Thread reaper = new Thread(this::destroyQuietly, "kafka-test-broker-reaper");
 
     public KafkaTestBroker() {
-        this(freePort());
+        this(Ports.free());
     }
 
     /** A broker that will listen on {@code port} (for "broker down at start" tests: reserve the port first). */
@@ -44,7 +43,7 @@ public final class KafkaTestBroker implements AutoCloseable {
         try {
             this.dir = Files.createTempDirectory("streamops-kafka-");
             this.port = port;
-            this.controllerPort = freePort();
+            this.controllerPort = Ports.freeOtherThan(port); // Kafka refuses two listeners on one port
             this.config = dir.resolve("server.properties");
             Files.write(config, serverProperties().getBytes(StandardCharsets.UTF_8));
             Files.write(dir.resolve("log4j.properties"), log4j().getBytes(StandardCharsets.UTF_8));
@@ -250,14 +249,6 @@ public final class KafkaTestBroker implements AutoCloseable {
     }
 
     /** A port free on 127.0.0.1 right now. */
-    public static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     private static boolean waitFor(Process p) {
         try {
             return p.waitFor(30, TimeUnit.SECONDS);

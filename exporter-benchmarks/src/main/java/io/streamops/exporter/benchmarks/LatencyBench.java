@@ -6,6 +6,7 @@ import io.streamops.testkit.Await;
 import io.streamops.testkit.ExporterConfigFile;
 import io.streamops.testkit.ExporterProcess;
 import io.streamops.testkit.KafkaTestBroker;
+import io.streamops.testkit.Ports;
 import io.streamops.testkit.LocalHttpServer;
 import io.streamops.testkit.PagerDutyContractServer;
 import org.apache.kafka.clients.admin.Admin;
@@ -59,8 +60,8 @@ final class LatencyBench {
         }
         Fleet fleet = Fleet.fromRecording(10);
         String routingKey = "xb-routing-key-0123456789abcdef";
-        int httpPort = KafkaTestBroker.freePort();
-        int deadSmtpPort = KafkaTestBroker.freePort(); // free now, and nothing of ours will listen there
+        int httpPort = Ports.free();
+        int deadSmtpPort = Ports.freeOtherThan(httpPort); // free now, and nothing of ours will listen there
         try (PagerDutyContractServer pagerDuty = new PagerDutyContractServer(routingKey)) {
             Path config = dir.resolve("latency-exporter.yaml");
             // The shipped default rules, as a user runs them: QueryFailed notifies [pagerduty, email].

@@ -8,6 +8,7 @@ import io.streamops.testkit.Await;
 import io.streamops.testkit.ExporterConfigFile;
 import io.streamops.testkit.ExporterProcess;
 import io.streamops.testkit.KafkaTestBroker;
+import io.streamops.testkit.Ports;
 import io.streamops.testkit.Promtool;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -62,8 +63,10 @@ class ExporterFailoverIT {
                           summary: '"Query " + query + " failed: " + exception_message'
                     """);
             Path jar = Path.of("target", "streamops-exporter.jar").toAbsolutePath();
-            ExporterProcess a = start(jar, dir, "a", broker, pagerDuty, rules);
-            ExporterProcess b = start(jar, dir, "b", broker, pagerDuty, rules);
+            int portA = Ports.free();
+            int portB = Ports.freeOtherThan(portA); // a may not have bound its port yet
+            ExporterProcess a = start(jar, dir, "a", portA, broker, pagerDuty, rules);
+            ExporterProcess b = start(jar, dir, "b", portB, broker, pagerDuty, rules);
             try {
                 a.awaitReady(WAIT);
                 b.awaitReady(WAIT);
@@ -116,9 +119,8 @@ class ExporterFailoverIT {
         }
     }
 
-    private static ExporterProcess start(Path jar, Path dir, String name, KafkaTestBroker broker, PagerDutyContractServer pd,
-                                         Path rules) throws Exception {
-        int port = KafkaTestBroker.freePort();
+    private static ExporterProcess start(Path jar, Path dir, String name, int port, KafkaTestBroker broker,
+                                         PagerDutyContractServer pd, Path rules) throws Exception {
         Path config = ExporterConfigFile.of(broker.bootstrapServers(), port, rules, dir.resolve("data-" + name))
                 .kafkaProperty("session.timeout.ms", "6000").kafkaProperty("heartbeat.interval.ms", "1000")
                 .pagerDuty(pd.baseUrl())

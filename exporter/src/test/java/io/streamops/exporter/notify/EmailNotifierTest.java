@@ -6,6 +6,7 @@ import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.streamops.testkit.Await;
+import io.streamops.testkit.Ports;
 import jakarta.mail.Message;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
@@ -187,10 +188,7 @@ class EmailNotifierTest {
 
     @Test
     void anUnreachableServerIsRetriedLater() throws Exception {
-        int closedPort;
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            closedPort = socket.getLocalPort();
-        }
+        int closedPort = Ports.free();
         EmailNotifier notifier = new EmailNotifier(EmailConfig.of("127.0.0.1", closedPort, EmailSecurity.NONE, FROM, TO));
 
         DeliveryOutcome outcome = notifier.send(Alerts.notification("email", Alerts.alert("QueryFailed", "q-1").build()));

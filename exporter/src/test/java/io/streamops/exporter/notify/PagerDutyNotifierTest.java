@@ -6,11 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.streamops.exporter.alert.AlertTransition;
 import io.streamops.testkit.Await;
+import io.streamops.testkit.Ports;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -175,10 +175,7 @@ class PagerDutyNotifierTest {
 
     @Test
     void anUnreachablePagerDutyIsRetriedLater() throws Exception {
-        URI closed;
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            closed = URI.create("http://127.0.0.1:" + socket.getLocalPort());
-        }
+        URI closed = URI.create("http://127.0.0.1:" + Ports.free());
         PagerDutyNotifier notifier = new PagerDutyNotifier(PagerDutyConfig.of(Secret.of(ROUTING_KEY)).withBaseUrl(closed));
 
         DeliveryOutcome outcome = notifier.send(Alerts.notification("pager", Alerts.alert("QueryFailed", "q-1").build()));
