@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.streamops.exporter.state.StatusPolicy;
 import io.streamops.exporter.support.DurationText;
+import io.streamops.exporter.support.Secret;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +18,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -80,7 +82,7 @@ public final class ConfigLoader {
                         r.text("kafka.application_id", "streamops-exporter"),
                         r.integer("kafka.max_event_bytes", 1024 * 1024),
                         r.stringMap("kafka.properties")),
-                new ExporterConfig.Http(r.text("http.host", "0.0.0.0"), r.integer("http.port", 9465), r.text("http.token", "")),
+                new ExporterConfig.Http(r.text("http.host", "0.0.0.0"), r.integer("http.port", 9465), r.secret("http.token")),
                 r.path("rules.file", "streamops-rules.yaml"),
                 new StatusPolicy(
                         r.duration("status.driver_lost_after", StatusPolicy.DEFAULT.driverLostAfter()),
@@ -165,6 +167,12 @@ public final class ConfigLoader {
                     yield otherwise;
                 }
             };
+        }
+
+        /** Empty when the setting is absent or empty (an unset {@code ${VAR:-}}, say). */
+        Optional<Secret> secret(String path) {
+            String t = text(path, "");
+            return t.isEmpty() ? Optional.empty() : Optional.of(Secret.of(t));
         }
 
         Duration duration(String path, Duration otherwise) {

@@ -2,11 +2,13 @@ package io.streamops.exporter.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.streamops.exporter.state.StatusPolicy;
+import io.streamops.exporter.support.Secret;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The exporter's configuration (exporter.yaml), validated. Receivers are kept as their YAML objects:
@@ -27,12 +29,8 @@ public record ExporterConfig(
                         int maxEventBytes, Map<String, String> properties) {
     }
 
-    /** {@code token} guards every endpoint that changes state; it is a secret and never printed. */
-    public record Http(String host, int port, String token) {
-        @Override
-        public String toString() {
-            return "Http[host=" + host + ", port=" + port + ", token=" + (token == null || token.isEmpty() ? "none" : "****") + "]";
-        }
+    /** {@code token} guards every endpoint that changes state; with none, such requests are refused. */
+    public record Http(String host, int port, Optional<Secret> token) {
     }
 
     /**

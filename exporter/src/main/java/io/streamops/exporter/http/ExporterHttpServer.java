@@ -3,6 +3,7 @@ package io.streamops.exporter.http;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.streamops.exporter.support.Json;
+import io.streamops.exporter.support.Secret;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,6 +13,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
@@ -49,12 +51,12 @@ public final class ExporterHttpServer implements AutoCloseable {
     }
 
     private final HttpServer server;
-    private final String token;
+    private final Optional<Secret> token;
     private final Map<String, Resource> resources = new ConcurrentHashMap<>();
 
-    public ExporterHttpServer(String host, int port, String token, Supplier<String> metrics, BooleanSupplier ready)
+    public ExporterHttpServer(String host, int port, Optional<Secret> token, Supplier<String> metrics, BooleanSupplier ready)
             throws IOException {
-        this.token = token == null ? "" : token;
+        this.token = token;
         server = HttpServer.create(new InetSocketAddress(host, port), 0);
         server.setExecutor(Executors.newFixedThreadPool(4, r -> {
             Thread t = new Thread(r, "exporter-http");
@@ -114,10 +116,11 @@ public final class ExporterHttpServer implements AutoCloseable {
         if (token.isEmpty()) {
             throw new ApiException(403, "changes are disabled: no http.token is configured");
         }
+        byte[] expected = token.get().reveal().getBytes(StandardCharsets.UTF_8);
         String header = ex.getRequestHeaders().getFirst("Authorization");
         String presented = header != null && header.startsWith("Bearer ") ? header.substring(7) : "";
         // Constant-time comparison: the token is a secret.
-        if (!MessageDigest.isEqual(presented.getBytes(StandardCharsets.UTF_8), token.getBytes(StandardCharsets.UTF_8))) {
+        if (!MessageDigest.isEqual(presented.getBytes(StandardCharsets.UTF_8), expected)) {
             throw new ApiException(401, "a valid bearer token is required");
         }
     }

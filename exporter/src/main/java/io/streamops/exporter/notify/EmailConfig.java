@@ -1,5 +1,6 @@
 package io.streamops.exporter.notify;
 
+import io.streamops.exporter.support.Secret;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 

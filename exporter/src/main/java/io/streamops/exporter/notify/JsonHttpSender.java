@@ -1,5 +1,6 @@
 package io.streamops.exporter.notify;
 
+import io.streamops.exporter.support.Secret;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;

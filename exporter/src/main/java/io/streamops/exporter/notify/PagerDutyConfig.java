@@ -1,5 +1,6 @@
 package io.streamops.exporter.notify;
 
+import io.streamops.exporter.support.Secret;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;

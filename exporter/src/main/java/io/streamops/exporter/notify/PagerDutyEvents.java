@@ -1,5 +1,6 @@
 package io.streamops.exporter.notify;
 
+import io.streamops.exporter.support.Secret;
 import io.streamops.exporter.alert.AlertPhase;
 import io.streamops.exporter.alert.AlertTransition;
 

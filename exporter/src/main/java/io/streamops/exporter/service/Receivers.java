@@ -10,7 +10,7 @@ import io.streamops.exporter.notify.Notifier;
 import io.streamops.exporter.notify.PagerDutyConfig;
 import io.streamops.exporter.notify.PagerDutyNotifier;
 import io.streamops.exporter.notify.Receiver;
-import io.streamops.exporter.notify.Secret;
+import io.streamops.exporter.support.Secret;
 import io.streamops.exporter.notify.HttpEndpoint;
 import io.streamops.exporter.notify.WebhookNotifier;
 

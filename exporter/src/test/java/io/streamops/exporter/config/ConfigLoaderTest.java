@@ -1,5 +1,6 @@
 package io.streamops.exporter.config;
 
+import io.streamops.exporter.support.Secret;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,7 +41,7 @@ class ConfigLoaderTest {
         assertThat(config.kafka().eventsTopic()).isEqualTo("streamops-events");
         assertThat(config.kafka().properties()).containsEntry("security.protocol", "SASL_SSL");
         assertThat(config.http().port()).isEqualTo(9999);
-        assertThat(config.http().token()).isEqualTo("s3cret");
+        assertThat(config.http().token()).contains(Secret.of("s3cret"));
         assertThat(config.http().toString()).doesNotContain("s3cret");
         assertThat(config.status().driverLostAfter()).isEqualTo(Duration.ofSeconds(90));
         assertThat(config.receivers().get("pagerduty").path("routing_key").asText()).isEqualTo("R0UT1NG#key: with yaml chars");

@@ -1,6 +1,7 @@
 package io.streamops.exporter.http;
 
 import org.junit.jupiter.api.AfterEach;
+import io.streamops.exporter.support.Secret;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -10,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,7 +22,7 @@ class ExporterHttpServerTest {
     private ExporterHttpServer server;
 
     private ExporterHttpServer start(String token) throws Exception {
-        server = new ExporterHttpServer("127.0.0.1", 0, token, () -> "# HELP up\nup 1\n", () -> false);
+        server = new ExporterHttpServer("127.0.0.1", 0, token.isEmpty() ? Optional.empty() : Optional.of(Secret.of(token)), () -> "# HELP up\nup 1\n", () -> false);
         server.resource("silences", new ExporterHttpServer.Resource() {
             @Override
             public Object get(Map<String, String> query) {

@@ -1,5 +1,6 @@
 package io.streamops.exporter.notify;
 
+import io.streamops.exporter.support.Secret;
 import io.streamops.testkit.LocalHttpServer;
 import com.icegreen.greenmail.configuration.GreenMailConfiguration;
 import com.icegreen.greenmail.util.GreenMail;

@@ -1,5 +1,6 @@
 package io.streamops.exporter.notify;
 
+import io.streamops.exporter.support.Secret;
 import io.streamops.testkit.LocalHttpServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,17 +1,14 @@
-package io.streamops.exporter.notify;
+package io.streamops.exporter.support;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.Objects;
 
 /**
  * A password, token or routing key. It prints as {@code ***} (so it stays out of logs, exception
  * messages and records' {@code toString}), and {@link #reveal()} is the one way to read it: call it only
- * where the value goes on the wire.
+ * where the value goes on the wire or is compared. Secrets reach the exporter through exporter.yaml's
+ * {@code ${ENV}} and {@code ${file:/path}} references ({@code config.EnvSubstitution}).
  */
 public final class Secret {
     private static final String MASK = "***";
@@ -28,27 +25,6 @@ public final class Secret {
             throw new IllegalArgumentException("a secret must not be empty");
         }
         return new Secret(value);
-    }
-
-    /** Reads the secret from an environment variable. The error names the variable, never a value. */
-    public static Secret fromEnv(String variable) {
-        String value = System.getenv(variable);
-        if (value == null || value.isEmpty()) {
-            throw new IllegalArgumentException("environment variable " + variable + " is not set or empty");
-        }
-        return new Secret(value);
-    }
-
-    /** Reads the secret from a file (a mounted Kubernetes secret, say); trailing line breaks are dropped. */
-    public static Secret fromFile(Path file) {
-        String content;
-        try {
-            content = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            // The message of an IOException names the file only.
-            throw new UncheckedIOException("cannot read secret file " + file, e);
-        }
-        return of(content.replaceAll("[\\r\\n]+$", ""));
     }
 
     public String reveal() {
