@@ -10,7 +10,6 @@ import io.streamops.exporter.rules.InvalidRulesException;
 import io.streamops.exporter.rules.RuleSet;
 import io.streamops.exporter.rules.RulesLoader;
 import io.streamops.exporter.service.ExporterService;
-import io.streamops.exporter.service.Receivers;
 import io.streamops.exporter.state.StatusPolicy;
 import io.streamops.exporter.streams.QueryEvaluation;
 import io.streamops.exporter.streams.RuleStage;
@@ -72,7 +71,6 @@ public final class Main {
             ExporterConfig c = null;
             try {
                 c = ConfigLoader.fromEnvironment().load(config);
-                Receivers.build(c.receivers());
             } catch (ConfigException e) {
                 problems.add(e.getMessage());
             }

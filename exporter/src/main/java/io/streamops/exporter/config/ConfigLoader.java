@@ -1,35 +1,43 @@
 package io.streamops.exporter.config;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.streamops.events.EventContract;
 import io.streamops.exporter.state.StatusPolicy;
-import io.streamops.exporter.support.DurationText;
 import io.streamops.exporter.support.Secret;
+import io.streamops.exporter.yaml.Problem;
+import io.streamops.exporter.yaml.Problems;
+import io.streamops.exporter.yaml.YamlFields;
+import io.streamops.exporter.yaml.YamlNode;
+import io.streamops.exporter.yaml.YamlTreeReader;
+import io.streamops.exporter.yaml.YamlValues;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
- * Reads exporter.yaml: YAML, then {@code ${ENV}} substitution in values, then validation. Every
- * problem is reported (not only the first) as {@code file:line: setting: reason}.
+ * Reads exporter.yaml: YAML (the same reader and value rules as the rules file), then {@code ${ENV}}
+ * substitution in values, then validation of every setting and receiver. Unknown settings are errors,
+ * not silently ignored. Every problem is reported (not only the first) as
+ * {@code file:line:column: setting: reason}.
  */
 public final class ConfigLoader {
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-    private static final Set<String> TOP_LEVEL = Set.of("kafka", "http", "rules", "status", "routing", "metrics",
+    private static final List<String> TOP_LEVEL = List.of("kafka", "http", "rules", "status", "routing", "metrics",
             "dashboard_url", "data_dir", "receivers");
+    private static final List<String> KAFKA = List.of("bootstrap_servers", "events_topic", "alerts_topic", "application_id",
+            "max_event_bytes", "properties");
+    private static final List<String> HTTP = List.of("host", "port", "token");
+    private static final List<String> RULES = List.of("file");
+    private static final List<String> STATUS = List.of("driver_lost_after", "stalled_after", "stalled_triggers", "idle_memory",
+            "window");
+    private static final List<String> ROUTING = List.of("group_wait", "group_by");
+    private static final List<String> METRICS = List.of("partition_lag");
 
     private final Function<String, String> env;
 
@@ -52,188 +60,107 @@ public final class ConfigLoader {
     }
 
     ExporterConfig parse(String text, Path file) throws ConfigException {
-        JsonNode root;
+        Optional<YamlNode> document;
         try {
-            root = YAML.readTree(text);
-        } catch (JsonProcessingException e) {
-            int line = e.getLocation() == null ? 1 : e.getLocation().getLineNr();
-            throw new ConfigException(file + ":" + line + ": not valid YAML: " + e.getOriginalMessage());
+            document = YamlTreeReader.read(file.toString(), text);
+        } catch (YamlTreeReader.UnreadableYaml e) {
+            throw new ConfigException(e.problem().toString());
         }
-        if (root == null || !root.isObject()) {
+        if (document.isEmpty() || !(document.get() instanceof YamlNode.Mapping)) {
             throw new ConfigException(file + ":1: the configuration must be a YAML mapping");
         }
-        YamlLines lines = new YamlLines(text);
-        List<String> problems = new ArrayList<>();
-        for (String p : EnvSubstitution.apply(root, env)) {
-            problems.add(p);
-        }
-        Reader r = new Reader(root, problems, file.getParent() == null ? Path.of(".") : file.getParent());
-        for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
-            String key = it.next();
-            if (!TOP_LEVEL.contains(key)) {
-                problems.add(key + ": unknown setting (known: " + String.join(", ", TOP_LEVEL) + ")");
-            }
-        }
+        Problems problems = new Problems();
+        YamlValues values = new YamlValues(problems);
+        YamlNode.Mapping root = (YamlNode.Mapping) EnvSubstitution.apply(document.get(), env, problems);
+        Path base = file.toAbsolutePath().getParent();
+        Settings top = new Settings(YamlFields.section(root, "", problems), values, base);
+        values.rejectUnknownKeys(root, TOP_LEVEL, "");
+
+        Settings kafka = top.section("kafka", KAFKA);
+        Optional<String> bootstrapServers = kafka.fields.required("bootstrap_servers", values::text);
+        Settings http = top.section("http", HTTP);
+        Settings status = top.section("status", STATUS);
+        Settings routing = top.section("routing", ROUTING);
         ExporterConfig config = new ExporterConfig(
                 new ExporterConfig.Kafka(
-                        r.text("kafka.bootstrap_servers", null),
-                        r.text("kafka.events_topic", io.streamops.events.EventContract.DEFAULT_TOPIC),
-                        r.text("kafka.alerts_topic", "streamops-alerts"),
-                        r.text("kafka.application_id", "streamops-exporter"),
-                        r.integer("kafka.max_event_bytes", 1024 * 1024),
-                        r.stringMap("kafka.properties")),
-                new ExporterConfig.Http(r.text("http.host", "0.0.0.0"), r.integer("http.port", 9465), r.secret("http.token")),
-                r.path("rules.file", "streamops-rules.yaml"),
+                        bootstrapServers.orElse(""),
+                        kafka.text("events_topic", EventContract.DEFAULT_TOPIC),
+                        kafka.text("alerts_topic", "streamops-alerts"),
+                        kafka.text("application_id", "streamops-exporter"),
+                        kafka.integer("max_event_bytes", 1024 * 1024),
+                        kafka.fields.optional("properties", (n, c) -> values.stringMap(n, c, k -> true, "")).orElse(Map.of())),
+                new ExporterConfig.Http(http.text("host", "0.0.0.0"), http.integer("port", 9465), optionalSecret(http.fields, values, "token")),
+                top.section("rules", RULES).path("file", "streamops-rules.yaml"),
                 new StatusPolicy(
-                        r.duration("status.driver_lost_after", StatusPolicy.DEFAULT.driverLostAfter()),
-                        r.duration("status.stalled_after", StatusPolicy.DEFAULT.stalledAfter()),
-                        r.integer("status.stalled_triggers", StatusPolicy.DEFAULT.stalledTriggers()),
-                        r.duration("status.idle_memory", StatusPolicy.DEFAULT.idleMemory()),
-                        r.duration("status.window", StatusPolicy.DEFAULT.window())),
-                new ExporterConfig.Routing(r.duration("routing.group_wait", Duration.ofSeconds(1)),
-                        r.stringList("routing.group_by", List.of("job", "alertname"))),
-                new ExporterConfig.Metrics(r.bool("metrics.partition_lag", false)),
-                r.text("dashboard_url", "http://localhost:9465/"),
-                r.path("data_dir", "streamops-data"),
-                r.objects("receivers"));
-        if (config.kafka().bootstrapServers() == null || config.kafka().bootstrapServers().isBlank()) {
-            problems.add("kafka.bootstrap_servers: required");
-        }
+                        status.duration("driver_lost_after", StatusPolicy.DEFAULT.driverLostAfter()),
+                        status.duration("stalled_after", StatusPolicy.DEFAULT.stalledAfter()),
+                        status.integer("stalled_triggers", StatusPolicy.DEFAULT.stalledTriggers()),
+                        status.duration("idle_memory", StatusPolicy.DEFAULT.idleMemory()),
+                        status.duration("window", StatusPolicy.DEFAULT.window())),
+                new ExporterConfig.Routing(routing.duration("group_wait", Duration.ofSeconds(1)),
+                        routing.fields.optional("group_by", values::stringList).orElse(List.of("job", "alertname"))),
+                new ExporterConfig.Metrics(top.section("metrics", METRICS).bool("partition_lag", false)),
+                top.text("dashboard_url", "http://localhost:9465/"),
+                top.path("data_dir", "streamops-data"),
+                top.fields.node("receivers").map(n -> new ReceiversSection(values, base).read(n)).orElse(Map.of()));
         if (!problems.isEmpty()) {
-            StringBuilder message = new StringBuilder();
-            for (String p : problems) {
-                String path = p.substring(0, Math.max(0, p.indexOf(':')));
-                message.append(file).append(':').append(lines.lineOf(path)).append(": ").append(p).append('\n');
-            }
-            throw new ConfigException(message.toString().strip());
+            throw new ConfigException(problems.inFileOrder().stream().map(Problem::toString).collect(Collectors.joining("\n")));
         }
         return config;
     }
 
-    /** Reads typed values by dotted path, collecting problems instead of stopping at the first. */
-    private static final class Reader {
-        private final JsonNode root;
-        private final List<String> problems;
+    /**
+     * A secret setting, or empty when it is absent or empty: {@code token: ${API_TOKEN:-}} means "none"
+     * when the variable is unset, not an error.
+     */
+    static Optional<Secret> optionalSecret(YamlFields fields, YamlValues values, String field) {
+        return fields.node(field)
+                .filter(n -> !(n instanceof YamlNode.Scalar scalar && scalar.text().isBlank()))
+                .flatMap(n -> fields.optional(field, values::text))
+                .map(Secret::of);
+    }
+
+    /** One section's settings with their defaults; a bad value is recorded and its default used. */
+    private static final class Settings {
+        final YamlFields fields;
+        private final YamlValues values;
         private final Path base;
 
-        Reader(JsonNode root, List<String> problems, Path base) {
-            this.root = root;
-            this.problems = problems;
+        Settings(YamlFields fields, YamlValues values, Path base) {
+            this.fields = fields;
+            this.values = values;
             this.base = base;
         }
 
-        JsonNode node(String path) {
-            JsonNode n = root;
-            for (String part : path.split("\\.")) {
-                n = n.path(part);
-            }
-            return n;
+        /** A nested section with its known keys; an absent or empty one ({@code status:}) gets every default. */
+        Settings section(String key, List<String> known) {
+            String path = fields.contextOf(key);
+            YamlNode.Mapping mapping = fields.node(key).flatMap(n -> fields.optional(key, values::mapping))
+                    .orElse(new YamlNode.Mapping(fields.mapping().at(), Map.of()));
+            values.rejectUnknownKeys(mapping, known, path);
+            return new Settings(YamlFields.section(mapping, path, values.problems()), values, base);
         }
 
-        String text(String path, String otherwise) {
-            JsonNode n = node(path);
-            if (n.isMissingNode() || n.isNull()) {
-                return otherwise;
-            }
-            if (!n.isValueNode()) {
-                problems.add(path + ": expected a single value");
-                return otherwise;
-            }
-            return n.asText();
+        String text(String key, String otherwise) {
+            return fields.node(key).flatMap(n -> fields.optional(key, values::text)).orElse(otherwise);
         }
 
-        int integer(String path, int otherwise) {
-            JsonNode n = node(path);
-            if (n.isMissingNode() || n.isNull()) {
-                return otherwise;
-            }
-            if (n.canConvertToInt() && n.isIntegralNumber() || n.isTextual() && n.asText().matches("-?\\d+")) {
-                return n.asInt();
-            }
-            problems.add(path + ": expected a whole number, got '" + n.asText() + "'");
-            return otherwise;
+        int integer(String key, int otherwise) {
+            return fields.node(key).flatMap(n -> fields.optional(key, values::integer)).orElse(otherwise);
         }
 
-        boolean bool(String path, boolean otherwise) {
-            String t = text(path, null);
-            if (t == null) {
-                return otherwise;
-            }
-            return switch (t.trim()) {
-                case "true" -> true;
-                case "false" -> false;
-                default -> {
-                    problems.add(path + ": expected true or false, got '" + t + "'");
-                    yield otherwise;
-                }
-            };
+        boolean bool(String key, boolean otherwise) {
+            return fields.node(key).flatMap(n -> fields.optional(key, values::bool)).orElse(otherwise);
         }
 
-        /** Empty when the setting is absent or empty (an unset {@code ${VAR:-}}, say). */
-        Optional<Secret> secret(String path) {
-            String t = text(path, "");
-            return t.isEmpty() ? Optional.empty() : Optional.of(Secret.of(t));
+        Duration duration(String key, Duration otherwise) {
+            return fields.node(key).flatMap(n -> fields.optional(key, values::duration)).orElse(otherwise);
         }
 
-        Duration duration(String path, Duration otherwise) {
-            String t = text(path, null);
-            if (t == null) {
-                return otherwise;
-            }
-            Duration d = DurationText.parse(t.trim()).orElse(null);
-            if (d == null) {
-                problems.add(path + ": '" + t + "' is not a duration (use e.g. 500ms, 30s, 5m, 4h, 1d)");
-                return otherwise;
-            }
-            return d;
-        }
-
-        Path path(String path, String otherwise) {
-            String t = text(path, otherwise);
-            Path p = Path.of(t);
+        /** A path setting; relative paths are relative to the config file's folder. */
+        Path path(String key, String otherwise) {
+            Path p = Path.of(text(key, otherwise));
             return p.isAbsolute() ? p : base.resolve(p).normalize();
-        }
-
-        Map<String, String> stringMap(String path) {
-            Map<String, String> out = new LinkedHashMap<>();
-            JsonNode n = node(path);
-            if (n.isObject()) {
-                n.fields().forEachRemaining(f -> out.put(f.getKey(), f.getValue().asText()));
-            } else if (!n.isMissingNode() && !n.isNull()) {
-                problems.add(path + ": expected a mapping");
-            }
-            return out;
-        }
-
-        List<String> stringList(String path, List<String> otherwise) {
-            JsonNode n = node(path);
-            if (n.isMissingNode() || n.isNull()) {
-                return otherwise;
-            }
-            if (!n.isArray()) {
-                problems.add(path + ": expected a list");
-                return otherwise;
-            }
-            List<String> out = new ArrayList<>();
-            n.forEach(v -> out.add(v.asText()));
-            return out;
-        }
-
-        Map<String, JsonNode> objects(String path) {
-            Map<String, JsonNode> out = new LinkedHashMap<>();
-            JsonNode n = node(path);
-            if (n.isObject()) {
-                n.fields().forEachRemaining(f -> {
-                    if (f.getValue().isObject()) {
-                        out.put(f.getKey(), f.getValue());
-                    } else {
-                        problems.add(path + "." + f.getKey() + ": expected a mapping");
-                    }
-                });
-            } else if (!n.isMissingNode() && !n.isNull()) {
-                problems.add(path + ": expected a mapping");
-            }
-            return out;
         }
     }
 }

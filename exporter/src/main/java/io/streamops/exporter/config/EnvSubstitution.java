@@ -1,16 +1,14 @@
 package io.streamops.exporter.config;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.node.TextNode;
+import io.streamops.exporter.yaml.Problems;
+import io.streamops.exporter.yaml.YamlNode;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -20,64 +18,64 @@ import java.util.regex.Pattern;
 /**
  * {@code ${NAME}}, {@code ${NAME:-default}} and {@code ${file:/path}} in the string values of a parsed
  * config, so secrets stay out of the file. Done on parsed values, not on the text, so a password with
- * YAML's special characters in it stays a password. A missing variable is an error naming the setting.
+ * YAML's special characters in it stays a password, and every value keeps its place in the file for
+ * error messages. A missing variable or unreadable file is a problem naming the setting, never a value.
  */
 final class EnvSubstitution {
     private static final Pattern REFERENCE = Pattern.compile("\\$\\{(file:)?([^}:]+)(?::-([^}]*))?}");
 
-    private EnvSubstitution() {
+    private final Function<String, String> env;
+    private final Problems problems;
+
+    private EnvSubstitution(Function<String, String> env, Problems problems) {
+        this.env = env;
+        this.problems = problems;
     }
 
-    /** Substitutes in place; returns every problem found (empty when all resolved). */
-    static List<String> apply(JsonNode root, Function<String, String> env) {
-        List<String> problems = new ArrayList<>();
-        walk(root, "", env, problems);
-        return problems;
+    /** {@code root} with every reference in a string value resolved; problems are recorded, not thrown. */
+    static YamlNode apply(YamlNode root, Function<String, String> env, Problems problems) {
+        return new EnvSubstitution(env, problems).walk(root, "");
     }
 
-    private static void walk(JsonNode node, String path, Function<String, String> env, List<String> problems) {
-        if (node instanceof ObjectNode object) {
-            Iterator<Map.Entry<String, JsonNode>> fields = object.fields();
-            List<Map.Entry<String, JsonNode>> entries = new ArrayList<>();
-            fields.forEachRemaining(entries::add);
-            for (Map.Entry<String, JsonNode> f : entries) {
-                String child = path.isEmpty() ? f.getKey() : path + "." + f.getKey();
-                if (f.getValue().isTextual()) {
-                    object.set(f.getKey(), new TextNode(substitute(f.getValue().asText(), child, env, problems)));
-                } else {
-                    walk(f.getValue(), child, env, problems);
-                }
-            }
-        } else if (node instanceof ArrayNode array) {
-            for (int i = 0; i < array.size(); i++) {
-                String child = path + "[" + i + "]";
-                if (array.get(i).isTextual()) {
-                    array.set(i, new TextNode(substitute(array.get(i).asText(), child, env, problems)));
-                } else {
-                    walk(array.get(i), child, env, problems);
-                }
-            }
+    private YamlNode walk(YamlNode node, String path) {
+        if (node instanceof YamlNode.Mapping mapping) {
+            Map<String, YamlNode.Entry> entries = new LinkedHashMap<>();
+            mapping.entries().forEach((key, entry) -> entries.put(key, new YamlNode.Entry(key, entry.keyAt(),
+                    walk(entry.value(), path.isEmpty() ? key : path + "." + key))));
+            return new YamlNode.Mapping(mapping.at(), entries);
         }
+        if (node instanceof YamlNode.Sequence sequence) {
+            List<YamlNode> items = new ArrayList<>();
+            for (int i = 0; i < sequence.items().size(); i++) {
+                items.add(walk(sequence.items().get(i), path + "[" + i + "]"));
+            }
+            return new YamlNode.Sequence(sequence.at(), items);
+        }
+        if (node instanceof YamlNode.Scalar scalar && scalar.type() == YamlNode.ScalarType.STRING
+                && scalar.text().contains("${")) {
+            return new YamlNode.Scalar(scalar.at(), substitute(scalar, path), YamlNode.ScalarType.STRING);
+        }
+        return node;
     }
 
-    private static String substitute(String value, String path, Function<String, String> env, List<String> problems) {
-        Matcher m = REFERENCE.matcher(value);
+    private String substitute(YamlNode.Scalar scalar, String path) {
+        Matcher m = REFERENCE.matcher(scalar.text());
         StringBuilder out = new StringBuilder();
         while (m.find()) {
-            m.appendReplacement(out, Matcher.quoteReplacement(resolve(m, path, env, problems)));
+            m.appendReplacement(out, Matcher.quoteReplacement(resolve(m, scalar, path)));
         }
         m.appendTail(out);
         return out.toString();
     }
 
-    private static String resolve(Matcher m, String path, Function<String, String> env, List<String> problems) {
+    private String resolve(Matcher m, YamlNode.Scalar scalar, String path) {
         String name = m.group(2).trim();
         if (m.group(1) != null) {
             try {
                 return Files.readString(Path.of(name), StandardCharsets.UTF_8).strip();
             } catch (IOException e) {
-                problems.add(path + ": cannot read secret file " + name + " (" + e.getClass().getSimpleName() + ")");
-                return "";
+                problems.add(scalar.at(), path + ": cannot read secret file " + name + " (" + e.getClass().getSimpleName() + ")");
+                return m.group(); // left as written, so the value reads as set and is not reported again
             }
         }
         String value = env.apply(name);
@@ -87,7 +85,7 @@ final class EnvSubstitution {
         if (m.group(3) != null) {
             return m.group(3);
         }
-        problems.add(path + ": environment variable " + name + " is not set");
-        return "";
+        problems.add(scalar.at(), path + ": environment variable " + name + " is not set");
+        return m.group();
     }
 }

@@ -1,6 +1,5 @@
 package io.streamops.exporter.config;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.streamops.exporter.state.StatusPolicy;
 import io.streamops.exporter.support.Secret;
 
@@ -11,8 +10,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The exporter's configuration (exporter.yaml), validated. Receivers are kept as their YAML objects:
- * each channel reads its own settings.
+ * The exporter's configuration (exporter.yaml), validated: {@link ConfigLoader} builds it, and a value
+ * of this type has no unchecked setting left in it.
  */
 public record ExporterConfig(
         Kafka kafka,
@@ -23,7 +22,13 @@ public record ExporterConfig(
         Metrics metrics,
         String dashboardUrl,
         Path dataDir,
-        Map<String, JsonNode> receivers) {
+        Map<String, ReceiverConfig> receivers) {
+
+    /** How long the router gathers a group for {@code receiver} (see {@link ReceiverConfig#groupWait}). */
+    public Duration groupWaitOf(String receiver) {
+        ReceiverConfig config = receivers.get(receiver);
+        return config == null ? routing.groupWait() : config.groupWait(routing.groupWait());
+    }
 
     public record Kafka(String bootstrapServers, String eventsTopic, String alertsTopic, String applicationId,
                         int maxEventBytes, Map<String, String> properties) {

@@ -1,5 +1,6 @@
 package io.streamops.exporter.rules;
 
+import io.streamops.exporter.yaml.Problem;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -9,9 +10,9 @@ import java.util.stream.Collectors;
  */
 public final class InvalidRulesException extends Exception {
 
-    private final transient List<RuleProblem> problems;
+    private final transient List<Problem> problems;
 
-    public InvalidRulesException(List<RuleProblem> problems) {
+    public InvalidRulesException(List<Problem> problems) {
         super(describe(problems));
         if (problems.isEmpty()) {
             throw new IllegalArgumentException("an invalid rules file has at least one problem");
@@ -19,12 +20,12 @@ public final class InvalidRulesException extends Exception {
         this.problems = List.copyOf(problems);
     }
 
-    public List<RuleProblem> problems() {
+    public List<Problem> problems() {
         return problems;
     }
 
-    private static String describe(List<RuleProblem> problems) {
+    private static String describe(List<Problem> problems) {
         String header = problems.size() == 1 ? "invalid rules:" : problems.size() + " problems in rules:";
-        return problems.stream().map(RuleProblem::toString).collect(Collectors.joining("\n  ", header + "\n  ", ""));
+        return problems.stream().map(Problem::toString).collect(Collectors.joining("\n  ", header + "\n  ", ""));
     }
 }

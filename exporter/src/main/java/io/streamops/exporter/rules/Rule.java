@@ -1,5 +1,6 @@
 package io.streamops.exporter.rules;
 
+import io.streamops.exporter.yaml.SourcePosition;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

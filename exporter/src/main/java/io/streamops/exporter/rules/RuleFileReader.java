@@ -1,5 +1,9 @@
 package io.streamops.exporter.rules;
 
+import io.streamops.exporter.yaml.Problems;
+import io.streamops.exporter.yaml.YamlFields;
+import io.streamops.exporter.yaml.YamlNode;
+import io.streamops.exporter.yaml.YamlValues;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -74,12 +78,12 @@ final class RuleFileReader {
             return RuleDefaults.BUILT_IN;
         }
         values.rejectUnknownKeys(mapping.get(), DEFAULT_FIELDS, "defaults");
-        Fields fields = new Fields(mapping.get(), "defaults");
+        YamlFields fields = YamlFields.of(mapping.get(), "defaults", problems);
         RuleDefaults builtIn = RuleDefaults.BUILT_IN;
         return new RuleDefaults(
                 fields.optional("for", values::duration).orElse(builtIn.forDuration()),
                 fields.optional("keep_firing_for", values::duration).orElse(builtIn.keepFiringFor()),
-                fields.optional("severity", values::severity).orElse(builtIn.severity()),
+                fields.optional("severity", this::severity).orElse(builtIn.severity()),
                 fields.optional("notify", values::stringList).orElse(builtIn.receivers()),
                 fields.optional("repeat_interval", values::duration).orElse(builtIn.repeatInterval()),
                 fields.optional("send_resolved", values::bool).orElse(builtIn.sendResolved()));
@@ -94,12 +98,12 @@ final class RuleFileReader {
         Optional<String> name = readName(ruleMapping, number);
         String owner = name.map(n -> "rule '" + n + "'").orElse("rule #" + number);
         values.rejectUnknownKeys(ruleMapping, RULE_FIELDS, owner);
-        Fields fields = new Fields(ruleMapping, owner);
+        YamlFields fields = YamlFields.of(ruleMapping, owner, problems);
 
         Optional<CompiledExpression> condition = fields.required("expr").flatMap(n -> compile(n, owner + ": expr", true));
         Duration forDuration = fields.optional("for", values::duration).orElse(defaults.forDuration());
         Duration keepFiringFor = fields.optional("keep_firing_for", values::duration).orElse(defaults.keepFiringFor());
-        Optional<Severity> severity = fields.optional("severity", values::severity).or(() -> Optional.ofNullable(defaults.severity()));
+        Optional<Severity> severity = fields.optional("severity", this::severity).or(() -> Optional.ofNullable(defaults.severity()));
         if (severity.isEmpty() && !ruleMapping.entries().containsKey("severity")) {
             problems.add(ruleMapping.at(), owner + ": missing required field 'severity' (or set defaults.severity)");
         }
@@ -159,9 +163,9 @@ final class RuleFileReader {
     private Optional<Scope> readScope(YamlNode node, String context) {
         return values.mapping(node, context).flatMap(mapping -> {
             values.rejectUnknownKeys(mapping, SCOPE_FIELDS, context);
-            Fields fields = new Fields(mapping, context);
-            List<Glob> jobs = fields.optional("jobs", values::patternList).orElse(List.of()).stream().map(Glob::of).toList();
-            List<Glob> queries = fields.optional("queries", values::patternList).orElse(List.of()).stream().map(Glob::of).toList();
+            YamlFields fields = YamlFields.of(mapping, context, problems);
+            List<Glob> jobs = fields.optional("jobs", this::patternList).orElse(List.of()).stream().map(Glob::of).toList();
+            List<Glob> queries = fields.optional("queries", this::patternList).orElse(List.of()).stream().map(Glob::of).toList();
             Map<String, Glob> tags = new HashMap<>();
             fields.optional("tags", (n, c) -> values.stringMap(n, c, key -> !key.isEmpty(), "is not a tag name"))
                     .orElse(Map.of())
@@ -192,46 +196,23 @@ final class RuleFileReader {
         }
     }
 
-    /** A typed reader for one field: the node and a context like "rule 'Lagging': for". */
-    @FunctionalInterface
-    private interface FieldReader<T> {
-        Optional<T> read(YamlNode node, String context);
+    private Optional<Severity> severity(YamlNode node, String context) {
+        return values.text(node, context).flatMap(text -> {
+            Optional<Severity> severity = Severity.fromWireName(text);
+            if (severity.isEmpty()) {
+                problems.add(node.at(), context + ": unknown severity '" + text + "' (use one of " + Severity.allWireNames() + ")");
+            }
+            return severity;
+        });
     }
 
-    /** The fields of one mapping, remembering whether any present field failed to read. */
-    private final class Fields {
-        private final YamlNode.Mapping mapping;
-        private final String owner;
-        private boolean failed;
-
-        Fields(YamlNode.Mapping mapping, String owner) {
-            this.mapping = mapping;
-            this.owner = owner;
-        }
-
-        /** Empty if the field is absent, or present but invalid (then a problem is recorded). */
-        <T> Optional<T> optional(String field, FieldReader<T> reader) {
-            YamlNode.Entry entry = mapping.entries().get(field);
-            if (entry == null) {
-                return Optional.empty();
+    /** A list of patterns for a scope: an empty one would match nothing, which is surely a mistake. */
+    private Optional<List<String>> patternList(YamlNode node, String context) {
+        return values.stringList(node, context).filter(patterns -> {
+            if (patterns.isEmpty()) {
+                problems.add(node.at(), context + ": must list at least one pattern (leave it out to mean all)");
             }
-            Optional<T> value = reader.read(entry.value(), owner + ": " + field);
-            failed |= value.isEmpty();
-            return value;
-        }
-
-        Optional<YamlNode> required(String field) {
-            YamlNode.Entry entry = mapping.entries().get(field);
-            if (entry == null) {
-                problems.add(mapping.at(), owner + ": missing required field '" + field + "'");
-                failed = true;
-                return Optional.empty();
-            }
-            return Optional.of(entry.value());
-        }
-
-        boolean hadProblems() {
-            return failed;
-        }
+            return !patterns.isEmpty();
+        });
     }
 }

@@ -1,5 +1,10 @@
 package io.streamops.exporter.rules;
 
+import io.streamops.exporter.yaml.Problem;
+import io.streamops.exporter.yaml.Problems;
+import io.streamops.exporter.yaml.SourcePosition;
+import io.streamops.exporter.yaml.YamlNode;
+import io.streamops.exporter.yaml.YamlTreeReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,7 +27,7 @@ public final class RulesLoader {
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException | RuntimeException e) {
-            throw new InvalidRulesException(List.of(new RuleProblem(SourcePosition.ofFile(file.toString()), "cannot read: " + e)));
+            throw new InvalidRulesException(List.of(new Problem(SourcePosition.ofFile(file.toString()), "cannot read: " + e)));
         }
         return parse(file.toString(), text);
     }
@@ -40,7 +45,7 @@ public final class RulesLoader {
             throw new InvalidRulesException(List.of(e.problem()));
         }
         if (root.isEmpty()) {
-            throw new InvalidRulesException(List.of(new RuleProblem(SourcePosition.ofFile(sourceName),
+            throw new InvalidRulesException(List.of(new Problem(SourcePosition.ofFile(sourceName),
                     "the file is empty (write 'rules: []' for no rules)")));
         }
         Problems problems = new Problems();

@@ -72,14 +72,14 @@ public final class ExporterService implements AutoCloseable {
         registry.getPrometheusRegistry().register(new FleetCollector(this::localSignals, config.metrics().partitionLag()));
 
         delivery = new DeliveryQueue(config.dataDir().resolve(instanceName).resolve("deliveries"),
-                Receivers.build(config.receivers()), registry);
+                Receivers.build(config.receivers().values()), registry);
         silences = new SilenceStore(kafka, config.kafka().alertsTopic() + "-silences");
         DashboardLinks links = config.dashboardUrl().isEmpty() ? DashboardLinks.NONE
                 : new DashboardLinks(config.dashboardUrl().endsWith("/") ? config.dashboardUrl() + "queries/" : config.dashboardUrl() + "/queries/");
         Clock clock = Clock.systemUTC();
         AlertRouter alertRouter = new AlertRouter(InhibitRule.DEFAULTS, () -> silences.current(clock.instant()),
                 config.routing().groupBy(),
-                receiver -> Receivers.groupWait(config.receivers(), receiver, config.routing().groupWait()),
+                config::groupWaitOf,
                 dispatch -> delivery.submit(Notification.of(dispatch.receiver(), dispatch.groupKey(), dispatch.alerts(), links)),
                 registry);
         Properties routerProps = new Properties();

@@ -1,9 +1,11 @@
 package io.streamops.exporter.config;
 
+import io.streamops.exporter.notify.EmailSecurity;
 import io.streamops.exporter.support.Secret;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,9 +16,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ConfigLoaderTest {
     private static final Path FILE = Path.of("/etc/streamops/exporter.yaml");
+    private static final String KAFKA = "kafka: {bootstrap_servers: b:9092}\n";
 
     private static ExporterConfig parse(String yaml, Map<String, String> env) throws ConfigException {
         return new ConfigLoader(env::get).parse(yaml, FILE);
+    }
+
+    private static ExporterConfig parse(String yaml) throws ConfigException {
+        return parse(yaml, Map.of());
     }
 
     @Test
@@ -28,28 +35,41 @@ class ConfigLoaderTest {
                   bootstrap_servers: ${KAFKA}
                   properties: {security.protocol: SASL_SSL}
                 http:
-                  port: 9999
+                  port: ${PORT}
                   token: ${API_TOKEN}
                 status:
                   driver_lost_after: 1m30s
                 receivers:
                   pagerduty: {type: pagerduty, routing_key: "${file:%s}"}
-                  email: {type: email, host: "${SMTP_HOST:-localhost}"}
-                """.formatted(secret), Map.of("KAFKA", "broker:9092", "API_TOKEN", "s3cret"));
+                  email: {type: email, host: "${SMTP_HOST:-localhost}", from: a@example.com, to: [b@example.com]}
+                """.formatted(secret), Map.of("KAFKA", "broker:9092", "API_TOKEN", "s3cret", "PORT", "9999"));
 
         assertThat(config.kafka().bootstrapServers()).isEqualTo("broker:9092");
         assertThat(config.kafka().eventsTopic()).isEqualTo("streamops-events");
         assertThat(config.kafka().properties()).containsEntry("security.protocol", "SASL_SSL");
-        assertThat(config.http().port()).isEqualTo(9999);
+        assertThat(config.http().port()).as("a number that arrives through ${PORT}").isEqualTo(9999);
         assertThat(config.http().token()).contains(Secret.of("s3cret"));
         assertThat(config.http().toString()).doesNotContain("s3cret");
         assertThat(config.status().driverLostAfter()).isEqualTo(Duration.ofSeconds(90));
-        assertThat(config.receivers().get("pagerduty").path("routing_key").asText()).isEqualTo("R0UT1NG#key: with yaml chars");
-        assertThat(config.receivers().get("email").path("host").asText()).isEqualTo("localhost");
+        ReceiverConfig.PagerDuty pagerDuty = (ReceiverConfig.PagerDuty) config.receivers().get("pagerduty").channel();
+        assertThat(pagerDuty.config().routingKey().reveal()).isEqualTo("R0UT1NG#key: with yaml chars");
+        assertThat(config.receivers().toString()).doesNotContain("R0UT1NG");
+        ReceiverConfig.Email email = (ReceiverConfig.Email) config.receivers().get("email").channel();
+        assertThat(email.config().host()).isEqualTo("localhost");
+        assertThat(email.config().port()).isEqualTo(25);
+        assertThat(email.config().security()).isEqualTo(EmailSecurity.NONE);
         assertThat(config.rulesFile()).isEqualTo(Path.of("/etc/streamops/streamops-rules.yaml"));
         assertThat(config.metrics().partitionLag()).as("per-partition series are opt-in").isFalse();
-        assertThat(parse("kafka: {bootstrap_servers: b:9092}\nmetrics:\n  partition_lag: true\n", Map.of())
-                .metrics().partitionLag()).isTrue();
+        assertThat(parse(KAFKA + "metrics:\n  partition_lag: true\n").metrics().partitionLag()).isTrue();
+    }
+
+    @Test
+    void anEmptyTokenMeansNoneAndAnEmptySectionMeansItsDefaults() throws Exception {
+        ExporterConfig config = parse(KAFKA + "http:\n  token: ${API_TOKEN:-}\nstatus:\n", Map.of());
+        assertThat(config.http().token()).isEmpty();
+        assertThat(config.http().port()).isEqualTo(9465);
+        assertThat(config.status().window()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(config.receivers()).isEmpty();
     }
 
     @Test
@@ -59,25 +79,86 @@ class ConfigLoaderTest {
                   bootstrap_servers: broker:9092
                 status:
                   window: five minutes
+                  stalled_afer: 2m
                 receivers:
                   pagerduty: {type: pagerduty, routing_key: "${PD_KEY}"}
                 colour: blue
                 metrics:
                   partition_lag: sometimes
-                """, Map.of()))
+                http:
+                  port: eighty
+                """))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("/etc/streamops/exporter.yaml:4: status.window: 'five minutes' is not a duration")
-                .hasMessageContaining("/etc/streamops/exporter.yaml:6: receivers.pagerduty.routing_key: environment variable PD_KEY is not set")
-                .hasMessageContaining("/etc/streamops/exporter.yaml:7: colour: unknown setting")
-                .hasMessageContaining("/etc/streamops/exporter.yaml:9: metrics.partition_lag: expected true or false, got 'sometimes'");
+                .hasMessageContaining("/etc/streamops/exporter.yaml:4:11: status.window: 'five minutes' is not a duration")
+                .hasMessageContaining("/etc/streamops/exporter.yaml:5:3: status: unknown field 'stalled_afer' (known: driver_lost_after, stalled_after,")
+                .hasMessageContaining("/etc/streamops/exporter.yaml:7:45: receivers.pagerduty.routing_key: environment variable PD_KEY is not set")
+                .hasMessageContaining("/etc/streamops/exporter.yaml:8:1: unknown field 'colour'")
+                .hasMessageContaining("/etc/streamops/exporter.yaml:10:18: metrics.partition_lag: expected true or false, found 'sometimes'")
+                .hasMessageContaining("/etc/streamops/exporter.yaml:12:9: http.port: expected a whole number, found 'eighty'")
+                .satisfies(e -> assertThat(e.getMessage().lines()).as("one line per problem, no echo").hasSize(6));
     }
 
     @Test
     void yamlSyntaxErrorsNameTheLineAndAMissingBrokerIsRequired() {
-        assertThatThrownBy(() -> parse("kafka:\n  bootstrap_servers: [unclosed\n", Map.of()))
+        assertThatThrownBy(() -> parse("kafka:\n  bootstrap_servers: [unclosed\n"))
                 .hasMessageStartingWith("/etc/streamops/exporter.yaml:")
-                .hasMessageContaining("not valid YAML");
-        assertThatThrownBy(() -> parse("http:\n  port: 1\n", Map.of()))
-                .hasMessageContaining("kafka.bootstrap_servers: required");
+                .hasMessageContaining("invalid YAML");
+        assertThatThrownBy(() -> parse("http:\n  port: 1\n"))
+                .hasMessageContaining("kafka: missing required field 'bootstrap_servers'");
+    }
+
+    @Test
+    void eachReceiverWaitsItsOwnGroupWaitElseItsTypesDefault() throws Exception {
+        ExporterConfig config = parse(KAFKA + """
+                routing: {group_wait: 30s}
+                receivers:
+                  pagerduty: {type: pagerduty, routing_key: k}
+                  pagerduty-batched: {type: pagerduty, routing_key: k, group_wait: 10s}
+                  email: {type: email, host: h, from: a@example.com, to: [c@example.com]}
+                  slack: {type: webhook, url: "http://127.0.0.1:1/", group_wait: 0s}
+                  am: {type: alertmanager, url: "http://127.0.0.1:9093", token: t0k}
+                """);
+        assertThat(config.groupWaitOf("pagerduty")).as("PagerDuty groups incidents itself").isZero();
+        assertThat(config.groupWaitOf("pagerduty-batched")).isEqualTo(Duration.ofSeconds(10));
+        assertThat(config.groupWaitOf("email")).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.groupWaitOf("slack")).isZero();
+        ReceiverConfig.Alertmanager am = (ReceiverConfig.Alertmanager) config.receivers().get("am").channel();
+        assertThat(am.endpoint().url()).isEqualTo(URI.create("http://127.0.0.1:9093"));
+        assertThat(am.endpoint().bearerToken()).contains(Secret.of("t0k"));
+    }
+
+    @Test
+    void badReceiversAreReportedWhereTheyAreAndNamed() {
+        assertThatThrownBy(() -> parse(KAFKA + """
+                receivers:
+                  pd: {type: pagerduty}
+                  sms: {type: sms}
+                  mail:
+                    type: email
+                    host: smtp.example.com
+                    security: ssl
+                    from: not an address
+                    to: [oncall@example.com]
+                    username: streamops
+                    group_wait: soon
+                  hook: {type: webhook, url: "ftp://example.com/hook", colour: red}
+                """))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("exporter.yaml:3:7: receivers.pd: missing required field 'routing_key'")
+                .hasMessageContaining("exporter.yaml:4:8: receivers.sms: unknown type 'sms' (known: pagerduty, email, webhook, alertmanager)")
+                .hasMessageContaining("exporter.yaml:8:15: receivers.mail.security: 'ssl' is not one of none, starttls, tls")
+                .hasMessageContaining("receivers.mail: missing required field 'password'")
+                .hasMessageContaining("exporter.yaml:12:17: receivers.mail.group_wait: 'soon' is not a duration")
+                .hasMessageContaining("exporter.yaml:13:56: receivers.hook: unknown field 'colour'")
+                .hasMessageContaining("receivers.hook: URL must be http(s)");
+    }
+
+    @Test
+    void anInvalidAddressIsNamedWithItsReceiver() {
+        assertThatThrownBy(() -> parse(KAFKA + """
+                receivers:
+                  mail: {type: email, host: h, from: "not an address", to: [oncall@example.com]}
+                """))
+                .hasMessageContaining("exporter.yaml:3:9: receivers.mail: invalid email address 'not an address'");
     }
 }

@@ -1,5 +1,6 @@
 package io.streamops.exporter.rules;
 
+import io.streamops.exporter.yaml.Problem;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -37,8 +38,8 @@ class RulesLoaderTest {
     @Test
     void badDurationsAreReportedEach() {
         assertThat(problems("bad-duration.yaml")).containsExactly(
-                "bad-duration.yaml:5:10: rule 'Lagging': for: '5 minutes' is not a duration (write e.g. 30s, 5m, 4h, 1d or 1h30m)",
-                "bad-duration.yaml:6:22: rule 'Lagging': repeat_interval: '30' is not a duration (write e.g. 30s, 5m, 4h, 1d or 1h30m)");
+                "bad-duration.yaml:5:10: rule 'Lagging': for: '5 minutes' is not a duration (write e.g. 500ms, 30s, 5m, 4h, 1d or 1h30m)",
+                "bad-duration.yaml:6:22: rule 'Lagging': repeat_interval: '30' is not a duration (write e.g. 500ms, 30s, 5m, 4h, 1d or 1h30m)");
     }
 
     @Test
@@ -166,7 +167,7 @@ class RulesLoaderTest {
                     labels: [a]
                     annotations: {summary: 42}
                 """)).containsExactly(
-                "r.yaml:5:20: rule 'A': send_resolved: expected true or false, found a string",
+                "r.yaml:5:20: rule 'A': send_resolved: expected true or false, found 'maybe'",
                 "r.yaml:6:13: rule 'A': notify: expected a list, found a string",
                 "r.yaml:7:13: rule 'A': labels: expected a mapping, found a list",
                 "r.yaml:8:28: rule 'A': annotations.summary: expected type 'string' but found 'int'");
@@ -221,7 +222,7 @@ class RulesLoaderTest {
         try {
             parse(resource);
         } catch (InvalidRulesException e) {
-            return e.problems().stream().map(RuleProblem::toString).toList();
+            return e.problems().stream().map(Problem::toString).toList();
         }
         throw new AssertionError(resource + " loaded without problems");
     }
@@ -230,7 +231,7 @@ class RulesLoaderTest {
         try {
             RulesLoader.parse("r.yaml", text);
         } catch (InvalidRulesException e) {
-            return e.problems().stream().map(RuleProblem::toString).toList();
+            return e.problems().stream().map(Problem::toString).toList();
         }
         throw new AssertionError("loaded without problems:\n" + text);
     }

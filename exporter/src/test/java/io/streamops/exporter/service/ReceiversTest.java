@@ -1,49 +1,41 @@
 package io.streamops.exporter.service;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.streamops.exporter.config.ConfigException;
+import io.streamops.exporter.config.ConfigLoader;
+import io.streamops.exporter.config.ExporterConfig;
+import io.streamops.exporter.notify.AlertmanagerNotifier;
+import io.streamops.exporter.notify.EmailNotifier;
+import io.streamops.exporter.notify.PagerDutyNotifier;
+import io.streamops.exporter.notify.Receiver;
+import io.streamops.exporter.notify.WebhookNotifier;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-import java.time.Duration;
-import java.util.LinkedHashMap;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** group_wait per receiver: its own setting, else its type's default (PagerDuty none, others routing.group_wait). */
+/** Each receiver in exporter.yaml becomes the notifier of its type, under its own name. */
 class ReceiversTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Duration ROUTING = Duration.ofSeconds(30);
-
-    private static Map<String, JsonNode> receivers(String... nameAndJson) throws Exception {
-        Map<String, JsonNode> out = new LinkedHashMap<>();
-        for (int i = 0; i < nameAndJson.length; i += 2) {
-            out.put(nameAndJson[i], JSON.readTree(nameAndJson[i + 1]));
-        }
-        return out;
-    }
 
     @Test
-    void eachReceiverWaitsItsOwnGroupWaitElseItsTypesDefault() throws Exception {
-        Map<String, JsonNode> config = receivers(
-                "pagerduty", "{\"type\":\"pagerduty\",\"routing_key\":\"k\"}",
-                "pagerduty-batched", "{\"type\":\"pagerduty\",\"routing_key\":\"k\",\"group_wait\":\"10s\"}",
-                "email", "{\"type\":\"email\",\"host\":\"h\",\"from\":\"a@b\",\"to\":[\"c@d\"]}",
-                "slack", "{\"type\":\"webhook\",\"url\":\"http://127.0.0.1:1/\",\"group_wait\":\"0s\"}");
-        assertThat(Receivers.groupWait(config, "pagerduty", ROUTING)).isZero();
-        assertThat(Receivers.groupWait(config, "pagerduty-batched", ROUTING)).isEqualTo(Duration.ofSeconds(10));
-        assertThat(Receivers.groupWait(config, "email", ROUTING)).isEqualTo(ROUTING);
-        assertThat(Receivers.groupWait(config, "slack", ROUTING)).isZero();
-        assertThat(Receivers.build(config)).hasSize(4);
-    }
+    void eachReceiverGetsTheNotifierOfItsType(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("exporter.yaml"), """
+                kafka: {bootstrap_servers: "127.0.0.1:9092"}
+                receivers:
+                  pagerduty: {type: pagerduty, routing_key: k}
+                  email: {type: email, host: h, from: a@example.com, to: [c@example.com]}
+                  slack: {type: webhook, url: "http://127.0.0.1:1/"}
+                  am: {type: alertmanager, url: "http://127.0.0.1:9093"}
+                """);
+        ExporterConfig config = new ConfigLoader(Map.<String, String>of()::get).load(file);
 
-    @Test
-    void aGroupWaitThatIsNotADurationNamesTheReceiver() throws Exception {
-        Map<String, JsonNode> config = receivers(
-                "email", "{\"type\":\"email\",\"host\":\"h\",\"from\":\"a@b\",\"to\":[\"c@d\"],\"group_wait\":\"soon\"}");
-        assertThatThrownBy(() -> Receivers.build(config)).isInstanceOf(ConfigException.class)
-                .hasMessageContaining("receivers.email: group_wait: 'soon' is not a duration");
+        List<Receiver> receivers = Receivers.build(config.receivers().values());
+
+        assertThat(receivers).extracting(Receiver::name).containsExactly("pagerduty", "email", "slack", "am");
+        assertThat(receivers).extracting(r -> (Object) r.notifier().getClass()).containsExactly(
+                PagerDutyNotifier.class, EmailNotifier.class, WebhookNotifier.class, AlertmanagerNotifier.class);
     }
 }

@@ -1,7 +1,7 @@
-package io.streamops.exporter.rules;
+package io.streamops.exporter.yaml;
 
 /**
- * A place in a rules file, for error messages: {@code file:line:column}. Lines and columns count from 1;
+ * A place in a YAML file (rules or exporter.yaml), for error messages: {@code file:line:column}. Lines and columns count from 1;
  * 0 means unknown (then they are left out of {@link #toString()}).
  */
 public record SourcePosition(String file, int line, int column) {

@@ -1,4 +1,4 @@
-package io.streamops.exporter.rules;
+package io.streamops.exporter.yaml;
 
 import java.util.List;
 import java.util.Map;
@@ -7,7 +7,7 @@ import java.util.Map;
  * A YAML document as a tree that remembers where each node is, so the rules reader can point at the
  * exact line and column of a bad value. (Jackson's JsonNode forgets locations.)
  */
-sealed interface YamlNode {
+public sealed interface YamlNode {
 
     SourcePosition at();
 

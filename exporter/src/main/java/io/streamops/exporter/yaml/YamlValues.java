@@ -1,35 +1,45 @@
-package io.streamops.exporter.rules;
+package io.streamops.exporter.yaml;
 
 import io.streamops.exporter.support.DurationText;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
- * Typed reads of {@link YamlNode}s. Each read either returns the value or records a problem that names
- * the field and what was expected, and returns empty, so the caller carries on and finds more problems.
- * {@code context} prefixes each message, e.g. {@code rule 'Lagging': for}.
+ * Typed reads of {@link YamlNode}s, shared by the rules file and exporter.yaml so both accept the same
+ * values. Each read either returns the value or records a problem that names the field and what was
+ * expected, and returns empty, so the caller carries on and finds more problems. {@code context}
+ * prefixes each message, e.g. {@code rule 'Lagging': for} or {@code status.window}.
+ *
+ * <p>Numbers and booleans are also accepted as strings that read as one: a {@code ${PORT}} reference in
+ * exporter.yaml is a string in YAML and a number only once substituted.
  */
-final class YamlValues {
+public final class YamlValues {
 
     private final Problems problems;
 
-    YamlValues(Problems problems) {
+    public YamlValues(Problems problems) {
         this.problems = problems;
     }
 
-    Optional<YamlNode.Mapping> mapping(YamlNode node, String context) {
+    public Problems problems() {
+        return problems;
+    }
+
+    public Optional<YamlNode.Mapping> mapping(YamlNode node, String context) {
         if (node instanceof YamlNode.Mapping mapping) {
             return Optional.of(mapping);
         }
         return expected(node, context, "a mapping");
     }
 
-    Optional<YamlNode.Sequence> sequence(YamlNode node, String context) {
+    public Optional<YamlNode.Sequence> sequence(YamlNode node, String context) {
         if (node instanceof YamlNode.Sequence sequence) {
             return Optional.of(sequence);
         }
@@ -37,7 +47,7 @@ final class YamlValues {
     }
 
     /** Any non-empty scalar, as text: numbers and booleans are accepted for their written form. */
-    Optional<String> text(YamlNode node, String context) {
+    public Optional<String> text(YamlNode node, String context) {
         if (node instanceof YamlNode.Scalar scalar && scalar.type() != YamlNode.ScalarType.NULL) {
             if (scalar.text().isBlank()) {
                 problems.add(node.at(), context + ": must not be empty");
@@ -48,35 +58,44 @@ final class YamlValues {
         return expected(node, context, "a string");
     }
 
-    Optional<Duration> duration(YamlNode node, String context) {
+    public Optional<Integer> integer(YamlNode node, String context) {
         return text(node, context).flatMap(text -> {
-            Optional<Duration> duration = DurationText.parse(text);
+            try {
+                return Optional.of(Integer.parseInt(text.trim()));
+            } catch (NumberFormatException e) {
+                problems.add(node.at(), context + ": expected a whole number, found '" + text + "'");
+                return Optional.empty();
+            }
+        });
+    }
+
+    public Optional<Duration> duration(YamlNode node, String context) {
+        return text(node, context).flatMap(text -> {
+            Optional<Duration> duration = DurationText.parse(text.trim());
             if (duration.isEmpty()) {
-                problems.add(node.at(), context + ": '" + text + "' is not a duration (write e.g. 30s, 5m, 4h, 1d or 1h30m)");
+                problems.add(node.at(), context + ": '" + text + "' is not a duration (write e.g. 500ms, 30s, 5m, 4h, 1d or 1h30m)");
             }
             return duration;
         });
     }
 
-    Optional<Boolean> bool(YamlNode node, String context) {
-        if (node instanceof YamlNode.Scalar scalar && scalar.type() == YamlNode.ScalarType.BOOLEAN) {
-            return Optional.of(isYamlTrue(scalar.text()));
+    /** {@code true} or {@code false} (any case). YAML 1.1's yes/no/on/off are refused: they read as strings in YAML 1.2. */
+    public Optional<Boolean> bool(YamlNode node, String context) {
+        if (node instanceof YamlNode.Scalar scalar) {
+            String text = scalar.text().trim().toLowerCase(Locale.ROOT);
+            if (text.equals("true") || text.equals("false")) {
+                return Optional.of(text.equals("true"));
+            }
+            if (scalar.type() != YamlNode.ScalarType.NULL) {
+                problems.add(node.at(), context + ": expected true or false, found '" + scalar.text() + "'");
+                return Optional.empty();
+            }
         }
         return expected(node, context, "true or false");
     }
 
-    Optional<Severity> severity(YamlNode node, String context) {
-        return text(node, context).flatMap(text -> {
-            Optional<Severity> severity = Severity.fromWireName(text);
-            if (severity.isEmpty()) {
-                problems.add(node.at(), context + ": unknown severity '" + text + "' (use one of " + Severity.allWireNames() + ")");
-            }
-            return severity;
-        });
-    }
-
     /** A list of distinct non-empty strings; may be empty ({@code notify: []}: nobody). */
-    Optional<List<String>> stringList(YamlNode node, String context) {
+    public Optional<List<String>> stringList(YamlNode node, String context) {
         return sequence(node, context).flatMap(sequence -> {
             Set<String> values = new LinkedHashSet<>();
             boolean ok = true;
@@ -93,19 +112,8 @@ final class YamlValues {
         });
     }
 
-    /** A list of patterns for a scope: an empty one would match nothing, which is surely a mistake. */
-    Optional<List<String>> patternList(YamlNode node, String context) {
-        return stringList(node, context).filter(patterns -> {
-            if (patterns.isEmpty()) {
-                problems.add(node.at(), context + ": must list at least one pattern (leave it out to mean all)");
-            }
-            return !patterns.isEmpty();
-        });
-    }
-
-    /** A mapping of names to string values; names must satisfy {@code isValidKey}. */
-    Optional<Map<String, String>> stringMap(YamlNode node, String context, java.util.function.Predicate<String> isValidKey,
-                                            String keyRule) {
+    /** A mapping of names to string values; names must satisfy {@code isValidKey} ({@code keyRule} says how). */
+    public Optional<Map<String, String>> stringMap(YamlNode node, String context, Predicate<String> isValidKey, String keyRule) {
         return mapping(node, context).flatMap(mapping -> {
             Map<String, String> values = new LinkedHashMap<>();
             boolean ok = true;
@@ -124,7 +132,7 @@ final class YamlValues {
     }
 
     /** Records "unknown field" for every key not in {@code known}; {@code owner} is e.g. "rule 'Lagging'". */
-    void rejectUnknownKeys(YamlNode.Mapping mapping, List<String> known, String owner) {
+    public void rejectUnknownKeys(YamlNode.Mapping mapping, List<String> known, String owner) {
         for (YamlNode.Entry entry : mapping.entries().values()) {
             if (!known.contains(entry.key())) {
                 String prefix = owner.isEmpty() ? "" : owner + ": ";
@@ -133,14 +141,9 @@ final class YamlValues {
         }
     }
 
-    private <T> Optional<T> expected(YamlNode node, String context, String what) {
+    /** Records "{@code context}: expected {@code what}, found ..." and returns empty. */
+    public <T> Optional<T> expected(YamlNode node, String context, String what) {
         problems.add(node.at(), context + ": expected " + what + ", found " + node.kind());
         return Optional.empty();
-    }
-
-    /** YAML 1.1 (SnakeYAML) also reads yes/on as booleans; Jackson keeps their text, so read it here. */
-    private static boolean isYamlTrue(String text) {
-        String lower = text.toLowerCase(java.util.Locale.ROOT);
-        return lower.equals("true") || lower.equals("yes") || lower.equals("on") || lower.equals("y");
     }
 }

@@ -1,4 +1,4 @@
-package io.streamops.exporter.rules;
+package io.streamops.exporter.yaml;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
@@ -18,18 +18,18 @@ import java.util.Optional;
  * parsing; this only records where each token was. A document that is not valid YAML, repeats a key, or
  * uses aliases is rejected with its position.
  */
-final class YamlTreeReader {
+public final class YamlTreeReader {
 
     /** A document that cannot be read: one problem, with where it is. */
-    static final class UnreadableYaml extends Exception {
-        private final transient RuleProblem problem;
+    public static final class UnreadableYaml extends Exception {
+        private final transient Problem problem;
 
-        UnreadableYaml(RuleProblem problem) {
+        UnreadableYaml(Problem problem) {
             super(problem.toString());
             this.problem = problem;
         }
 
-        RuleProblem problem() {
+        public Problem problem() {
             return problem;
         }
     }
@@ -43,7 +43,7 @@ final class YamlTreeReader {
     }
 
     /** The document's root node, or empty for an empty document. */
-    static Optional<YamlNode> read(String file, String text) throws UnreadableYaml {
+    public static Optional<YamlNode> read(String file, String text) throws UnreadableYaml {
         return new YamlTreeReader(file).readDocument(text);
     }
 
@@ -54,14 +54,14 @@ final class YamlTreeReader {
             }
             YamlNode root = readValue(parser);
             if (parser.nextToken() != null) {
-                throw new UnreadableYaml(new RuleProblem(here(parser), "only one YAML document is allowed ('---' starts a second)"));
+                throw new UnreadableYaml(new Problem(here(parser), "only one YAML document is allowed ('---' starts a second)"));
             }
             return Optional.of(root);
         } catch (JsonProcessingException e) {
             throw new UnreadableYaml(syntaxProblem(e));
         } catch (IOException e) {
             // Parsing a String does no I/O; kept for completeness.
-            throw new UnreadableYaml(new RuleProblem(SourcePosition.ofFile(file), "cannot read: " + e.getMessage()));
+            throw new UnreadableYaml(new Problem(SourcePosition.ofFile(file), "cannot read: " + e.getMessage()));
         }
     }
 
@@ -69,7 +69,7 @@ final class YamlTreeReader {
     private YamlNode readValue(JsonParser parser) throws IOException, UnreadableYaml {
         SourcePosition at = here(parser);
         if (parser instanceof YAMLParser yaml && yaml.isCurrentAlias()) {
-            throw new UnreadableYaml(new RuleProblem(at, "YAML aliases (*name) are not supported in rules files"));
+            throw new UnreadableYaml(new Problem(at, "YAML aliases (*name) are not supported here"));
         }
         JsonToken token = parser.currentToken();
         return switch (token) {
@@ -91,7 +91,7 @@ final class YamlTreeReader {
             parser.nextToken();
             YamlNode value = readValue(parser);
             if (entries.putIfAbsent(key, new YamlNode.Entry(key, keyAt, value)) != null) {
-                throw new UnreadableYaml(new RuleProblem(keyAt,
+                throw new UnreadableYaml(new Problem(keyAt,
                         "duplicate key '" + key + "' (first at line " + entries.get(key).keyAt().line() + ")"));
             }
         }
@@ -112,12 +112,12 @@ final class YamlTreeReader {
     }
 
     /** SnakeYAML knows the exact problem and where it is; Jackson's message repeats it with a snippet. */
-    private RuleProblem syntaxProblem(JsonProcessingException e) {
+    private Problem syntaxProblem(JsonProcessingException e) {
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
             if (cause instanceof org.yaml.snakeyaml.error.MarkedYAMLException marked && marked.getProblemMark() != null) {
                 var mark = marked.getProblemMark();
                 String context = marked.getContext() == null ? "" : marked.getContext() + ": ";
-                return new RuleProblem(new SourcePosition(file, mark.getLine() + 1, mark.getColumn() + 1),
+                return new Problem(new SourcePosition(file, mark.getLine() + 1, mark.getColumn() + 1),
                         "invalid YAML: " + context + marked.getProblem());
             }
         }
@@ -125,6 +125,6 @@ final class YamlTreeReader {
         SourcePosition at = location == null
                 ? SourcePosition.ofFile(file)
                 : new SourcePosition(file, location.getLineNr(), location.getColumnNr());
-        return new RuleProblem(at, "invalid YAML: " + e.getOriginalMessage().lines().findFirst().orElse(""));
+        return new Problem(at, "invalid YAML: " + e.getOriginalMessage().lines().findFirst().orElse(""));
     }
 }

@@ -1,0 +1,156 @@
+package io.streamops.exporter.config;
+
+import io.streamops.exporter.notify.EmailConfig;
+import io.streamops.exporter.notify.EmailSecurity;
+import io.streamops.exporter.notify.HttpEndpoint;
+import io.streamops.exporter.notify.PagerDutyConfig;
+import io.streamops.exporter.support.Secret;
+import io.streamops.exporter.yaml.YamlFields;
+import io.streamops.exporter.yaml.YamlNode;
+import io.streamops.exporter.yaml.YamlValues;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * Reads {@code receivers:}: one mapping per receiver, its {@code type} choosing which settings it takes.
+ * Every problem is recorded at its place in the file; a receiver with any problem is left out.
+ */
+final class ReceiversSection {
+    private static final List<String> TYPES = List.of("pagerduty", "email", "webhook", "alertmanager");
+    private static final List<String> COMMON = List.of("type", "group_wait");
+    private static final Map<String, List<String>> FIELDS = Map.of(
+            "pagerduty", List.of("routing_key", "url"),
+            "email", List.of("host", "port", "security", "username", "password", "from", "to", "trusted_certificates"),
+            "webhook", List.of("url", "token"),
+            "alertmanager", List.of("url", "token"));
+
+    private final YamlValues values;
+    private final Path base;
+
+    ReceiversSection(YamlValues values, Path base) {
+        this.values = values;
+        this.base = base;
+    }
+
+    Map<String, ReceiverConfig> read(YamlNode node) {
+        Map<String, ReceiverConfig> receivers = new LinkedHashMap<>();
+        values.mapping(node, "receivers").ifPresent(mapping -> mapping.entries().forEach((name, entry) ->
+                values.mapping(entry.value(), "receivers." + name)
+                        .flatMap(receiver -> read(name, receiver))
+                        .ifPresent(receiver -> receivers.put(name, receiver))));
+        return receivers;
+    }
+
+    private Optional<ReceiverConfig> read(String name, YamlNode.Mapping mapping) {
+        YamlFields fields = YamlFields.section(mapping, "receivers." + name, values.problems());
+        Optional<String> type = fields.required("type", values::text).filter(t -> {
+            if (!TYPES.contains(t)) {
+                fields.problem("unknown type '" + t + "' (known: " + String.join(", ", TYPES) + ")");
+            }
+            return TYPES.contains(t);
+        });
+        if (type.isEmpty()) {
+            return Optional.empty();
+        }
+        values.rejectUnknownKeys(mapping, concat(COMMON, FIELDS.get(type.get())), "receivers." + name);
+        Optional<Duration> groupWait = fields.optional("group_wait", values::duration);
+        Optional<ReceiverConfig.Channel> channel;
+        try {
+            channel = switch (type.get()) {
+                case "pagerduty" -> pagerDuty(fields);
+                case "email" -> email(fields);
+                case "webhook" -> endpoint(fields).map(ReceiverConfig.Webhook::new);
+                default -> endpoint(fields).map(ReceiverConfig.Alertmanager::new);
+            };
+        } catch (IllegalArgumentException e) {
+            // The notifiers' own configs check what YAML cannot: URL schemes, addresses, port ranges.
+            fields.problem(e.getMessage());
+            return Optional.empty();
+        }
+        if (channel.isEmpty() || fields.hadProblems()) {
+            return Optional.empty();
+        }
+        return Optional.of(new ReceiverConfig(name, channel.get(), groupWait));
+    }
+
+    private Optional<ReceiverConfig.Channel> pagerDuty(YamlFields fields) {
+        Optional<Secret> routingKey = fields.required("routing_key", values::text).map(Secret::of);
+        Optional<URI> url = fields.optional("url", this::uri);
+        return routingKey.map(key -> {
+            PagerDutyConfig config = PagerDutyConfig.of(key);
+            return new ReceiverConfig.PagerDuty(url.map(config::withBaseUrl).orElse(config));
+        });
+    }
+
+    private Optional<ReceiverConfig.Channel> email(YamlFields fields) {
+        Optional<String> host = fields.required("host", values::text);
+        int port = fields.optional("port", values::integer).orElse(25);
+        EmailSecurity security = fields.optional("security", this::security).orElse(EmailSecurity.NONE);
+        Optional<String> from = fields.required("from", values::text);
+        Optional<List<String>> to = fields.required("to", values::stringList);
+        Optional<String> username = fields.optional("username", values::text);
+        Optional<Secret> password = username.isEmpty() ? Optional.empty()
+                : fields.required("password", values::text).map(Secret::of);
+        Optional<Path> trusted = fields.optional("trusted_certificates", values::text).map(this::path);
+        if (host.isEmpty() || from.isEmpty() || to.isEmpty() || username.isPresent() && password.isEmpty()) {
+            return Optional.empty();
+        }
+        EmailConfig config = EmailConfig.of(host.get(), port, security, from.get(), to.get());
+        if (username.isPresent()) {
+            config = config.withAuth(username.get(), password.get());
+        }
+        if (trusted.isPresent()) {
+            config = config.withTrustedCertificates(trusted.get());
+        }
+        return Optional.of(new ReceiverConfig.Email(config));
+    }
+
+    private Optional<HttpEndpoint> endpoint(YamlFields fields) {
+        Optional<URI> url = fields.required("url", this::uri);
+        Optional<Secret> token = ConfigLoader.optionalSecret(fields, values, "token");
+        return url.map(u -> {
+            HttpEndpoint endpoint = HttpEndpoint.of(u);
+            return token.map(endpoint::withBearerToken).orElse(endpoint);
+        });
+    }
+
+    private Optional<URI> uri(YamlNode node, String context) {
+        return values.text(node, context).flatMap(text -> {
+            try {
+                return Optional.of(new URI(text.trim()));
+            } catch (URISyntaxException e) {
+                values.problems().add(node.at(), context + ": not a URL (" + e.getReason() + ")");
+                return Optional.empty();
+            }
+        });
+    }
+
+    private Optional<EmailSecurity> security(YamlNode node, String context) {
+        return values.text(node, context).flatMap(text -> {
+            try {
+                return Optional.of(EmailSecurity.valueOf(text.trim().toUpperCase(Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                values.problems().add(node.at(), context + ": '" + text + "' is not one of none, starttls, tls");
+                return Optional.empty();
+            }
+        });
+    }
+
+    private Path path(String text) {
+        Path p = Path.of(text);
+        return p.isAbsolute() ? p : base.resolve(p).normalize();
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        return Stream.concat(a.stream(), b.stream()).toList();
+    }
+}
