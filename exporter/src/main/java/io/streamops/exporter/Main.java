@@ -13,17 +13,19 @@ import io.streamops.exporter.service.ExporterService;
 import io.streamops.exporter.state.StatusPolicy;
 import io.streamops.exporter.streams.QueryEvaluation;
 import io.streamops.exporter.streams.RuleStage;
+import io.streamops.exporter.support.DurationText;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
 import java.net.InetAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -42,15 +44,31 @@ public final class Main {
         @Option(names = "--config", required = true, description = "exporter.yaml")
         Path config;
 
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
         @Override
         public Integer call() throws Exception {
-            ExporterConfig c = ConfigLoader.fromEnvironment().load(config);
-            String instance = InetAddress.getLocalHost().getHostName() + "-" + ProcessHandle.current().pid();
-            CountDownLatch stopped = new CountDownLatch(1);
-            try (ExporterService service = new ExporterService(c, instance).start()) {
-                Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));
-                stopped.await();
+            ExporterService service;
+            try {
+                ExporterConfig c = ConfigLoader.fromEnvironment().load(config);
+                String instance = InetAddress.getLocalHost().getHostName() + "-" + ProcessHandle.current().pid();
+                service = new ExporterService(c, instance);
+            } catch (ConfigException | InvalidRulesException | IllegalStateException e) {
+                spec.commandLine().getErr().println(e.getMessage());
+                return 1;
             }
+            // The JVM halts as soon as its shutdown hooks return, so the close (commit offsets, flush the
+            // delivery queue, release data_dir) has to run inside the hook, not after a signal to main.
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    service.close();
+                } catch (Exception e) {
+                    LoggerFactory.getLogger(Main.class).warn("exporter did not close cleanly", e);
+                }
+            }, "exporter-shutdown"));
+            service.start();
+            new CountDownLatch(1).await(); // until SIGTERM or SIGINT runs the hook
             return 0;
         }
     }
@@ -76,12 +94,7 @@ public final class Main {
             }
             if (c != null) {
                 try {
-                    RuleSet rules = RulesLoader.load(c.rulesFile());
-                    TreeSet<String> unknown = new TreeSet<>(rules.receiverNames());
-                    unknown.removeAll(c.receivers().keySet());
-                    if (!unknown.isEmpty()) {
-                        problems.add(c.rulesFile() + ": rules notify receivers that " + config + " does not define: " + unknown);
-                    }
+                    RuleSet rules = RulesLoader.load(c.rulesFile(), c.receivers().keySet());
                     out.println("ok: " + config + " and " + rules.rules().size() + " rules in " + c.rulesFile());
                 } catch (InvalidRulesException e) {
                     e.problems().forEach(p -> problems.add(p.toString()));
@@ -119,9 +132,13 @@ public final class Main {
                 e.problems().forEach(err::println);
                 return 1;
             }
-            Duration interval = io.streamops.exporter.support.DurationText.parse(step).orElse(null);
-            if (interval == null) {
-                err.println("--step: '" + step + "' is not a duration");
+            Duration interval = DurationText.parse(step).orElse(null);
+            if (interval == null || interval.isZero()) {
+                err.println("--step: '" + step + "' is not a positive duration (e.g. 1s, 500ms)");
+                return 1;
+            }
+            if (!Files.isReadable(events)) {
+                err.println("--events: cannot read " + events);
                 return 1;
             }
             QueryEvaluation evaluation = new QueryEvaluation(StatusPolicy.DEFAULT, () -> stage,

@@ -33,7 +33,10 @@ public final class AlertRouter {
 
     /** Firing alerts by fingerprint: what /api/alerts shows and what inhibition looks at. */
     private final Map<String, AlertTransition> firing = new LinkedHashMap<>();
-    /** When each firing alert was last dispatched, for repeat_interval. */
+    /**
+     * When each firing alert was last dispatched, for repeat_interval. A firing alert missing here has
+     * not been sent yet (it was muted): the next tick after its mute ends sends it.
+     */
     private final Map<String, Instant> lastSent = new LinkedHashMap<>();
     /** Groups waiting out their group_wait: key -> (deadline, alerts by fingerprint). */
     private final Map<String, PendingGroup> pending = new LinkedHashMap<>();
@@ -75,10 +78,19 @@ public final class AlertRouter {
 
     /** One transition through the pipeline. */
     public void accept(AlertTransition t, Instant now) {
-        remember(t);
-        if (t.phase() == AlertPhase.RESOLVED && !t.sendResolved()) {
+        boolean firingWasSent = lastSent.containsKey(t.fingerprint());
+        if (t.phase() == AlertPhase.RESOLVED) {
+            firing.remove(t.fingerprint());
+            lastSent.remove(t.fingerprint());
+            // Every firing that went out gets its resolve, muted or not now: a silence or a lost driver
+            // must not leave a PagerDuty incident open that nothing will ever close.
+            if (t.sendResolved() && firingWasSent) {
+                enqueue(t, now);
+            }
+            flushDue(now);
             return;
         }
+        firing.put(t.fingerprint(), t);
         if (isInhibited(t)) {
             inhibited.increment();
             return;
@@ -91,12 +103,15 @@ public final class AlertRouter {
         flushDue(now);
     }
 
-    /** Time passes: flush groups whose wait is over, re-send firing alerts whose repeat interval is up. */
+    /**
+     * Time passes: flush groups whose wait is over; send firing alerts whose repeat interval is up, and
+     * those held back by a mute that has ended.
+     */
     public void tick(Instant now) {
         for (AlertTransition t : new ArrayList<>(firing.values())) {
             Instant last = lastSent.get(t.fingerprint());
-            if (last != null && !now.isBefore(last.plus(t.repeatInterval())) && !isInhibited(t) && !isSilenced(t, now)) {
-                lastSent.put(t.fingerprint(), now);
+            boolean due = last == null || !now.isBefore(last.plus(t.repeatInterval()));
+            if (due && !isInhibited(t) && !isSilenced(t, now)) {
                 enqueue(t, now);
             }
         }

@@ -1,6 +1,7 @@
 package io.streamops.exporter.rules;
 
 import io.streamops.exporter.signals.Signals;
+import io.streamops.exporter.yaml.Problem;
 import dev.cel.runtime.CelEvaluationException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -50,11 +51,22 @@ public final class RuleSet {
         return Optional.ofNullable(byName.get(name));
     }
 
-    /** Every channel name any rule notifies: for checking them against the configured channels. */
-    public Set<String> receiverNames() {
-        Set<String> names = new TreeSet<>();
-        rules.forEach(rule -> names.addAll(rule.receivers()));
-        return names;
+    /**
+     * One problem per rule that notifies a receiver not in {@code defined} (the receivers of
+     * exporter.yaml): such a rule's alerts would have nowhere to go.
+     */
+    public List<Problem> undefinedReceivers(Set<String> defined) {
+        List<Problem> problems = new ArrayList<>();
+        for (Rule rule : rules) {
+            Set<String> missing = new TreeSet<>(rule.receivers());
+            missing.removeAll(defined);
+            if (!missing.isEmpty()) {
+                problems.add(new Problem(rule.definedAt(), "rule '" + rule.name() + "': notify: " + String.join(", ", missing)
+                        + (missing.size() == 1 ? " is" : " are") + " not a receiver in the exporter's config (it has: "
+                        + (defined.isEmpty() ? "none" : String.join(", ", new TreeSet<>(defined))) + ")"));
+            }
+        }
+        return problems;
     }
 
     /**

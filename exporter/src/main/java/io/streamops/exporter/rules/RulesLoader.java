@@ -33,6 +33,19 @@ public final class RulesLoader {
     }
 
     /**
+     * Loads a file whose rules may notify only the given receivers (exporter.yaml's): a rule naming
+     * another is a problem like any other, so its alerts are never silently undeliverable.
+     */
+    public static RuleSet load(Path file, java.util.Set<String> receivers) throws InvalidRulesException {
+        RuleSet rules = load(file);
+        List<Problem> undefined = rules.undefinedReceivers(receivers);
+        if (!undefined.isEmpty()) {
+            throw new InvalidRulesException(undefined);
+        }
+        return rules;
+    }
+
+    /**
      * Parses rules from text.
      *
      * @param sourceName what messages call the file, e.g. {@code rules.yaml}

@@ -51,27 +51,30 @@ public final class ExporterService implements AutoCloseable {
     private final SilenceStore silences;
     private final RouterLoop router;
     private final ExporterHttpServer http;
+    private final DataDirLock dataDir;
 
+    /** @param instanceName names this process's Kafka clients (host and pid, say); it is not persisted */
     public ExporterService(ExporterConfig config, String instanceName) throws Exception {
         this.config = config;
+        this.dataDir = DataDirLock.acquire(config.dataDir());
         Properties kafka = new Properties();
         kafka.put("bootstrap.servers", config.kafka().bootstrapServers());
         kafka.putAll(config.kafka().properties());
         Topics.ensure(kafka, List.of(new NewTopic(config.kafka().eventsTopic(), 6, (short) -1),
                 new NewTopic(config.kafka().alertsTopic(), 6, (short) -1)));
 
-        rules = new RulesHolder(config.rulesFile()).watch(2_000);
+        rules = new RulesHolder(config.rulesFile(), config.receivers().keySet()).watch(2_000);
         ExporterMetrics metrics = new ExporterMetrics(registry);
         QueryEvaluation evaluation = new QueryEvaluation(config.status(), rules,
                 errors -> errors.forEach(e -> LOG.warn("rule evaluation failed: {}", e)));
 
         Properties streamsProps = streamsProperties(kafka, config.kafka().applicationId(),
-                config.dataDir().resolve(instanceName).resolve("streams"), config.kafka().applicationId() + "-" + instanceName);
+                config.dataDir().resolve("streams"), config.kafka().applicationId() + "-" + instanceName);
         streams = new KafkaStreams(ExporterTopology.build(config.kafka().eventsTopic(), config.kafka().alertsTopic(),
                 new EventParser(config.kafka().maxEventBytes()), evaluation, metrics, QueryCadence.DEFAULT, latestSignals), streamsProps);
         registry.getPrometheusRegistry().register(new FleetCollector(this::localSignals, config.metrics().partitionLag()));
 
-        delivery = new DeliveryQueue(config.dataDir().resolve(instanceName).resolve("deliveries"),
+        delivery = new DeliveryQueue(config.dataDir().resolve("deliveries"),
                 Receivers.build(config.receivers().values()), registry);
         silences = new SilenceStore(kafka, config.kafka().alertsTopic() + "-silences");
         DashboardLinks links = config.dashboardUrl().isEmpty() ? DashboardLinks.NONE
@@ -178,5 +181,7 @@ public final class ExporterService implements AutoCloseable {
         delivery.close();
         rules.close();
         registry.close();
+        dataDir.close();
+        LOG.info("exporter stopped: offsets committed, delivery queue closed, {} released", config.dataDir());
     }
 }

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -24,6 +25,7 @@ public final class RulesHolder implements Supplier<RuleStage>, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RulesHolder.class);
 
     private final Path file;
+    private final Set<String> receivers;
     private final AtomicReference<RuleStage> current = new AtomicReference<>();
     private final ScheduledExecutorService watcher = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "exporter-rules-watcher");
@@ -33,11 +35,15 @@ public final class RulesHolder implements Supplier<RuleStage>, AutoCloseable {
     private volatile FileTime loadedVersion;
     private volatile String lastRejected = "";
 
-    /** Loads the file now (failing if it is broken: there is nothing good to fall back on yet). */
-    public RulesHolder(Path file) throws InvalidRulesException, IOException {
+    /**
+     * Loads the file now (failing if it is broken: there is nothing good to fall back on yet). Its rules,
+     * now and after every reload, may notify only {@code receivers}.
+     */
+    public RulesHolder(Path file, Set<String> receivers) throws InvalidRulesException, IOException {
         this.file = file;
+        this.receivers = Set.copyOf(receivers);
         loadedVersion = Files.getLastModifiedTime(file);
-        current.set(new RuleStage(RulesLoader.load(file)));
+        current.set(new RuleStage(RulesLoader.load(file, this.receivers)));
     }
 
     public RulesHolder watch(long periodMillis) {
@@ -58,7 +64,7 @@ public final class RulesHolder implements Supplier<RuleStage>, AutoCloseable {
                 return false;
             }
             loadedVersion = version;
-            current.set(new RuleStage(RulesLoader.load(file)));
+            current.set(new RuleStage(RulesLoader.load(file, receivers)));
             lastRejected = "";
             LOG.info("reloaded rules from {}: {} rules", file, current.get().rules().rules().size());
             return true;

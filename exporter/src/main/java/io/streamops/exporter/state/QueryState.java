@@ -193,7 +193,11 @@ public final class QueryState {
         if (recentlyIdle || (!dataAvailable && !triggerActive)) {
             return QueryStatus.IDLE;
         }
-        long since = nowMillis - (lastProgressAtMillis >= 0 ? lastProgressAtMillis : startedAtMillis);
+        // Stalled counts from the last sign that the trigger was fine: a progress, an idle event (Spark
+        // found no data), or the start. Counting from the last progress alone made a long idle spell
+        // look like a stall the moment the next batch began.
+        long lastFine = Math.max(Math.max(lastProgressAtMillis, lastIdleAtMillis), startedAtMillis);
+        long since = nowMillis - lastFine;
         double triggerMillis = Double.isNaN(triggerIntervalMs) ? 0 : triggerIntervalMs;
         if (triggerActive && since > policy.stalledAfter().toMillis() && since > policy.stalledTriggers() * triggerMillis) {
             return QueryStatus.STALLED;

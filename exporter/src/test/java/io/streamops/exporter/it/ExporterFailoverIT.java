@@ -112,6 +112,9 @@ class ExporterFailoverIT {
                 assertThat(metrics).contains("streamops_fleet_query_status{").contains("streamops_exporter_events_consumed_total");
                 assertThat(metrics.lines().filter(l -> l.startsWith("streamops_fleet_query_consecutive_failures{"))).hasSize(QUERIES);
                 assertThat(Promtool.checkMetrics(metrics)).as("promtool check metrics").isEmpty();
+                // SIGTERM runs the whole close (commits, queue, data_dir) before the JVM halts.
+                assertThat(b.stop(WAIT)).as("b exits after SIGTERM").isTrue();
+                assertThat(b.log()).contains("exporter stopped: offsets committed");
             } finally {
                 a.close();
                 b.close();

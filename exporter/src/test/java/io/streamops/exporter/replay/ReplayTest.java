@@ -60,44 +60,13 @@ class ReplayTest {
     }
 
     @Test
-    void checkConfigNamesFileLineAndReasonAndExitsNonZero(@TempDir Path dir) throws Exception {
-        Path rules = dir.resolve("rules.yaml");
-        Files.writeString(rules, """
-                rules:
-                  - name: Lagging
-                    expr: 'record_behind > 10.0'
-                    severity: warning
-                    notify: [pagerduty]
-                """);
-        Path config = dir.resolve("exporter.yaml");
-        Files.writeString(config, """
-                kafka:
-                  bootstrap_servers: 127.0.0.1:9092
-                rules:
-                  file: rules.yaml
-                receivers:
-                  pagerduty: {type: pagerduty, routing_key: abc}
-                """);
-        String[] r = run("check-config", "--config", config.toString());
+    void aStepThatIsNotPositiveOrAMissingFileIsRefusedPlainly(@TempDir Path dir) throws Exception {
+        String[] r = run("replay", "--rules", RULES.toString(), "--events", recorded().toString(), "--step", "0s");
         assertThat(r[0]).isEqualTo("1");
-        assertThat(r[2]).contains("rules.yaml:3").contains("record_behind");
+        assertThat(r[2]).contains("--step: '0s' is not a positive duration");
 
-        Files.writeString(rules, """
-                rules:
-                  - name: Lagging
-                    expr: 'records_behind > 10.0'
-                    severity: warning
-                    notify: [slack]
-                """);
-        r = run("check-config", "--config", config.toString());
+        r = run("replay", "--rules", RULES.toString(), "--events", dir.resolve("missing.jsonl").toString());
         assertThat(r[0]).isEqualTo("1");
-        assertThat(r[2]).contains("[slack]");
-
-        Files.writeString(rules, Files.readString(RULES).replace("[pagerduty, email]", "[pagerduty]")
-                .replace("notify: [email]", "notify: [pagerduty]"));
-        r = run("check-config", "--config", config.toString());
-        assertThat(r[2]).isEmpty();
-        assertThat(r[0]).isEqualTo("0");
-        assertThat(r[1]).startsWith("ok: ");
+        assertThat(r[2]).startsWith("--events: cannot read ").doesNotContain("Exception");
     }
 }

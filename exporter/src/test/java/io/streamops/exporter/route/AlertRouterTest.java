@@ -54,15 +54,40 @@ class AlertRouterTest {
     }
 
     @Test
-    void silencedAlertsAreNotSentWhileTheSilenceLasts() {
+    void silencedAlertsAreHeldBackWhileTheSilenceLastsAndSentWhenItEnds() {
         silences.add(new Silence("s1", Map.of("query", "/q[12]/"), T0, T0.plusSeconds(60), "ops", "maintenance"));
         router.accept(alert("QueryFailed", "q1", AlertPhase.FIRING, T0, List.of("pagerduty")), T0);
         router.accept(alert("QueryFailed", "q3", AlertPhase.FIRING, T0, List.of("pagerduty")), T0);
         assertThat(sent).flatExtracting(Dispatch::alerts).extracting(AlertTransition::fingerprint).containsExactly("QueryFailed/q3");
-        // After the silence ends, the still-firing alert is sent at its repeat interval.
-        router.tick(T0.plus(Duration.ofHours(1)).plusSeconds(1));
+        router.tick(T0.plusSeconds(59));
+        assertThat(sent).hasSize(1);
+        // The silence is over and q1 still fires: it goes out at once, not an hour later at its repeat interval.
+        router.tick(T0.plusSeconds(61));
         assertThat(sent).flatExtracting(Dispatch::alerts).extracting(AlertTransition::fingerprint)
-                .containsExactly("QueryFailed/q3", "QueryFailed/q1", "QueryFailed/q3");
+                .containsExactly("QueryFailed/q3", "QueryFailed/q1");
+        assertThat(registry.get("streamops.exporter.alerts.silenced").counter().count()).isEqualTo(1);
+    }
+
+    @Test
+    void anAlertResolvedWhileSilencedIsNeverSent() {
+        silences.add(new Silence("s1", Map.of("query", "q1"), T0, T0.plusSeconds(60), "ops", "maintenance"));
+        router.accept(alert("QueryFailed", "q1", AlertPhase.FIRING, T0, List.of("pagerduty")), T0);
+        router.accept(alert("QueryFailed", "q1", AlertPhase.RESOLVED, T0.plusSeconds(30), List.of("pagerduty")), T0.plusSeconds(30));
+        router.tick(T0.plusSeconds(61));
+        assertThat(sent).isEmpty();
+        assertThat(router.firing()).isEmpty();
+    }
+
+    @Test
+    void anAlertThatWasPagedIsResolvedEvenWhenItIsMutedNow() {
+        router.accept(alert("QueryStalled", "q1", AlertPhase.FIRING, T0, List.of("pagerduty")), T0);
+        router.accept(alert("DriverLost", "q1", AlertPhase.FIRING, T0.plusSeconds(10), List.of("pagerduty")), T0.plusSeconds(10));
+        silences.add(new Silence("s1", Map.of("query", "q1"), T0, T0.plusSeconds(600), "ops", "maintenance"));
+        // The stall ends while the driver-lost alert inhibits it and a silence covers it: the incident
+        // opened for it must still be closed.
+        router.accept(alert("QueryStalled", "q1", AlertPhase.RESOLVED, T0.plusSeconds(20), List.of("pagerduty")), T0.plusSeconds(20));
+        assertThat(sent).extracting(d -> d.alerts().get(0).fingerprint() + " " + d.status())
+                .containsExactly("QueryStalled/q1 FIRING", "DriverLost/q1 FIRING", "QueryStalled/q1 RESOLVED");
     }
 
     @Test

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** Loading rules files: what is accepted, and that every problem is reported as file:line:column: reason. */
@@ -99,7 +100,9 @@ class RulesLoaderTest {
         assertThat(overrides.scope().jobs()).containsExactly(Glob.of("grocery-*"));
         assertThat(overrides.scope().tags()).containsOnlyKeys("env");
 
-        assertThat(rules.receiverNames()).containsExactly("email", "pagerduty", "webhook");
+        assertThat(rules.undefinedReceivers(Set.of("email", "pagerduty", "webhook"))).isEmpty();
+        assertThat(rules.undefinedReceivers(Set.of("email", "pagerduty"))).extracting(Problem::message)
+                .containsExactly("rule 'OverridesEverything': notify: webhook is not a receiver in the exporter's config (it has: email, pagerduty)");
     }
 
     @Test

@@ -212,8 +212,12 @@ class QueryProcessorTest {
 
         // New data, a batch starts and never finishes: heartbeats say trigger active, data available.
         // Stalled after 2 minutes without progress, and the rule's own `for: 2m` on top.
+        // The clock of a stall starts at the last sign of life, idle events included: the last idle event
+        // was at +301 s and the last progress at +1 s, so at +401 s the batch has run 100 s, not 400.
         Instant stuck = T0.plusSeconds(400);
-        for (int i = 0; i < 40; i++) {
+        send(stuck, orders.heartbeat(99, stuck, true, true));
+        assertThat(signalsNow().status()).as("a batch that started after a long idle spell").isEqualTo(QueryStatus.ACTIVE);
+        for (int i = 1; i < 40; i++) {
             Instant t = stuck.plusSeconds(i * 10L);
             send(t, orders.heartbeat(100 + i, t, true, true));
         }
