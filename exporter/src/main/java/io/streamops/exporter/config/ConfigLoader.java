@@ -1,6 +1,7 @@
 package io.streamops.exporter.config;
 
 import io.streamops.events.EventContract;
+import io.streamops.exporter.notify.DashboardLinks;
 import io.streamops.exporter.state.StatusPolicy;
 import io.streamops.exporter.support.Secret;
 import io.streamops.exporter.yaml.Problem;
@@ -100,13 +101,25 @@ public final class ConfigLoader {
                 new ExporterConfig.Routing(routing.duration("group_wait", Duration.ofSeconds(1)),
                         routing.fields.optional("group_by", values::stringList).orElse(List.of("job", "alertname"))),
                 new ExporterConfig.Metrics(top.section("metrics", METRICS).bool("partition_lag", false)),
-                top.text("dashboard_url", "http://localhost:9465/"),
+                top.fields.optional("dashboard_url", (n, c) -> dashboard(values, n, c)).orElse(DashboardLinks.NONE),
                 top.path("data_dir", "streamops-data"),
                 top.fields.node("receivers").map(n -> new ReceiversSection(values, base).read(n)).orElse(Map.of()));
         if (!problems.isEmpty()) {
             throw new ConfigException(problems.inFileOrder().stream().map(Problem::toString).collect(Collectors.joining("\n")));
         }
         return config;
+    }
+
+    /** The query-dashboard URL prefix the query id is appended to; it must be an http(s) URL. */
+    private static Optional<DashboardLinks> dashboard(YamlValues values, YamlNode node, String context) {
+        return values.text(node, context).flatMap(prefix -> {
+            try {
+                return Optional.of(new DashboardLinks(prefix.trim()));
+            } catch (IllegalArgumentException e) {
+                values.problems().add(node.at(), context + ": " + e.getMessage());
+                return Optional.empty();
+            }
+        });
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.streamops.exporter.config;
 
+import io.streamops.exporter.notify.DashboardLinks;
 import io.streamops.exporter.state.StatusPolicy;
 import io.streamops.exporter.support.Secret;
 
@@ -20,7 +21,7 @@ public record ExporterConfig(
         StatusPolicy status,
         Routing routing,
         Metrics metrics,
-        String dashboardUrl,
+        DashboardLinks dashboard,
         Path dataDir,
         Map<String, ReceiverConfig> receivers) {
 

@@ -85,7 +85,7 @@ final class RuleFileReader {
                 fields.optional("keep_firing_for", values::duration).orElse(builtIn.keepFiringFor()),
                 fields.optional("severity", this::severity).orElse(builtIn.severity()),
                 fields.optional("notify", values::stringList).orElse(builtIn.receivers()),
-                fields.optional("repeat_interval", values::duration).orElse(builtIn.repeatInterval()),
+                fields.optional("repeat_interval", this::repeatInterval).orElse(builtIn.repeatInterval()),
                 fields.optional("send_resolved", values::bool).orElse(builtIn.sendResolved()));
     }
 
@@ -111,7 +111,7 @@ final class RuleFileReader {
         Map<String, CompiledExpression> annotations = fields.optional("annotations", this::readAnnotations).orElse(Map.of());
         Scope scope = fields.optional("scope", this::readScope).orElse(Scope.ALL);
         List<String> receivers = fields.optional("notify", values::stringList).orElse(defaults.receivers());
-        Duration repeatInterval = fields.optional("repeat_interval", values::duration).orElse(defaults.repeatInterval());
+        Duration repeatInterval = fields.optional("repeat_interval", this::repeatInterval).orElse(defaults.repeatInterval());
         boolean sendResolved = fields.optional("send_resolved", values::bool).orElse(defaults.sendResolved());
 
         if (name.isEmpty() || condition.isEmpty() || severity.isEmpty() || fields.hadProblems()) {
@@ -194,6 +194,16 @@ final class RuleFileReader {
                         + earlier.definedAt().line() + ")");
             }
         }
+    }
+
+    /** How often a still-firing alert is sent again: 0s would re-send it on every router tick. */
+    private Optional<Duration> repeatInterval(YamlNode node, String context) {
+        return values.duration(node, context).filter(interval -> {
+            if (interval.isZero()) {
+                problems.add(node.at(), context + ": must be more than 0s (how long to wait before sending a still-firing alert again)");
+            }
+            return !interval.isZero();
+        });
     }
 
     private Optional<Severity> severity(YamlNode node, String context) {

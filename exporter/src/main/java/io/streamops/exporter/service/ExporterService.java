@@ -8,6 +8,7 @@ import io.streamops.exporter.event.EventParser;
 import io.streamops.exporter.fleet.FleetCollector;
 import io.streamops.exporter.http.ExporterHttpServer;
 import io.streamops.exporter.notify.DashboardLinks;
+import io.streamops.exporter.support.LogLimiter;
 import io.streamops.exporter.notify.DeliveryQueue;
 import io.streamops.exporter.notify.Notification;
 import io.streamops.exporter.route.AlertRouter;
@@ -19,6 +20,7 @@ import io.streamops.exporter.streams.ExporterTopology;
 import io.streamops.exporter.streams.LatestSignals;
 import io.streamops.exporter.streams.QueryCadence;
 import io.streamops.exporter.streams.QueryEvaluation;
+import io.streamops.exporter.streams.RuleErrors;
 import io.streamops.exporter.support.Json;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.streams.KafkaStreams;
@@ -65,8 +67,7 @@ public final class ExporterService implements AutoCloseable {
 
         rules = new RulesHolder(config.rulesFile(), config.receivers().keySet()).watch(2_000);
         ExporterMetrics metrics = new ExporterMetrics(registry);
-        QueryEvaluation evaluation = new QueryEvaluation(config.status(), rules,
-                errors -> errors.forEach(e -> LOG.warn("rule evaluation failed: {}", e)));
+        QueryEvaluation evaluation = new QueryEvaluation(config.status(), rules, new RuleErrors(metrics, new LogLimiter(LOG)));
 
         Properties streamsProps = streamsProperties(kafka, config.kafka().applicationId(),
                 config.dataDir().resolve("streams"), config.kafka().applicationId() + "-" + instanceName);
@@ -77,8 +78,7 @@ public final class ExporterService implements AutoCloseable {
         delivery = new DeliveryQueue(config.dataDir().resolve("deliveries"),
                 Receivers.build(config.receivers().values()), registry);
         silences = new SilenceStore(kafka, config.kafka().alertsTopic() + "-silences");
-        DashboardLinks links = config.dashboardUrl().isEmpty() ? DashboardLinks.NONE
-                : new DashboardLinks(config.dashboardUrl().endsWith("/") ? config.dashboardUrl() + "queries/" : config.dashboardUrl() + "/queries/");
+        DashboardLinks links = config.dashboard();
         Clock clock = Clock.systemUTC();
         AlertRouter alertRouter = new AlertRouter(InhibitRule.DEFAULTS, () -> silences.current(clock.instant()),
                 config.routing().groupBy(),

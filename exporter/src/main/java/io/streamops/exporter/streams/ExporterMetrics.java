@@ -17,8 +17,10 @@ public final class ExporterMetrics {
     private final Timer pass;
     private final Counter saved;
     private final Counter transitions;
+    private final MeterRegistry registry;
 
     public ExporterMetrics(MeterRegistry registry) {
+        this.registry = registry;
         consumed = Counter.builder("streamops.exporter.events.consumed").description("Events read from the events topic")
                 .register(registry);
         for (EventParser.Problem p : EventParser.Problem.values()) {
@@ -63,6 +65,13 @@ public final class ExporterMetrics {
 
     public void saved() {
         saved.increment();
+    }
+
+    /** A rule's condition or annotation failed at run time on one query (counted as not matching). */
+    public void ruleFailed(String rule) {
+        Counter.builder("streamops.exporter.rule.errors")
+                .description("Rule expressions that failed at run time (the rule counts as not matching), by rule")
+                .tag("rule", rule).register(registry).increment();
     }
 
     public void transitions(int n) {

@@ -1,5 +1,6 @@
 package io.streamops.exporter.streams;
 
+import io.streamops.exporter.support.LogLimiter;
 import io.streamops.exporter.alert.AlertTransition;
 import io.streamops.exporter.event.EventParser;
 import io.streamops.exporter.event.QueryEvent;
@@ -14,7 +15,6 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.helpers.MessageFormatter;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -39,8 +39,8 @@ final class QueryProcessor implements Processor<String, byte[], String, AlertTra
     private final ExporterMetrics metrics;
     private final QueryCadence cadence;
     private final LatestSignals latest;
-    private final WarningLimiter badEventWarnings = new WarningLimiter();
-    private final WarningLimiter failureWarnings = new WarningLimiter();
+    private final LogLimiter badEventWarnings = new LogLimiter(LOG); // one limiter per kind: one cannot hide the other
+    private final LogLimiter failureWarnings = new LogLimiter(LOG);
     private ProcessorContext<String, AlertTransition> context;
     private KeyValueStore<String, QueryRecord> store;
     private Cancellable pass;
@@ -193,31 +193,5 @@ final class QueryProcessor implements Processor<String, byte[], String, AlertTra
 
     private String where() {
         return context.recordMetadata().map(m -> m.topic() + "-" + m.partition() + "@" + m.offset()).orElse("unknown position");
-    }
-
-    /**
-     * At most one line per 10 s, so a flood of bad input (or of one failure) cannot flood the log. Bad
-     * input and our own failures have a limiter each, so one cannot hide the other.
-     */
-    private static final class WarningLimiter {
-        private long nextMillis;
-        private long suppressed;
-
-        void warn(Throwable cause, String format, Object... args) {
-            long nowMillis = System.currentTimeMillis();
-            if (nowMillis < nextMillis) {
-                suppressed++;
-                return;
-            }
-            String message = MessageFormatter.arrayFormat(format, args).getMessage()
-                    + (suppressed > 0 ? "; " + suppressed + " more like it since the last report" : "");
-            if (cause == null) {
-                LOG.warn(message);
-            } else {
-                LOG.warn(message, cause);
-            }
-            suppressed = 0;
-            nextMillis = nowMillis + 10_000;
-        }
     }
 }

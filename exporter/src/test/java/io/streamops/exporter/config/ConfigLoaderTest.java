@@ -99,6 +99,15 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theDashboardLinkIsThePrefixAsGivenOrNoneAndOnlyAWebUrl() throws Exception {
+        assertThat(parse(KAFKA).dashboard().forQuery("q-1")).as("no dashboard_url, no link").isEmpty();
+        assertThat(parse(KAFKA + "dashboard_url: https://grafana.test/d/q?var-query_id=\n").dashboard().forQuery("q 1"))
+                .isEqualTo("https://grafana.test/d/q?var-query_id=q+1");
+        assertThatThrownBy(() -> parse(KAFKA + "dashboard_url: javascript:alert(1)\n"))
+                .hasMessageContaining("exporter.yaml:2:16: dashboard_url: dashboard URL prefix must start with http:// or https://");
+    }
+
+    @Test
     void yamlSyntaxErrorsNameTheLineAndAMissingBrokerIsRequired() {
         assertThatThrownBy(() -> parse("kafka:\n  bootstrap_servers: [unclosed\n"))
                 .hasMessageStartingWith("/etc/streamops/exporter.yaml:")

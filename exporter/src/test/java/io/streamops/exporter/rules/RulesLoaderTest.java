@@ -169,11 +169,13 @@ class RulesLoaderTest {
                     notify: email
                     labels: [a]
                     annotations: {summary: 42}
+                    repeat_interval: 0s
                 """)).containsExactly(
                 "r.yaml:5:20: rule 'A': send_resolved: expected true or false, found 'maybe'",
                 "r.yaml:6:13: rule 'A': notify: expected a list, found a string",
                 "r.yaml:7:13: rule 'A': labels: expected a mapping, found a list",
-                "r.yaml:8:28: rule 'A': annotations.summary: expected type 'string' but found 'int'");
+                "r.yaml:8:28: rule 'A': annotations.summary: expected type 'string' but found 'int'",
+                "r.yaml:9:22: rule 'A': repeat_interval: must be more than 0s (how long to wait before sending a still-firing alert again)");
     }
 
     @Test
