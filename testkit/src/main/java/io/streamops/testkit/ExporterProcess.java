@@ -47,7 +47,7 @@ public final class ExporterProcess implements AutoCloseable {
             return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                     .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            return new FailedResponse(path);
+            return new RefusedResponse(URI.create("http://127.0.0.1:" + port + path));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
@@ -81,17 +81,5 @@ public final class ExporterProcess implements AutoCloseable {
         if (!process.waitFor(20, TimeUnit.SECONDS)) {
             kill();
         }
-    }
-
-    /** A connection refused, as a response with status 0. */
-    private record FailedResponse(String path) implements HttpResponse<String> {
-        public int statusCode() { return 0; }
-        public HttpRequest request() { return null; }
-        public java.util.Optional<HttpResponse<String>> previousResponse() { return java.util.Optional.empty(); }
-        public java.net.http.HttpHeaders headers() { return java.net.http.HttpHeaders.of(Map.of(), (a, b) -> true); }
-        public String body() { return ""; }
-        public java.util.Optional<javax.net.ssl.SSLSession> sslSession() { return java.util.Optional.empty(); }
-        public URI uri() { return URI.create("http://127.0.0.1" + path); }
-        public HttpClient.Version version() { return HttpClient.Version.HTTP_1_1; }
     }
 }

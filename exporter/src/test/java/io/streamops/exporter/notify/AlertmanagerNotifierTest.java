@@ -1,12 +1,19 @@
 package io.streamops.exporter.notify;
 
+import io.streamops.testkit.AlertmanagerServer;
+import io.streamops.testkit.Await;
 import io.streamops.testkit.LocalHttpServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -31,7 +38,8 @@ class AlertmanagerNotifierTest {
 
     @Test
     void postsFiringAndResolvedAlertsToApiV2() throws Exception {
-        AlertmanagerNotifier notifier = new AlertmanagerNotifier(HttpEndpoint.of(alertmanager.url()));
+        Instant sentAt = Instant.parse("2026-11-21T12:00:00Z");
+        AlertmanagerNotifier notifier = new AlertmanagerNotifier(HttpEndpoint.of(alertmanager.url()), Clock.fixed(sentAt, ZoneOffset.UTC));
         Notification notification = Alerts.notification("am",
                 Alerts.alert("QueryFailed", "q-1").annotation("description", "<b>boom</b>").build(),
                 Alerts.alert("QueryFailed", "q-1").resolved().build());
@@ -49,10 +57,34 @@ class AlertmanagerNotifierTest {
         assertThat(firing.get("labels").get("severity").asText()).isEqualTo("critical");
         assertThat(firing.get("annotations").get("description").asText()).isEqualTo("<b>boom</b>");
         assertThat(firing.get("startsAt").asText()).isEqualTo(Alerts.STARTED.toString());
-        assertThat(firing.has("endsAt")).as("a firing alert has no end").isFalse();
+        // Past the next repeat (4h) and its retries, so Alertmanager's resolve_timeout (5m) never ends it.
+        assertThat(firing.get("endsAt").asText()).isEqualTo(sentAt.plus(Duration.ofHours(8)).toString());
         assertThat(firing.get("generatorURL").asText()).isEqualTo("https://grafana.shop.test/d/streamops-query?var-query_id=q-1");
         JsonNode resolved = alerts.get(1);
         assertThat(resolved.get("endsAt").asText()).isEqualTo(Alerts.ENDED.toString());
+    }
+
+    /** The real Alertmanager (Debian package) reads what we post: firing stays firing past its 5m resolve_timeout, a resolve ends it. */
+    @Test
+    void aRealAlertmanagerKeepsTheAlertActiveUntilItsResolve(@TempDir Path dir) throws Exception {
+        try (AlertmanagerServer real = AlertmanagerServer.start(dir)) {
+            AlertmanagerNotifier notifier = new AlertmanagerNotifier(HttpEndpoint.of(real.url()));
+
+            assertThat(notifier.send(Alerts.notification("am", Alerts.alert("QueryFailed", "q-1").build())))
+                    .isInstanceOf(DeliveryOutcome.Delivered.class);
+            JsonNode active = JSON.readTree(real.alerts("active=true"));
+            assertThat(active).hasSize(1);
+            assertThat(active.get(0).path("labels").path("alertname").asText()).isEqualTo("QueryFailed");
+            assertThat(active.get(0).path("status").path("state").asText()).isEqualTo("active");
+            assertThat(Instant.parse(active.get(0).path("endsAt").asText()))
+                    .as("not Alertmanager's default of now + resolve_timeout (5m)")
+                    .isAfter(Instant.now().plus(Duration.ofHours(1)));
+
+            assertThat(notifier.send(Alerts.notification("am", Alerts.alert("QueryFailed", "q-1").resolved().build())))
+                    .isInstanceOf(DeliveryOutcome.Delivered.class);
+            Await.until("Alertmanager to drop the resolved alert", Duration.ofSeconds(10),
+                    () -> real.alerts("active=true").strip().equals("[]"));
+        }
     }
 
     @Test
