@@ -42,6 +42,8 @@ public record Signals(
         double stateMemoryBytes,
         /** Change of state memory per minute over the window. */
         double stateMemoryGrowthBytesPerMinute,
+        /** Change of state rows per minute over the window. */
+        double stateRowsGrowthPerMinute,
         double secondsSinceProgress,
         double secondsSinceHeartbeat,
         long consecutiveFailures,
@@ -49,7 +51,7 @@ public record Signals(
         boolean dataAvailable,
         String exceptionMessage,
         String errorClass,
-        /** Events the listener reports it dropped since the previous progress (any reason). */
+        /** Events the listener reported dropping between its last two heartbeats (any reason). */
         double listenerDroppedEvents,
         /** Records behind latest per source of the last progress, with Kafka partitions where the source has them. */
         List<SourceLag> sources) {
@@ -111,6 +113,7 @@ public record Signals(
         v.put("state_rows", stateRows);
         v.put("state_memory_bytes", stateMemoryBytes);
         v.put("state_memory_growth_bytes_per_minute", stateMemoryGrowthBytesPerMinute);
+        v.put("state_rows_growth_per_minute", stateRowsGrowthPerMinute);
         v.put("seconds_since_progress", secondsSinceProgress);
         v.put("seconds_since_heartbeat", secondsSinceHeartbeat);
         v.put("consecutive_failures", consecutiveFailures);

@@ -22,7 +22,7 @@ import java.util.Map;
 public final class QueryState {
     /** One progress, kept for the averaging window. */
     public record Sample(long atMillis, double inputRate, double processedRate, double recordsBehind,
-                         double stateMemoryBytes) {
+                         double stateMemoryBytes, double stateRows) {
     }
 
     public String queryId;
@@ -123,7 +123,7 @@ public final class QueryState {
         recordsBehind = number(s.path("recordsBehindLatest"));
         sources = sourceLags(s.path("sources"));
         window.add(new Sample(at, number(s.path("inputRowsPerSecond")), number(s.path("processedRowsPerSecond")),
-                recordsBehind, stateMemoryBytes));
+                recordsBehind, stateMemoryBytes, stateRows));
         long oldest = at - policy.window().toMillis();
         window.removeIf(sample -> sample.atMillis() < oldest);
         if (window.size() > MAX_SAMPLES) {
@@ -173,7 +173,8 @@ public final class QueryState {
         endedAtMillis = at;
         boolean failed = "failed".equals(t.path("outcome").asText());
         ended = failed ? "failed" : "stopped";
-        exceptionMessage = failed ? t.path("exceptionMessage").asText("") : "";
+        // The first line: Spark appends the whole query plan to a streaming failure's message.
+        exceptionMessage = failed ? t.path("exceptionMessage").asText("").strip().lines().findFirst().orElse("") : "";
         errorClass = failed && t.path("errorClassOnException").isTextual() ? t.path("errorClassOnException").asText() : "";
         consecutiveFailures = failed ? consecutiveFailures + 1 : 0;
         triggerActive = false;
@@ -221,6 +222,7 @@ public final class QueryState {
                 watermarkDelayMs / 1000.0,
                 stateRows, stateMemoryBytes,
                 perMinute(window, Sample::stateMemoryBytes),
+                perMinute(window, Sample::stateRows),
                 lastProgressAtMillis < 0 ? Double.NaN : Math.max(0, nowMillis - lastProgressAtMillis) / 1000.0,
                 lastHeartbeatAtMillis < 0 ? Double.NaN : Math.max(0, nowMillis - lastHeartbeatAtMillis) / 1000.0,
                 consecutiveFailures, triggerActive, dataAvailable, exceptionMessage, errorClass,

@@ -121,7 +121,7 @@ class FleetCollectorTest {
     void twoSourcesReadingTheSameTopicPartitionAreTwoSeries() throws Exception {
         // A self-join: both sides subscribe to "purchases". Same topic-partition, different source.
         Signals selfJoin = new Signals(behind.job(), behind.queryId(), "self-join", behind.runId(), behind.tags(),
-                behind.status(), 1, 1, 1, 1, 1, 30, 0, 1, 0, 0, 0, 0, 1, 1, 0, true, true, "", "", 0,
+                behind.status(), 1, 1, 1, 1, 1, 30, 0, 1, 0, 0, 0, 0, 0, 1, 1, 0, true, true, "", "", 0,
                 List.of(new SourceLag(0, "KafkaV2[Subscribe[purchases]]", 10L, List.of(new TopicPartitionOffset("purchases", 0, 90, 100))),
                         new SourceLag(1, "KafkaV2[Subscribe[purchases]]", 20L, List.of(new TopicPartitionOffset("purchases", 0, 80, 100)))));
         PrometheusRegistry registry = new PrometheusRegistry();

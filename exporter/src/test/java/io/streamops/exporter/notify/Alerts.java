@@ -36,7 +36,7 @@ final class Alerts {
     static Map<String, Object> signals(String queryId, String queryName, String exceptionMessage) {
         Signals signals = new Signals("shop-etl", queryId, queryName, "run-1", Map.of("env", "prod"),
                 QueryStatus.FAILED, 1200.5, 800.25, 0.6667, 4.2, 10, 1.2e7, 250, 15000, Double.NaN, 1_000_000,
-                52_428_800, 0, 12, 3, 2, false, true, exceptionMessage, "STREAM_FAILED", 0, List.of());
+                52_428_800, 0, 0, 12, 3, 2, false, true, exceptionMessage, "STREAM_FAILED", 0, List.of());
         return signals.toVariables();
     }
 

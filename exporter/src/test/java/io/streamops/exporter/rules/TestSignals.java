@@ -32,6 +32,7 @@ final class TestSignals {
     double stateRows = 100_000;
     double stateMemoryBytes = 50e6;
     double stateMemoryGrowthBytesPerMinute = 0;
+    double stateRowsGrowthPerMinute = 0;
     double secondsSinceProgress = 8;
     double secondsSinceHeartbeat = 4;
     long consecutiveFailures = 0;
@@ -73,7 +74,7 @@ final class TestSignals {
         TestSignals s = new TestSignals();
         s.inputRate = s.processingRate = s.rateRatio = s.batchDurationSeconds = s.triggerIntervalSeconds = Double.NaN;
         s.recordsBehind = s.recordsBehindGrowthPerMinute = s.timeBehindSeconds = s.watermarkDelaySeconds = Double.NaN;
-        s.stateRows = s.stateMemoryBytes = s.stateMemoryGrowthBytesPerMinute = Double.NaN;
+        s.stateRows = s.stateMemoryBytes = s.stateMemoryGrowthBytesPerMinute = s.stateRowsGrowthPerMinute = Double.NaN;
         s.secondsSinceProgress = s.secondsSinceHeartbeat = s.listenerDroppedEvents = Double.NaN;
         s.sources = List.of();
         return s;
@@ -87,7 +88,7 @@ final class TestSignals {
     Signals build() {
         return new Signals(job, queryId, queryName, runId, tags, status, inputRate, processingRate, rateRatio,
                 batchDurationSeconds, triggerIntervalSeconds, recordsBehind, recordsBehindGrowthPerMinute,
-                timeBehindSeconds, watermarkDelaySeconds, stateRows, stateMemoryBytes, stateMemoryGrowthBytesPerMinute,
+                timeBehindSeconds, watermarkDelaySeconds, stateRows, stateMemoryBytes, stateMemoryGrowthBytesPerMinute, stateRowsGrowthPerMinute,
                 secondsSinceProgress, secondsSinceHeartbeat, consecutiveFailures, triggerActive, dataAvailable,
                 exceptionMessage, errorClass, listenerDroppedEvents, sources);
     }

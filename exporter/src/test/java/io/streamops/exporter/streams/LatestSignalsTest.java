@@ -17,7 +17,7 @@ class LatestSignalsTest {
     private static final Instant T0 = Instant.parse("2026-11-21T10:00:00Z");
 
     private static Signals query(String job, String id, String name) {
-        return new Signals(job, id, name, "run", Map.of(), QueryStatus.ACTIVE, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0,
+        return new Signals(job, id, name, "run", Map.of(), QueryStatus.ACTIVE, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0,
                 true, true, "", "", 0, List.of());
     }
 

@@ -141,6 +141,7 @@ class QueryProcessorTest {
         assertThat(last.recordsBehind()).isEqualTo(5000);
         assertThat(last.timeBehindSeconds()).isEqualTo(10);
         assertThat(last.recordsBehindGrowthPerMinute()).isEqualTo(4000.0 / 40 * 60);
+        assertThat(last.stateRowsGrowthPerMinute()).as("state rows 0 to 400 in 40 s").isEqualTo(600.0);
         assertThat(last.tags()).containsEntry("env", "test");
         assertThat(alerts.isEmpty()).isTrue();
         KeyValueStore<String, QueryRecord> store = driver.getKeyValueStore(ExporterTopology.STORE);
@@ -166,13 +167,17 @@ class QueryProcessorTest {
     @Test
     void aFailureFiresAtOnceWithTheExceptionAndIsKeyedByJob() {
         send(T0, orders.started(T0));
-        send(T0.plusSeconds(2), orders.failed(T0.plusSeconds(2), "java.lang.IllegalStateException: warehouse down", "X"));
+        send(T0.plusSeconds(2), orders.failed(T0.plusSeconds(2),
+                "java.lang.IllegalStateException: warehouse down\n=== Streaming Query ===\nIdentifier: orders", "X"));
         AlertTransition fired = alerts.readKeyValue().value;
         assertThat(fired.rule()).isEqualTo("QueryFailed");
         assertThat(fired.phase()).isEqualTo(AlertPhase.FIRING);
         assertThat(fired.annotations().get("summary")).contains("orders").contains("java.lang.IllegalStateException: warehouse down");
         assertThat(fired.receivers()).contains("pagerduty");
-        assertThat(signalsNow().consecutiveFailures()).isEqualTo(1);
+        assertThat(fired.annotations().get("summary")).as("the first line only").doesNotContain("Streaming Query");
+        Signals afterFailure = signalsNow();
+        assertThat(afterFailure.consecutiveFailures()).isEqualTo(1);
+        assertThat(afterFailure.exceptionMessage()).isEqualTo("java.lang.IllegalStateException: warehouse down");
         // The same termination delivered again changes nothing.
         send(T0.plusSeconds(3), orders.failed(T0.plusSeconds(2), "java.lang.IllegalStateException: warehouse down", "X"));
         assertThat(signalsNow().consecutiveFailures()).isEqualTo(1);

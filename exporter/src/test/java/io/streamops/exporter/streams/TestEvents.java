@@ -40,7 +40,7 @@ final class TestEvents {
         e.putObject("signals").put("batchId", batchId).put("numInputRows", 100)
                 .put("inputRowsPerSecond", inputRate).put("processedRowsPerSecond", processedRate)
                 .put("batchDurationMs", 400).putNull("watermarkDelayMs").put("recordsBehindLatest", recordsBehind)
-                .put("stateRows", 0).put("stateMemoryBytes", 0).put("stateRowsDroppedByWatermark", 0).putArray("sources");
+                .put("stateRows", batchId * 100).put("stateMemoryBytes", 0).put("stateRowsDroppedByWatermark", 0).putArray("sources");
         return bytes(e);
     }
 
