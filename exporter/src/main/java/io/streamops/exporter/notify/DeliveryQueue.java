@@ -1,6 +1,8 @@
 package io.streamops.exporter.notify;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.streamops.exporter.support.LogLimiter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +39,8 @@ public final class DeliveryQueue implements AutoCloseable {
     private final DeliveryStore store;
     private final Clock clock;
     private final Map<String, ReceiverWorker> workers = new LinkedHashMap<>();
+    private final MeterRegistry registry;
+    private final LogLimiter unroutableLog = new LogLimiter(LOG);
     private boolean closed; // guarded by this
 
     public DeliveryQueue(Path directory, Collection<Receiver> receivers, MeterRegistry registry) {
@@ -58,6 +62,7 @@ public final class DeliveryQueue implements AutoCloseable {
             }
         }
         this.clock = clock;
+        this.registry = registry;
         this.store = DeliveryStore.open(directory);
         try {
             for (Receiver receiver : receivers) {
@@ -99,8 +104,12 @@ public final class DeliveryQueue implements AutoCloseable {
      * Queues a notification for its receiver and returns at once. The only work done on the caller's
      * thread is writing one small file, so that from now on the notification survives a restart.
      *
-     * @throws IllegalArgumentException if no receiver has the notification's receiver name
-     * @throws IllegalStateException    after {@link #close()}
+     * <p>A notification for a receiver that is not configured is dropped, counted in
+     * {@code streamops_exporter_notifications_unroutable_total{receiver}} and logged. Rules are checked
+     * against the receivers at start and on reload, so this is a transition from before a config change,
+     * read back from the alerts topic; throwing would stop the router on it.
+     *
+     * @throws IllegalStateException after {@link #close()}
      */
     public synchronized void submit(Notification notification) {
         if (closed) {
@@ -108,7 +117,12 @@ public final class DeliveryQueue implements AutoCloseable {
         }
         ReceiverWorker worker = workers.get(notification.receiver());
         if (worker == null) {
-            throw new IllegalArgumentException("unknown receiver: " + notification.receiver());
+            Counter.builder("streamops.exporter.notifications.unroutable")
+                    .description("Notifications for receivers that are not configured (dropped)")
+                    .tag("receiver", notification.receiver()).register(registry).increment();
+            unroutableLog.warn(null, "dropped a notification for receiver '{}', which is not configured (group {})",
+                    notification.receiver(), notification.groupKey());
+            return;
         }
         PendingDelivery delivery = store.newDelivery(notification, clock.instant());
         try {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.streamops.exporter.support.DirectoryLock;
 import io.streamops.exporter.support.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,8 +14,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -40,7 +39,6 @@ import java.util.regex.Pattern;
 final class DeliveryStore implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryStore.class);
     private static final Pattern FILE_NAME = Pattern.compile("delivery-(\\d{19})\\.json");
-    private static final String LOCK_FILE = ".lock";
     private static final String TEMP_SUFFIX = ".tmp";
 
     /**
@@ -56,38 +54,24 @@ final class DeliveryStore implements AutoCloseable {
             .build();
 
     private final Path directory;
-    private final FileChannel lockChannel;
-    private final FileLock lock;
+    private final DirectoryLock lock;
     private final AtomicLong lastSequence = new AtomicLong();
 
-    private DeliveryStore(Path directory, FileChannel lockChannel, FileLock lock) {
+    private DeliveryStore(Path directory, DirectoryLock lock) {
         this.directory = directory;
-        this.lockChannel = lockChannel;
         this.lock = lock;
     }
 
     /** Opens (creating it if needed) and locks the directory. */
     static DeliveryStore open(Path directory) {
+        DeliveryStore store = new DeliveryStore(directory, DirectoryLock.acquire(directory, "is in use by another delivery queue"));
         try {
-            Files.createDirectories(directory);
-            FileChannel channel = FileChannel.open(directory.resolve(LOCK_FILE),
-                    StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            FileLock lock;
-            try {
-                lock = channel.tryLock();
-            } catch (OverlappingFileLockException e) {
-                lock = null; // held by another queue in this JVM
-            }
-            if (lock == null) {
-                channel.close();
-                throw new IllegalStateException("delivery directory " + directory + " is in use by another queue");
-            }
-            DeliveryStore store = new DeliveryStore(directory, channel, lock);
             store.removeTempFiles();
-            return store;
         } catch (IOException e) {
+            store.close();
             throw new UncheckedIOException("cannot open delivery directory " + directory, e);
         }
+        return store;
     }
 
     /**
@@ -203,10 +187,9 @@ final class DeliveryStore implements AutoCloseable {
     @Override
     public void close() {
         try {
-            lock.release();
-            lockChannel.close();
-        } catch (IOException e) {
-            LOG.warn("cannot release the lock of {}: {}", directory, e.toString());
+            lock.close();
+        } catch (UncheckedIOException e) {
+            LOG.warn("cannot release the lock of {}: {}", directory, e.getCause().toString());
         }
     }
 }

@@ -8,6 +8,7 @@ import io.streamops.exporter.event.EventParser;
 import io.streamops.exporter.fleet.FleetCollector;
 import io.streamops.exporter.http.ExporterHttpServer;
 import io.streamops.exporter.notify.DashboardLinks;
+import io.streamops.exporter.support.DirectoryLock;
 import io.streamops.exporter.support.LogLimiter;
 import io.streamops.exporter.notify.DeliveryQueue;
 import io.streamops.exporter.notify.Notification;
@@ -53,12 +54,12 @@ public final class ExporterService implements AutoCloseable {
     private final SilenceStore silences;
     private final RouterLoop router;
     private final ExporterHttpServer http;
-    private final DataDirLock dataDir;
+    private final DirectoryLock dataDir;
 
     /** @param instanceName names this process's Kafka clients (host and pid, say); it is not persisted */
     public ExporterService(ExporterConfig config, String instanceName) throws Exception {
         this.config = config;
-        this.dataDir = DataDirLock.acquire(config.dataDir());
+        this.dataDir = DirectoryLock.acquire(config.dataDir(), "is in use by another exporter process; give each instance its own data_dir");
         Properties kafka = new Properties();
         kafka.put("bootstrap.servers", config.kafka().bootstrapServers());
         kafka.putAll(config.kafka().properties());

@@ -1,5 +1,6 @@
 package io.streamops.exporter.service;
 
+import io.streamops.exporter.support.LogLimiter;
 import io.streamops.exporter.alert.AlertTransition;
 import io.streamops.exporter.route.AlertRouter;
 import io.streamops.exporter.support.Json;
@@ -30,6 +31,7 @@ import java.util.Properties;
 public final class RouterLoop implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RouterLoop.class);
 
+    private final LogLimiter routingFailures = new LogLimiter(LOG);
     private final KafkaConsumer<String, byte[]> consumer;
     private final AlertRouter router;
     private final Clock clock;
@@ -134,7 +136,13 @@ public final class RouterLoop implements AutoCloseable {
             if (r.offset() < handled) {
                 router.remember(t); // history: sent before (by us or by the instance we took over from)
             } else {
-                router.accept(t, clock.instant());
+                try {
+                    router.accept(t, clock.instant());
+                } catch (RuntimeException e) {
+                    // Our own bug on one transition must not skip the rest of the poll or stop commits.
+                    routingFailures.warn(e, "could not route the alert transition at {}-{}@{} ({}): {}",
+                            r.topic(), r.partition(), r.offset(), t.fingerprint(), e.toString());
+                }
                 handledUpTo.put(tp, r.offset() + 1);
             }
         }

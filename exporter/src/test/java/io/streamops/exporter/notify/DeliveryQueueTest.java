@@ -248,8 +248,9 @@ class DeliveryQueueTest {
     @Test
     void refusesMisuse() {
         try (DeliveryQueue queue = queue(new Receiver("ops", new ScriptedNotifier("test"), FAST))) {
-            assertThatThrownBy(() -> queue.submit(notification("nobody", "g1")))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unknown receiver: nobody");
+            queue.submit(notification("nobody", "g1")); // dropped and counted, not thrown: the router goes on
+            assertThat(registry.get("streamops.exporter.notifications.unroutable").tag("receiver", "nobody").counter().count())
+                    .isEqualTo(1);
             assertThatThrownBy(() -> new DeliveryQueue(dir, List.of(), new SimpleMeterRegistry()))
                     .isInstanceOf(IllegalStateException.class).hasMessageContaining("in use");
             queue.close();
