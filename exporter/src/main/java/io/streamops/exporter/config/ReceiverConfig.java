@@ -3,15 +3,16 @@ package io.streamops.exporter.config;
 import io.streamops.exporter.notify.EmailConfig;
 import io.streamops.exporter.notify.HttpEndpoint;
 import io.streamops.exporter.notify.PagerDutyConfig;
+import io.streamops.exporter.notify.RetryPolicy;
 
 import java.time.Duration;
 import java.util.Optional;
 
 /**
  * One entry under {@code receivers:} in exporter.yaml, validated: which channel, its settings, and how
- * long the router gathers a group for it.
+ * long the router gathers a group for it, and how its failed deliveries are retried.
  */
-public record ReceiverConfig(String name, Channel channel, Optional<Duration> ownGroupWait) {
+public record ReceiverConfig(String name, Channel channel, Optional<Duration> ownGroupWait, RetryPolicy retryPolicy) {
 
     /** The channel and its settings; each is the notifier's own config type. */
     public sealed interface Channel permits PagerDuty, Email, Webhook, Alertmanager {

@@ -4,6 +4,7 @@ import io.streamops.exporter.notify.EmailConfig;
 import io.streamops.exporter.notify.EmailSecurity;
 import io.streamops.exporter.notify.HttpEndpoint;
 import io.streamops.exporter.notify.PagerDutyConfig;
+import io.streamops.exporter.notify.RetryPolicy;
 import io.streamops.exporter.support.Secret;
 import io.streamops.exporter.yaml.YamlFields;
 import io.streamops.exporter.yaml.YamlNode;
@@ -26,7 +27,7 @@ import java.util.stream.Stream;
  */
 final class ReceiversSection {
     private static final List<String> TYPES = List.of("pagerduty", "email", "webhook", "alertmanager");
-    private static final List<String> COMMON = List.of("type", "group_wait");
+    private static final List<String> COMMON = List.of("type", "group_wait", "give_up_after");
     private static final Map<String, List<String>> FIELDS = Map.of(
             "pagerduty", List.of("routing_key", "url"),
             "email", List.of("host", "port", "security", "username", "password", "from", "to", "trusted_certificates"),
@@ -63,6 +64,8 @@ final class ReceiversSection {
         }
         values.rejectUnknownKeys(mapping, concat(COMMON, FIELDS.get(type.get())), "receivers." + name);
         Optional<Duration> groupWait = fields.optional("group_wait", values::duration);
+        RetryPolicy retry = fields.optional("give_up_after", values::duration)
+                .map(RetryPolicy.DEFAULT::withMaxAge).orElse(RetryPolicy.DEFAULT);
         Optional<ReceiverConfig.Channel> channel;
         try {
             channel = switch (type.get()) {
@@ -79,7 +82,7 @@ final class ReceiversSection {
         if (channel.isEmpty() || fields.hadProblems()) {
             return Optional.empty();
         }
-        return Optional.of(new ReceiverConfig(name, channel.get(), groupWait));
+        return Optional.of(new ReceiverConfig(name, channel.get(), groupWait, retry));
     }
 
     private Optional<ReceiverConfig.Channel> pagerDuty(YamlFields fields) {

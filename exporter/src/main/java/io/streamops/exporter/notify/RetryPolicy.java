@@ -15,9 +15,12 @@ import java.util.Optional;
  */
 public record RetryPolicy(Duration initialDelay, Duration maxDelay, double multiplier, int maxAttempts, Duration maxAge) {
 
-    /** 5 s, 10 s, 20 s ... up to 5 min between attempts, for at most an hour (or 50 attempts). */
+    /**
+     * 5 s, 10 s, 20 s ... up to 5 min between attempts, for a day: a channel that is down over a night
+     * still gets its pages and resolves once it is back. A receiver's {@code give_up_after} changes the day.
+     */
     public static final RetryPolicy DEFAULT = new RetryPolicy(
-            Duration.ofSeconds(5), Duration.ofMinutes(5), 2.0, 50, Duration.ofHours(1));
+            Duration.ofSeconds(5), Duration.ofMinutes(5), 2.0, 1000, Duration.ofDays(1));
 
     public RetryPolicy {
         Objects.requireNonNull(initialDelay, "initialDelay");
@@ -35,6 +38,11 @@ public record RetryPolicy(Duration initialDelay, Duration maxDelay, double multi
         if (maxAge.isNegative()) {
             throw new IllegalArgumentException("maxAge must not be negative");
         }
+    }
+
+    /** This policy, giving up {@code newMaxAge} after a notification was first queued. */
+    public RetryPolicy withMaxAge(Duration newMaxAge) {
+        return new RetryPolicy(initialDelay, maxDelay, multiplier, maxAttempts, newMaxAge);
     }
 
     /** The wait after the {@code failedAttempts}-th failed attempt (1 for the first failure). */

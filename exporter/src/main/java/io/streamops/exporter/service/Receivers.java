@@ -17,7 +17,7 @@ public final class Receivers {
     }
 
     public static List<Receiver> build(Collection<ReceiverConfig> receivers) {
-        return receivers.stream().map(r -> Receiver.of(r.name(), notifier(r.channel()))).toList();
+        return receivers.stream().map(r -> new Receiver(r.name(), notifier(r.channel()), r.retryPolicy())).toList();
     }
 
     private static Notifier notifier(ReceiverConfig.Channel channel) {

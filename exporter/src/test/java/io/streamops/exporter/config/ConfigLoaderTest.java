@@ -122,7 +122,7 @@ class ConfigLoaderTest {
                 routing: {group_wait: 30s}
                 receivers:
                   pagerduty: {type: pagerduty, routing_key: k}
-                  pagerduty-batched: {type: pagerduty, routing_key: k, group_wait: 10s}
+                  pagerduty-batched: {type: pagerduty, routing_key: k, group_wait: 10s, give_up_after: 3d}
                   email: {type: email, host: h, from: a@example.com, to: [c@example.com]}
                   slack: {type: webhook, url: "http://127.0.0.1:1/", group_wait: 0s}
                   am: {type: alertmanager, url: "http://127.0.0.1:9093", token: t0k}
@@ -131,6 +131,8 @@ class ConfigLoaderTest {
         assertThat(config.groupWaitOf("pagerduty-batched")).isEqualTo(Duration.ofSeconds(10));
         assertThat(config.groupWaitOf("email")).isEqualTo(Duration.ofSeconds(30));
         assertThat(config.groupWaitOf("slack")).isZero();
+        assertThat(config.receivers().get("pagerduty-batched").retryPolicy().maxAge()).isEqualTo(Duration.ofDays(3));
+        assertThat(config.receivers().get("pagerduty").retryPolicy().maxAge()).as("the default: a day").isEqualTo(Duration.ofDays(1));
         ReceiverConfig.Alertmanager am = (ReceiverConfig.Alertmanager) config.receivers().get("am").channel();
         assertThat(am.endpoint().url()).isEqualTo(URI.create("http://127.0.0.1:9093"));
         assertThat(am.endpoint().bearerToken()).contains(Secret.of("t0k"));
