@@ -36,7 +36,7 @@ public final class ConfigLoader {
     private static final List<String> HTTP = List.of("host", "port", "token");
     private static final List<String> RULES = List.of("file");
     private static final List<String> STATUS = List.of("driver_lost_after", "stalled_after", "stalled_triggers", "idle_memory",
-            "window");
+            "window", "forget_after");
     private static final List<String> ROUTING = List.of("group_wait", "group_by");
     private static final List<String> METRICS = List.of("partition_lag");
 
@@ -97,7 +97,8 @@ public final class ConfigLoader {
                         status.duration("stalled_after", StatusPolicy.DEFAULT.stalledAfter()),
                         status.integer("stalled_triggers", StatusPolicy.DEFAULT.stalledTriggers()),
                         status.duration("idle_memory", StatusPolicy.DEFAULT.idleMemory()),
-                        status.duration("window", StatusPolicy.DEFAULT.window())),
+                        status.duration("window", StatusPolicy.DEFAULT.window()),
+                        status.duration("forget_after", StatusPolicy.DEFAULT.forgetAfter())),
                 new ExporterConfig.Routing(routing.duration("group_wait", Duration.ofSeconds(1)),
                         routing.fields.optional("group_by", values::stringList).orElse(List.of("job", "alertname"))),
                 new ExporterConfig.Metrics(top.section("metrics", METRICS).bool("partition_lag", false)),

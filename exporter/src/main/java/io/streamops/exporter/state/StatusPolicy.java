@@ -1,5 +1,7 @@
 package io.streamops.exporter.state;
 
+import io.streamops.exporter.signals.QueryStatus;
+
 import java.time.Duration;
 
 /**
@@ -11,9 +13,18 @@ import java.time.Duration;
  * @param stalledTriggers  ... and for at least this many trigger intervals: stalled.
  * @param idleMemory       an idle event this recent keeps the query idle (Spark repeats it every 10 s).
  * @param window           how far back rates, ratios and growth are averaged.
+ * @param forgetAfter      a query that stopped, failed or lost its driver this long ago (no event since)
+ *                         is forgotten: its firing alerts resolve and it leaves the store and the
+ *                         endpoints, so a retired job does not page every repeat interval for ever.
  */
 public record StatusPolicy(Duration driverLostAfter, Duration stalledAfter, int stalledTriggers, Duration idleMemory,
-                           Duration window) {
+                           Duration window, Duration forgetAfter) {
     public static final StatusPolicy DEFAULT = new StatusPolicy(Duration.ofSeconds(45), Duration.ofMinutes(2), 10,
-            Duration.ofSeconds(30), Duration.ofMinutes(5));
+            Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofDays(7));
+
+    /** Whether a query in {@code status}, last heard of at {@code lastSeenMillis}, is to be forgotten at {@code nowMillis}. */
+    public boolean forgets(QueryStatus status, long lastSeenMillis, long nowMillis) {
+        boolean over = status == QueryStatus.STOPPED || status == QueryStatus.FAILED || status == QueryStatus.DRIVER_LOST;
+        return over && lastSeenMillis >= 0 && nowMillis - lastSeenMillis > forgetAfter.toMillis();
+    }
 }

@@ -9,6 +9,7 @@ import io.streamops.exporter.state.StatusPolicy;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -66,6 +67,18 @@ public final class QueryEvaluation {
             errors.accept(update.errors());
         }
         return new Evaluated(signals, update.transitions(), changed);
+    }
+
+    /**
+     * If the query ended (or lost its driver) longer than {@code forget_after} ago, the transitions that
+     * resolve its firing alerts; the caller then drops the record. Empty if it is kept.
+     */
+    public Optional<List<AlertTransition>> forgetIfOver(QueryRecord record, Signals signals, Instant now) {
+        if (!policy.forgets(signals.status(), record.state.lastSeenAtMillis, now.toEpochMilli())) {
+            return Optional.empty();
+        }
+        List<AlertTransition> resolved = record.alerts == null ? List.of() : rules.get().forget(record.alerts, now).transitions();
+        return Optional.of(resolved);
     }
 
     public StatusPolicy policy() {

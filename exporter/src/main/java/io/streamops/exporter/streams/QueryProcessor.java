@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Per query: fold each event into its record. Started and terminated events, and the first event of a
@@ -122,9 +123,14 @@ final class QueryProcessor implements Processor<String, byte[], String, AlertTra
         Instant now = Instant.ofEpochMilli(wallClockMillis);
         long saveBefore = wallClockMillis - cadence.saveProgressEvery().toMillis();
         Map<String, Signals> seen = new HashMap<>(live.size() * 2);
-        for (Map.Entry<String, QueryRecord> next : live.entrySet()) {
+        for (var it = live.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<String, QueryRecord> next = it.next();
             QueryRecord entry = next.getValue();
             QueryEvaluation.Evaluated result = evaluate(entry, now);
+            if (result != null && forget(next.getKey(), entry, result.signals(), now)) {
+                it.remove();
+                continue;
+            }
             if (result != null) {
                 seen.put(next.getKey(), result.signals());
             }
@@ -167,6 +173,20 @@ final class QueryProcessor implements Processor<String, byte[], String, AlertTra
         }
         metrics.transitions(transitions.size());
         return result;
+    }
+
+    /** Drops a query that ended longer than forget_after ago, resolving its firing alerts first. */
+    private boolean forget(String queryId, QueryRecord entry, Signals signals, Instant now) {
+        Optional<List<AlertTransition>> resolved = evaluation.forgetIfOver(entry, signals, now);
+        if (resolved.isEmpty()) {
+            return false;
+        }
+        for (AlertTransition t : resolved.get()) {
+            context.forward(new Record<>(entry.state.job, t, now.toEpochMilli()));
+        }
+        metrics.transitions(resolved.get().size());
+        store.delete(queryId);
+        return true;
     }
 
     private void save(String queryId, QueryRecord entry, long nowMillis) {

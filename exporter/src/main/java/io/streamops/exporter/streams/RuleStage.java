@@ -23,6 +23,11 @@ public final class RuleStage {
         return tracker.rules();
     }
 
+    /** Resolves every firing alert of a query that is being forgotten. */
+    public AlertUpdate forget(QueryAlertState previous, Instant now) {
+        return tracker.forget(previous, now);
+    }
+
     public AlertUpdate evaluate(Signals signals, QueryAlertState previous, Instant now) {
         return tracker.evaluate(previous == null ? QueryAlertState.empty(signals.queryId()) : previous, signals, now);
     }

@@ -17,6 +17,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import io.streamops.exporter.rules.AlertUpdate;
 import io.streamops.exporter.rules.InvalidRulesException;
@@ -74,11 +75,15 @@ class QueryProcessorTest {
         }
     }
 
+    @TempDir
+    Path stateDir;
+
     @BeforeEach
     void start() {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "exporter-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString()); // not /tmp/kafka-streams, which parallel builds share
         RuleStage rules = defaultRules();
         driver = new TopologyTestDriver(ExporterTopology.build("events", "alerts", new EventParser(64 * 1024),
                 new QueryEvaluation(StatusPolicy.DEFAULT, () -> {
@@ -202,6 +207,28 @@ class QueryProcessorTest {
     }
 
     @Test
+    void aQueryThatEndedAWeekAgoIsForgottenAndItsAlertsResolved() {
+        send(T0, orders.started(T0));
+        send(T0.plusSeconds(2), orders.failed(T0.plusSeconds(2), "java.lang.IllegalStateException: warehouse down", "X"));
+        assertThat(alerts.readValue().phase()).isEqualTo(AlertPhase.FIRING);
+        advanceTo(T0.plus(Duration.ofDays(7)));
+        assertThat(latest.all()).as("kept for forget_after (7 days)").hasSize(1);
+
+        advanceTo(T0.plus(Duration.ofDays(7)).plusSeconds(5));
+
+        AlertTransition resolved = alerts.readValue();
+        assertThat(resolved.rule()).isEqualTo("QueryFailed");
+        assertThat(resolved.phase()).isEqualTo(AlertPhase.RESOLVED);
+        assertThat(latest.all()).isEmpty();
+        KeyValueStore<String, QueryRecord> store = driver.getKeyValueStore(ExporterTopology.STORE);
+        assertThat(store.get("q-1")).isNull();
+        // A new run of the same query is a new query again.
+        Instant later = T0.plus(Duration.ofDays(8));
+        send(later, orders.started(later));
+        assertThat(signalsNow().status()).isEqualTo(QueryStatus.ACTIVE);
+    }
+
+    @Test
     void aStuckTriggerIsStalledButAnIdleQueryNeverIs() {
         send(T0, orders.started(T0));
         send(T0.plusSeconds(1), orders.progress(0, T0.plusSeconds(1), 10, 10, 0));
@@ -307,12 +334,13 @@ class QueryProcessorTest {
     @Test
     void anEventOurFoldCannotTakeLeavesNoHalfBuiltQueryBehind() {
         // A policy without a window makes folding any progress throw: a stand-in for a bug in the fold.
-        StatusPolicy broken = new StatusPolicy(Duration.ofSeconds(45), Duration.ofMinutes(2), 10, Duration.ofSeconds(30), null);
+        StatusPolicy broken = new StatusPolicy(Duration.ofSeconds(45), Duration.ofMinutes(2), 10, Duration.ofSeconds(30), null, Duration.ofDays(7));
         RuleStage rules = defaultRules();
         LatestSignals seen = new LatestSignals(java.time.Clock.fixed(T0.plusSeconds(5), java.time.ZoneOffset.UTC));
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "exporter-test-broken-fold");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve("broken").toString());
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         try (TopologyTestDriver brokenDriver = new TopologyTestDriver(ExporterTopology.build("events", "alerts",
                 new EventParser(64 * 1024), new QueryEvaluation(broken, () -> rules, errors -> {
