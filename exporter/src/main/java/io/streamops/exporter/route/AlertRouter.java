@@ -9,9 +9,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -43,11 +45,13 @@ public final class AlertRouter {
 
     private static final class PendingGroup {
         final String receiver;
+        final Instant created;
         final Instant due;
         final Map<String, AlertTransition> alerts = new LinkedHashMap<>();
 
-        PendingGroup(String receiver, Instant due) {
+        PendingGroup(String receiver, Instant created, Instant due) {
             this.receiver = receiver;
+            this.created = created;
             this.due = due;
         }
     }
@@ -123,9 +127,12 @@ public final class AlertRouter {
         return new ArrayList<>(firing.values());
     }
 
-    /** Whether any group still waits (offsets behind it must not be committed yet). */
-    public boolean hasPending() {
-        return !pending.isEmpty();
+    /**
+     * When the oldest group still waiting out its group_wait was started, if any. Every transition
+     * accepted before that instant has been dispatched, so its offset may be committed; later ones not yet.
+     */
+    public Optional<Instant> oldestPendingSince() {
+        return pending.values().stream().map(g -> g.created).min(Comparator.naturalOrder());
     }
 
     private boolean isInhibited(AlertTransition t) {
@@ -154,7 +161,7 @@ public final class AlertRouter {
         }
         for (String receiver : t.receivers()) {
             String key = groupKey(receiver, t);
-            PendingGroup group = pending.computeIfAbsent(key, k -> new PendingGroup(receiver, now.plus(groupWait.apply(receiver))));
+            PendingGroup group = pending.computeIfAbsent(key, k -> new PendingGroup(receiver, now, now.plus(groupWait.apply(receiver))));
             group.alerts.put(t.fingerprint(), t);
         }
     }

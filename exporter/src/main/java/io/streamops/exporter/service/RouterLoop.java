@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,8 +39,7 @@ public final class RouterLoop implements AutoCloseable {
     private final String topic;
     private final Thread thread;
     private final Map<TopicPartition, Long> handledUpTo = new HashMap<>();
-    /** What the group has committed, so an unchanged position is not committed again every poll. */
-    private final Map<TopicPartition, Long> committedUpTo = new HashMap<>();
+    private final RouterOffsets offsets = new RouterOffsets();
     private volatile boolean running = true;
 
     public RouterLoop(Properties kafka, String groupId, String topic, AlertRouter router, Clock clock) {
@@ -68,7 +68,7 @@ public final class RouterLoop implements AutoCloseable {
             public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
                 commit();
                 partitions.forEach(handledUpTo::remove);
-                partitions.forEach(committedUpTo::remove);
+                partitions.forEach(offsets::revoked);
             }
 
             @Override
@@ -78,7 +78,7 @@ public final class RouterLoop implements AutoCloseable {
                     OffsetAndMetadata c = committed.get(tp);
                     handledUpTo.put(tp, c == null ? 0L : c.offset());
                     if (c != null) {
-                        committedUpTo.put(tp, c.offset());
+                        offsets.assigned(tp, c.offset());
                     }
                 }
                 consumer.seekToBeginning(partitions);
@@ -136,38 +136,33 @@ public final class RouterLoop implements AutoCloseable {
             if (r.offset() < handled) {
                 router.remember(t); // history: sent before (by us or by the instance we took over from)
             } else {
+                Instant now = clock.instant();
                 try {
-                    router.accept(t, clock.instant());
+                    router.accept(t, now);
                 } catch (RuntimeException e) {
                     // Our own bug on one transition must not skip the rest of the poll or stop commits.
                     routingFailures.warn(e, "could not route the alert transition at {}-{}@{} ({}): {}",
                             r.topic(), r.partition(), r.offset(), t.fingerprint(), e.toString());
                 }
                 handledUpTo.put(tp, r.offset() + 1);
+                offsets.accepted(tp, now, r.offset() + 1);
             }
         }
     }
 
     private void commit() {
-        boolean waiting;
+        Map<TopicPartition, Long> ready;
         synchronized (router) {
-            waiting = router.hasPending();
+            ready = offsets.toCommit(router.oldestPendingSince());
         }
-        if (waiting || handledUpTo.isEmpty()) {
-            return;
-        }
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        handledUpTo.forEach((tp, offset) -> {
-            if (!offset.equals(committedUpTo.get(tp))) {
-                offsets.put(tp, new OffsetAndMetadata(offset));
-            }
-        });
-        if (offsets.isEmpty()) {
+        if (ready.isEmpty()) {
             return; // nothing new since the last commit: no round trip to the broker every poll
         }
+        Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
+        ready.forEach((tp, offset) -> commit.put(tp, new OffsetAndMetadata(offset)));
         try {
-            consumer.commitSync(offsets);
-            offsets.forEach((tp, o) -> committedUpTo.put(tp, o.offset()));
+            consumer.commitSync(commit);
+            offsets.committed(ready);
         } catch (RuntimeException e) {
             LOG.warn("could not commit router offsets: {}", e.toString());
         }

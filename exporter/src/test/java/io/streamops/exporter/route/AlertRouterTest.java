@@ -44,6 +44,17 @@ class AlertRouterTest {
     }
 
     @Test
+    void theOldestWaitingGroupSaysUpToWhenEverythingWasDispatched() {
+        assertThat(router.oldestPendingSince()).isEmpty();
+        router.accept(alert("QueryFailed", "q1", AlertPhase.FIRING, T0, List.of("email")), T0);
+        router.accept(alert("QueryFailed", "q2", AlertPhase.FIRING, T0, List.of("email")), T0.plusSeconds(1));
+        assertThat(router.oldestPendingSince()).as("one group, begun by q1").contains(T0);
+        router.tick(T0.plusSeconds(2));
+        assertThat(router.oldestPendingSince()).isEmpty();
+        assertThat(sent).hasSize(1);
+    }
+
+    @Test
     void aLostDriverInhibitsItsQueriesStalledAlerts() {
         router.accept(alert("DriverLost", "q1", AlertPhase.FIRING, T0, List.of("pagerduty")), T0);
         router.accept(alert("QueryStalled", "q1", AlertPhase.FIRING, T0, List.of("pagerduty")), T0);
