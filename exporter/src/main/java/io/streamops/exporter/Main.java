@@ -118,6 +118,13 @@ public final class Main {
         @Option(names = "--step", defaultValue = "1s", description = "evaluation interval in event time")
         String step;
 
+        @Option(names = "--after", defaultValue = "0s",
+                description = "go on evaluating this long after the last event, so `for`, stalls and lost drivers can mature")
+        String after;
+
+        @Option(names = "--config", description = "exporter.yaml whose status settings (driver_lost_after, ...) to use; else the defaults")
+        Path config;
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -137,13 +144,27 @@ public final class Main {
                 err.println("--step: '" + step + "' is not a positive duration (e.g. 1s, 500ms)");
                 return 1;
             }
+            Duration afterLast = DurationText.parse(after).orElse(null);
+            if (afterLast == null) {
+                err.println("--after: '" + after + "' is not a duration (e.g. 0s, 10m)");
+                return 1;
+            }
+            StatusPolicy policy = StatusPolicy.DEFAULT;
+            if (config != null) {
+                try {
+                    policy = ConfigLoader.fromEnvironment().load(config).status();
+                } catch (ConfigException e) {
+                    err.println(e.getMessage());
+                    return 1;
+                }
+            }
             if (!Files.isReadable(events)) {
                 err.println("--events: cannot read " + events);
                 return 1;
             }
-            QueryEvaluation evaluation = new QueryEvaluation(StatusPolicy.DEFAULT, () -> stage,
+            QueryEvaluation evaluation = new QueryEvaluation(policy, () -> stage,
                     errors -> errors.forEach(e -> err.println("rule error: " + e)));
-            Replay.Result result = new Replay(evaluation, new EventParser(1024 * 1024), interval).run(events);
+            Replay.Result result = new Replay(evaluation, new EventParser(1024 * 1024), interval, afterLast).run(events);
             result.skipped().forEach(s -> err.println("skipped " + s));
             for (AlertTransition t : result.transitions()) {
                 out.println(t.at() + " " + t.phase().wireName().toUpperCase() + " " + t.rule() + " job=" + t.labels().get("job")

@@ -34,11 +34,21 @@ public final class Replay {
     private final QueryEvaluation evaluation;
     private final EventParser parser;
     private final Duration step;
+    private final Duration after;
 
-    public Replay(QueryEvaluation evaluation, EventParser parser, Duration step) {
+    /**
+     * @param step  the pass interval in event time (the service's is 1 s)
+     * @param after how long to go on evaluating after the last event, so {@code for} durations, stalls
+     *              and lost drivers can mature; at least one pass follows the last event
+     */
+    public Replay(QueryEvaluation evaluation, EventParser parser, Duration step, Duration after) {
+        if (step.isZero() || step.isNegative()) {
+            throw new IllegalArgumentException("step must be positive");
+        }
         this.evaluation = evaluation;
         this.parser = parser;
         this.step = step;
+        this.after = after;
     }
 
     public Result run(Path file) throws IOException {
@@ -67,20 +77,24 @@ public final class Replay {
         for (QueryEvent e : events) {
             while (clock.plus(step).isBefore(e.timestamp())) {
                 clock = clock.plus(step);
-                for (QueryRecord q : queries.values()) {
-                    transitions.addAll(evaluation.evaluate(q, clock));
-                }
+                pass(queries, clock, transitions);
             }
             QueryRecord q = queries.computeIfAbsent(e.queryId(), id -> new QueryRecord());
             if (evaluation.fold(q, e)) {
                 transitions.addAll(evaluation.evaluate(q, e.timestamp()));
             }
         }
-        // The pass that would follow the last event.
-        clock = clock.plus(step);
-        for (QueryRecord q : queries.values()) {
-            transitions.addAll(evaluation.evaluate(q, clock));
-        }
+        Instant end = clock.plus(after);
+        do { // the pass that would follow the last event, and those of --after
+            clock = clock.plus(step);
+            pass(queries, clock, transitions);
+        } while (clock.isBefore(end));
         return new Result(transitions, skipped, events.size());
+    }
+
+    private void pass(Map<String, QueryRecord> queries, Instant at, List<AlertTransition> transitions) {
+        for (QueryRecord q : queries.values()) {
+            transitions.addAll(evaluation.evaluate(q, at));
+        }
     }
 }

@@ -60,6 +60,27 @@ class ReplayTest {
     }
 
     @Test
+    void afterTheLastEventALostDriverMaturesAndTheStatusSettingsComeFromTheConfig(@TempDir Path dir) throws Exception {
+        // Only the start of a run: then the driver falls silent.
+        Path events = Files.write(dir.resolve("events.jsonl"), Files.readAllLines(recorded()).subList(0, 1));
+
+        String[] r = run("replay", "--rules", RULES.toString(), "--events", events.toString());
+        assertThat(r[1]).as("one pass after the last event: too soon").doesNotContain("DriverLost");
+
+        r = run("replay", "--rules", RULES.toString(), "--events", events.toString(), "--after", "2m");
+        assertThat(r[0]).as(r[2]).isEqualTo("0");
+        assertThat(r[1]).contains(" FIRING DriverLost ");
+
+        Path config = Files.writeString(dir.resolve("exporter.yaml"), """
+                kafka: {bootstrap_servers: "127.0.0.1:9092"}
+                status: {driver_lost_after: 1h}
+                """);
+        r = run("replay", "--rules", RULES.toString(), "--events", events.toString(), "--after", "2m", "--config", config.toString());
+        assertThat(r[0]).as(r[2]).isEqualTo("0");
+        assertThat(r[1]).as("driver_lost_after: 1h from the config").doesNotContain("DriverLost");
+    }
+
+    @Test
     void aStepThatIsNotPositiveOrAMissingFileIsRefusedPlainly(@TempDir Path dir) throws Exception {
         String[] r = run("replay", "--rules", RULES.toString(), "--events", recorded().toString(), "--step", "0s");
         assertThat(r[0]).isEqualTo("1");
