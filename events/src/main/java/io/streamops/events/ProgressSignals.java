@@ -41,6 +41,14 @@ public final class ProgressSignals {
                             double processedRowsPerSecond, Long batchDurationMs, Long watermarkDelayMs,
                             List<SourceLag> sources, long stateRows, long stateMemoryBytes,
                             long stateRowsDroppedByWatermark) {
+        this(batchId, numInputRows, inputRowsPerSecond, processedRowsPerSecond, batchDurationMs, watermarkDelayMs,
+                sources, sumBehind(sources), stateRows, stateMemoryBytes, stateRowsDroppedByWatermark);
+    }
+
+    private ProgressSignals(long batchId, long numInputRows, double inputRowsPerSecond,
+                            double processedRowsPerSecond, Long batchDurationMs, Long watermarkDelayMs,
+                            List<SourceLag> sources, Long recordsBehindLatest, long stateRows, long stateMemoryBytes,
+                            long stateRowsDroppedByWatermark) {
         this.batchId = batchId;
         this.numInputRows = numInputRows;
         this.inputRowsPerSecond = inputRowsPerSecond;
@@ -48,7 +56,7 @@ public final class ProgressSignals {
         this.batchDurationMs = batchDurationMs;
         this.watermarkDelayMs = watermarkDelayMs;
         this.sources = Collections.unmodifiableList(sources);
-        this.recordsBehindLatest = sumBehind(sources);
+        this.recordsBehindLatest = recordsBehindLatest;
         this.stateRows = stateRows;
         this.stateMemoryBytes = stateMemoryBytes;
         this.stateRowsDroppedByWatermark = stateRowsDroppedByWatermark;
@@ -150,6 +158,35 @@ public final class ProgressSignals {
         partitions.sort((a, b) -> a.topic().equals(b.topic())
                 ? Integer.compare(a.partition(), b.partition()) : a.topic().compareTo(b.topic()));
         return partitions;
+    }
+
+    /**
+     * Reads back the {@code signals} object that {@link #toJson()} wrote: the consumer's side of the
+     * contract, so the field names live in this class only. The total behind is taken as written.
+     */
+    public static ProgressSignals fromJson(JsonNode signals) {
+        List<SourceLag> sources = new ArrayList<SourceLag>();
+        for (JsonNode source : signals.path("sources")) {
+            if (source.isObject()) {
+                sources.add(SourceLag.fromJson(source));
+            }
+        }
+        return new ProgressSignals(
+                signals.path("batchId").asLong(-1),
+                signals.path("numInputRows").asLong(0),
+                finite(signals.path("inputRowsPerSecond").asDouble(0)),
+                finite(signals.path("processedRowsPerSecond").asDouble(0)),
+                longOrNull(signals.path("batchDurationMs")),
+                longOrNull(signals.path("watermarkDelayMs")),
+                sources,
+                longOrNull(signals.path("recordsBehindLatest")),
+                signals.path("stateRows").asLong(0),
+                signals.path("stateMemoryBytes").asLong(0),
+                signals.path("stateRowsDroppedByWatermark").asLong(0));
+    }
+
+    private static Long longOrNull(JsonNode node) {
+        return node.isNumber() ? Long.valueOf(node.asLong()) : null;
     }
 
     /** Offsets are embedded JSON in {@code progress.json()} but plain strings on the Java objects. */

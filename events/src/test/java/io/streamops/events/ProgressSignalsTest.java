@@ -72,6 +72,20 @@ class ProgressSignalsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {KAFKA_BATCH_3, KAFKA_BATCH_0, IDLE_BATCH_0, RATE_LAST, FOREACH_BATCH})
+    void theSignalsJsonReadsBackAsTheSameSignals(String fixture) {
+        ProgressSignals written = ProgressSignals.from(Fixtures.json(fixture));
+
+        ProgressSignals read = ProgressSignals.fromJson(written.toJson());
+
+        assertThat(read.toJson()).isEqualTo(written.toJson());
+        assertThat(read.sources()).isEqualTo(written.sources());
+        assertThat(read.recordsBehindLatest()).isEqualTo(written.recordsBehindLatest());
+        assertThat(read.batchDurationMs()).isEqualTo(written.batchDurationMs());
+        assertThat(read.watermarkDelayMs()).isEqualTo(written.watermarkDelayMs());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {KAFKA_BATCH_3, KAFKA_BATCH_0, IDLE_BATCH_0, RATE_LAST, FOREACH_BATCH})
     void sourcesReadBackFromTheEventJsonAreTheSameLag(String fixture) throws Exception {
         ProgressSignals signals = ProgressSignals.from(Fixtures.json(fixture));
         JsonNode wire = signals.toJson().get("sources");

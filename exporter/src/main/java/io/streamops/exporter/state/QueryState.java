@@ -1,6 +1,7 @@
 package io.streamops.exporter.state;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.streamops.events.ProgressSignals;
 import io.streamops.events.SourceLag;
 import io.streamops.exporter.event.QueryEvent;
 import io.streamops.exporter.signals.QueryStatus;
@@ -114,16 +115,16 @@ public final class QueryState {
         window = new ArrayList<>();
     }
 
-    private void progress(JsonNode s, long at, StatusPolicy policy) {
+    private void progress(JsonNode body, long at, StatusPolicy policy) {
+        ProgressSignals s = ProgressSignals.fromJson(body);
         lastProgressAtMillis = Math.max(lastProgressAtMillis, at);
-        batchDurationMs = number(s.path("batchDurationMs"));
-        watermarkDelayMs = number(s.path("watermarkDelayMs"));
-        stateRows = number(s.path("stateRows"));
-        stateMemoryBytes = number(s.path("stateMemoryBytes"));
-        recordsBehind = number(s.path("recordsBehindLatest"));
-        sources = sourceLags(s.path("sources"));
-        window.add(new Sample(at, number(s.path("inputRowsPerSecond")), number(s.path("processedRowsPerSecond")),
-                recordsBehind, stateMemoryBytes, stateRows));
+        batchDurationMs = orNaN(s.batchDurationMs());
+        watermarkDelayMs = orNaN(s.watermarkDelayMs());
+        stateRows = s.stateRows();
+        stateMemoryBytes = s.stateMemoryBytes();
+        recordsBehind = orNaN(s.recordsBehindLatest());
+        sources = s.sources();
+        window.add(new Sample(at, s.inputRowsPerSecond(), s.processedRowsPerSecond(), recordsBehind, stateMemoryBytes, stateRows));
         long oldest = at - policy.window().toMillis();
         window.removeIf(sample -> sample.atMillis() < oldest);
         if (window.size() > MAX_SAMPLES) {
@@ -230,16 +231,6 @@ public final class QueryState {
                 sources == null ? List.of() : sources);
     }
 
-    private static List<SourceLag> sourceLags(JsonNode json) {
-        List<SourceLag> lags = new ArrayList<>(json.size());
-        for (JsonNode source : json) { // an absent or non-array "sources" has no elements
-            if (source.isObject()) {
-                lags.add(SourceLag.fromJson(source));
-            }
-        }
-        return List.copyOf(lags);
-    }
-
     private static double mean(List<Sample> samples, java.util.function.ToDoubleFunction<Sample> f) {
         double sum = 0;
         int n = 0;
@@ -269,7 +260,7 @@ public final class QueryState {
         return (b - a) / span * 60_000.0;
     }
 
-    private static double number(JsonNode node) {
-        return node.isNumber() ? node.asDouble() : Double.NaN;
+    private static double orNaN(Long value) {
+        return value == null ? Double.NaN : value;
     }
 }
