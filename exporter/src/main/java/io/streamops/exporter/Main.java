@@ -58,7 +58,7 @@ public final class Main {
                 spec.commandLine().getErr().println(e.getMessage());
                 return 1;
             }
-            // The JVM halts as soon as its shutdown hooks return, so the close (commit offsets, flush the
+            // The JVM halts as soon as its shutdown hooks return, so the close (commit offsets, stop the
             // delivery queue, release data_dir) has to run inside the hook, not after a signal to main.
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 try {

@@ -248,7 +248,6 @@ public final class KafkaTestBroker implements AutoCloseable {
         return in.readAllBytes();
     }
 
-    /** A port free on 127.0.0.1 right now. */
     private static boolean waitFor(Process p) {
         try {
             return p.waitFor(30, TimeUnit.SECONDS);

@@ -89,7 +89,7 @@ public final class ConfigLoader {
                         kafka.text("alerts_topic", "streamops-alerts"),
                         kafka.text("application_id", "streamops-exporter"),
                         kafka.integer("max_event_bytes", 1024 * 1024),
-                        kafka.fields.optional("properties", (n, c) -> values.stringMap(n, c, k -> true, "")).orElse(Map.of())),
+                        kafka.fields.optional("properties", values::settingsMap).orElse(Map.of())),
                 new ExporterConfig.Http(http.text("host", "0.0.0.0"), http.integer("port", 9465), optionalSecret(http.fields, values, "token")),
                 top.section("rules", RULES).path("file", "streamops-rules.yaml"),
                 new StatusPolicy(
@@ -105,14 +105,27 @@ public final class ConfigLoader {
                 top.fields.optional("dashboard_url", (n, c) -> dashboard(values, n, c)).orElse(DashboardLinks.NONE),
                 top.path("data_dir", "streamops-data"),
                 top.fields.node("receivers").map(n -> new ReceiversSection(values, base).read(n)).orElse(Map.of()));
+        if (config.status().forgetAfter().compareTo(config.status().driverLostAfter()) <= 0) {
+            problems.add(status.fields.node("forget_after").map(YamlNode::at).orElse(root.at()),
+                    "status.forget_after: must be longer than status.driver_lost_after, or a query is forgotten before it is reported");
+        }
         if (!problems.isEmpty()) {
             throw new ConfigException(problems.inFileOrder().stream().map(Problem::toString).collect(Collectors.joining("\n")));
         }
         return config;
     }
 
-    /** The query-dashboard URL prefix the query id is appended to; it must be an http(s) URL. */
+    /** A path as written in exporter.yaml: relative ones are relative to the file's folder. */
+    static Path resolve(Path base, String path) {
+        Path p = Path.of(path);
+        return p.isAbsolute() ? p : base.resolve(p).normalize();
+    }
+
+    /** The query-dashboard URL prefix the query id is appended to: an http(s) URL, or empty for no link. */
     private static Optional<DashboardLinks> dashboard(YamlValues values, YamlNode node, String context) {
+        if (node instanceof YamlNode.Scalar scalar && scalar.text().isBlank()) {
+            return Optional.of(DashboardLinks.NONE); // "" or an unset ${DASHBOARD_URL:-}
+        }
         return values.text(node, context).flatMap(prefix -> {
             try {
                 return Optional.of(new DashboardLinks(prefix.trim()));
@@ -149,32 +162,30 @@ public final class ConfigLoader {
         /** A nested section with its known keys; an absent or empty one ({@code status:}) gets every default. */
         Settings section(String key, List<String> known) {
             String path = fields.contextOf(key);
-            YamlNode.Mapping mapping = fields.node(key).flatMap(n -> fields.optional(key, values::mapping))
+            YamlNode.Mapping mapping = fields.optional(key, values::mapping)
                     .orElse(new YamlNode.Mapping(fields.mapping().at(), Map.of()));
             values.rejectUnknownKeys(mapping, known, path);
             return new Settings(YamlFields.section(mapping, path, values.problems()), values, base);
         }
 
         String text(String key, String otherwise) {
-            return fields.node(key).flatMap(n -> fields.optional(key, values::text)).orElse(otherwise);
+            return fields.optional(key, values::text).orElse(otherwise);
         }
 
         int integer(String key, int otherwise) {
-            return fields.node(key).flatMap(n -> fields.optional(key, values::integer)).orElse(otherwise);
+            return fields.optional(key, values::integer).orElse(otherwise);
         }
 
         boolean bool(String key, boolean otherwise) {
-            return fields.node(key).flatMap(n -> fields.optional(key, values::bool)).orElse(otherwise);
+            return fields.optional(key, values::bool).orElse(otherwise);
         }
 
         Duration duration(String key, Duration otherwise) {
-            return fields.node(key).flatMap(n -> fields.optional(key, values::duration)).orElse(otherwise);
+            return fields.optional(key, values::duration).orElse(otherwise);
         }
 
-        /** A path setting; relative paths are relative to the config file's folder. */
         Path path(String key, String otherwise) {
-            Path p = Path.of(text(key, otherwise));
-            return p.isAbsolute() ? p : base.resolve(p).normalize();
+            return resolve(base, text(key, otherwise));
         }
     }
 }

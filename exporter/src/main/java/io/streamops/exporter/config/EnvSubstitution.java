@@ -53,7 +53,7 @@ final class EnvSubstitution {
         }
         if (node instanceof YamlNode.Scalar scalar && scalar.type() == YamlNode.ScalarType.STRING
                 && scalar.text().contains("${")) {
-            return new YamlNode.Scalar(scalar.at(), substitute(scalar, path), YamlNode.ScalarType.STRING);
+            return new YamlNode.Scalar(scalar.at(), substitute(scalar, path), YamlNode.ScalarType.STRING, scalar.text());
         }
         return node;
     }

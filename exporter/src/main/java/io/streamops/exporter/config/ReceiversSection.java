@@ -12,6 +12,7 @@ import io.streamops.exporter.yaml.YamlValues;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -103,7 +104,7 @@ final class ReceiversSection {
         Optional<String> username = fields.optional("username", values::text);
         Optional<Secret> password = username.isEmpty() ? Optional.empty()
                 : fields.required("password", values::text).map(Secret::of);
-        Optional<Path> trusted = fields.optional("trusted_certificates", values::text).map(this::path);
+        Optional<Path> trusted = fields.optional("trusted_certificates", this::readableFile);
         if (host.isEmpty() || from.isEmpty() || to.isEmpty() || username.isPresent() && password.isEmpty()) {
             return Optional.empty();
         }
@@ -142,15 +143,20 @@ final class ReceiversSection {
             try {
                 return Optional.of(EmailSecurity.valueOf(text.trim().toUpperCase(Locale.ROOT)));
             } catch (IllegalArgumentException e) {
-                values.problems().add(node.at(), context + ": '" + text + "' is not one of none, starttls, tls");
+                values.problems().add(node.at(), context + ": " + YamlValues.quoted(node) + " is not one of none, starttls, tls");
                 return Optional.empty();
             }
         });
     }
 
-    private Path path(String text) {
-        Path p = Path.of(text);
-        return p.isAbsolute() ? p : base.resolve(p).normalize();
+    /** A file the exporter must read at start: checked here, so check-config finds a wrong path. */
+    private Optional<Path> readableFile(YamlNode node, String context) {
+        return values.text(node, context).map(text -> ConfigLoader.resolve(base, text)).filter(path -> {
+            if (!Files.isReadable(path)) {
+                values.problems().add(node.at(), context + ": cannot read " + path);
+            }
+            return Files.isReadable(path);
+        });
     }
 
     private static List<String> concat(List<String> a, List<String> b) {

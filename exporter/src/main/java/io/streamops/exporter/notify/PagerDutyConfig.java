@@ -20,7 +20,7 @@ public record PagerDutyConfig(Secret routingKey, URI baseUrl, Duration timeout) 
         Objects.requireNonNull(baseUrl, "baseUrl");
         Objects.requireNonNull(timeout, "timeout");
         if (!DashboardLinks.isWebUrl(baseUrl.toString())) {
-            throw new IllegalArgumentException("PagerDuty base URL must be http(s): " + baseUrl);
+            throw new IllegalArgumentException("PagerDuty base URL must be http(s): " + JsonHttpSender.origin(baseUrl));
         }
     }
 

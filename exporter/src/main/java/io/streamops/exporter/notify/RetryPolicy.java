@@ -17,10 +17,11 @@ public record RetryPolicy(Duration initialDelay, Duration maxDelay, double multi
 
     /**
      * 5 s, 10 s, 20 s ... up to 5 min between attempts, for a day: a channel that is down over a night
-     * still gets its pages and resolves once it is back. A receiver's {@code give_up_after} changes the day.
+     * still gets its pages and resolves once it is back. A receiver's {@code give_up_after} changes the
+     * day. No cap on attempts: the age is the limit, so a longer give_up_after really is longer.
      */
     public static final RetryPolicy DEFAULT = new RetryPolicy(
-            Duration.ofSeconds(5), Duration.ofMinutes(5), 2.0, 1000, Duration.ofDays(1));
+            Duration.ofSeconds(5), Duration.ofMinutes(5), 2.0, Integer.MAX_VALUE, Duration.ofDays(1));
 
     public RetryPolicy {
         Objects.requireNonNull(initialDelay, "initialDelay");

@@ -84,7 +84,7 @@ public final class Replay {
                 transitions.addAll(evaluation.evaluate(q, e.timestamp()));
             }
         }
-        Instant end = clock.plus(after);
+        Instant end = (events.isEmpty() ? clock : events.get(events.size() - 1).timestamp()).plus(after);
         do { // the pass that would follow the last event, and those of --after
             clock = clock.plus(step);
             pass(queries, clock, transitions);

@@ -40,6 +40,8 @@ public final class AlertRouter {
      * not been sent yet (it was muted): the next tick after its mute ends sends it.
      */
     private final Map<String, Instant> lastSent = new LinkedHashMap<>();
+    /** When tick next looks at firing alerts that were muted and never sent. */
+    private Instant nextMuteCheck = Instant.MIN;
     /** Groups waiting out their group_wait: key -> (deadline, alerts by fingerprint). */
     private final Map<String, PendingGroup> pending = new LinkedHashMap<>();
 
@@ -69,11 +71,17 @@ public final class AlertRouter {
                 .description("Alert notifications held back by a silence").register(registry);
     }
 
-    /** Remembers a transition without notifying: used to rebuild state from already-handled history. */
+    /**
+     * Remembers a transition without notifying: used to rebuild state from already-handled history. A
+     * firing alert counts as sent unless it is muted now: then it was most likely muted when it fired too,
+     * and goes out once its mute ends.
+     */
     public void remember(AlertTransition t) {
         if (t.phase() == AlertPhase.FIRING) {
             firing.put(t.fingerprint(), t);
-            lastSent.put(t.fingerprint(), t.at());
+            if (!isInhibited(t) && !isSilenced(t, t.at())) {
+                lastSent.put(t.fingerprint(), t.at());
+            }
         } else {
             firing.remove(t.fingerprint());
             lastSent.remove(t.fingerprint());
@@ -112,9 +120,14 @@ public final class AlertRouter {
      * those held back by a mute that has ended.
      */
     public void tick(Instant now) {
+        // Muted alerts are looked at once a second, not every poll: each look matches every firing alert.
+        boolean lookAtMuted = !now.isBefore(nextMuteCheck);
+        if (lookAtMuted) {
+            nextMuteCheck = now.plusSeconds(1);
+        }
         for (AlertTransition t : new ArrayList<>(firing.values())) {
             Instant last = lastSent.get(t.fingerprint());
-            boolean due = last == null || !now.isBefore(last.plus(t.repeatInterval()));
+            boolean due = last == null ? lookAtMuted : !now.isBefore(last.plus(t.repeatInterval()));
             if (due && !isInhibited(t) && !isSilenced(t, now)) {
                 enqueue(t, now);
             }

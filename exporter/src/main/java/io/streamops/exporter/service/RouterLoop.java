@@ -24,10 +24,11 @@ import java.util.Map;
 import java.util.Properties;
 
 /**
- * Feeds the alerts topic through the {@link AlertRouter}. Offsets are committed only when nothing is
- * waiting in a group (everything read has reached the durable delivery queue), so an instance lost
- * mid-group loses nothing: another instance re-reads from the last commit. On taking over partitions
- * it first re-reads their history up to the committed offset without notifying, to know what fires.
+ * Feeds the alerts topic through the {@link AlertRouter}. Offsets are committed up to the transitions
+ * that have left their group for the durable delivery queue ({@link RouterOffsets}), so an instance
+ * lost mid-group loses nothing: another instance re-reads from the last commit. On taking over
+ * partitions it first re-reads their history up to the committed offset without notifying, to know
+ * what fires.
  */
 public final class RouterLoop implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RouterLoop.class);

@@ -42,8 +42,14 @@ public final class RulesHolder implements Supplier<RuleStage>, AutoCloseable {
     public RulesHolder(Path file, Set<String> receivers) throws InvalidRulesException, IOException {
         this.file = file;
         this.receivers = Set.copyOf(receivers);
-        loadedVersion = Files.getLastModifiedTime(file);
+        FileTime version = null; // read before loading, so a change in between is reloaded, not missed
+        try {
+            version = Files.getLastModifiedTime(file);
+        } catch (IOException e) {
+            // the load below says plainly what is wrong with the file
+        }
         current.set(new RuleStage(RulesLoader.load(file, this.receivers)));
+        loadedVersion = version;
     }
 
     public RulesHolder watch(long periodMillis) {

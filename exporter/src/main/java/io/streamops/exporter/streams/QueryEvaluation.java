@@ -77,8 +77,14 @@ public final class QueryEvaluation {
         if (!policy.forgets(signals.status(), record.state.lastSeenAtMillis, now.toEpochMilli())) {
             return Optional.empty();
         }
-        List<AlertTransition> resolved = record.alerts == null ? List.of() : rules.get().forget(record.alerts, now).transitions();
-        return Optional.of(resolved);
+        if (record.alerts == null) {
+            return Optional.of(List.of());
+        }
+        AlertUpdate update = rules.get().forget(record.alerts, now);
+        if (!update.errors().isEmpty()) {
+            errors.accept(update.errors());
+        }
+        return Optional.of(update.transitions());
     }
 
     public StatusPolicy policy() {

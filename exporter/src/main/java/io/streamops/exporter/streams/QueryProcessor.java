@@ -177,7 +177,13 @@ final class QueryProcessor implements Processor<String, byte[], String, AlertTra
 
     /** Drops a query that ended longer than forget_after ago, resolving its firing alerts first. */
     private boolean forget(String queryId, QueryRecord entry, Signals signals, Instant now) {
-        Optional<List<AlertTransition>> resolved = evaluation.forgetIfOver(entry, signals, now);
+        Optional<List<AlertTransition>> resolved;
+        try {
+            resolved = evaluation.forgetIfOver(entry, signals, now);
+        } catch (RuntimeException e) {
+            failed("evaluate", queryId, entry.state.job, e, "forgetting it");
+            return false; // kept, and tried again next pass
+        }
         if (resolved.isEmpty()) {
             return false;
         }

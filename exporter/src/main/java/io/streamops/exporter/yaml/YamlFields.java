@@ -56,13 +56,16 @@ public final class YamlFields {
         return Optional.of(entry.value());
     }
 
-    /** Empty if the field is absent, or present but invalid (then a problem is recorded). */
+    /**
+     * Empty if the field is absent or written as nothing ({@code field:}: the default applies), or
+     * present but invalid (then a problem is recorded).
+     */
     public <T> Optional<T> optional(String field, FieldReader<T> reader) {
-        YamlNode.Entry entry = mapping.entries().get(field);
-        if (entry == null) {
+        Optional<YamlNode> node = node(field);
+        if (node.isEmpty()) {
             return Optional.empty();
         }
-        Optional<T> value = reader.read(entry.value(), contextOf(field));
+        Optional<T> value = reader.read(node.get(), contextOf(field));
         failed |= value.isEmpty();
         return value;
     }

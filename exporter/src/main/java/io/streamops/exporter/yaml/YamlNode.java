@@ -14,8 +14,16 @@ public sealed interface YamlNode {
     /** "a string", "a mapping", ...: for "expected X, found Y" messages. */
     String kind();
 
-    /** A scalar: {@code text} as written (after YAML unquoting); {@code type} says how YAML read it. */
-    record Scalar(SourcePosition at, String text, ScalarType type) implements YamlNode {
+    /**
+     * A scalar: {@code text} as read (after YAML unquoting, and after {@code ${ENV}} substitution in
+     * exporter.yaml); {@code type} says how YAML read it; {@code written} is the text as the file has it,
+     * what error messages show, so a value substituted from a secret is never echoed.
+     */
+    record Scalar(SourcePosition at, String text, ScalarType type, String written) implements YamlNode {
+        public Scalar(SourcePosition at, String text, ScalarType type) {
+            this(at, text, type, text);
+        }
+
         @Override
         public String kind() {
             return switch (type) {

@@ -22,6 +22,9 @@ import java.util.function.Predicate;
  */
 public final class YamlValues {
 
+    private static final Set<String> TRUE_WORDS = Set.of("true", "yes", "on");
+    private static final Set<String> FALSE_WORDS = Set.of("false", "no", "off");
+
     private final Problems problems;
 
     public YamlValues(Problems problems) {
@@ -63,7 +66,7 @@ public final class YamlValues {
             try {
                 return Optional.of(Integer.parseInt(text.trim()));
             } catch (NumberFormatException e) {
-                problems.add(node.at(), context + ": expected a whole number, found '" + text + "'");
+                problems.add(node.at(), context + ": expected a whole number, found " + quoted(node));
                 return Optional.empty();
             }
         });
@@ -73,21 +76,21 @@ public final class YamlValues {
         return text(node, context).flatMap(text -> {
             Optional<Duration> duration = DurationText.parse(text.trim());
             if (duration.isEmpty()) {
-                problems.add(node.at(), context + ": '" + text + "' is not a duration (write e.g. 500ms, 30s, 5m, 4h, 1d or 1h30m)");
+                problems.add(node.at(), context + ": " + quoted(node) + " is not a duration (write e.g. 500ms, 30s, 5m, 4h, 1d or 1h30m)");
             }
             return duration;
         });
     }
 
-    /** {@code true} or {@code false} (any case). YAML 1.1's yes/no/on/off are refused: they read as strings in YAML 1.2. */
+    /** {@code true}/{@code false}, and YAML 1.1's {@code yes}/{@code no}/{@code on}/{@code off}, in any case. */
     public Optional<Boolean> bool(YamlNode node, String context) {
         if (node instanceof YamlNode.Scalar scalar) {
             String text = scalar.text().trim().toLowerCase(Locale.ROOT);
-            if (text.equals("true") || text.equals("false")) {
-                return Optional.of(text.equals("true"));
+            if (TRUE_WORDS.contains(text) || FALSE_WORDS.contains(text)) {
+                return Optional.of(TRUE_WORDS.contains(text));
             }
             if (scalar.type() != YamlNode.ScalarType.NULL) {
-                problems.add(node.at(), context + ": expected true or false, found '" + scalar.text() + "'");
+                problems.add(node.at(), context + ": expected true or false, found " + quoted(node));
                 return Optional.empty();
             }
         }
@@ -104,7 +107,7 @@ public final class YamlValues {
                 if (value.isEmpty()) {
                     ok = false;
                 } else if (!values.add(value.get())) {
-                    problems.add(item.at(), context + ": '" + value.get() + "' is listed twice");
+                    problems.add(item.at(), context + ": " + quoted(item) + " is listed twice");
                     ok = false;
                 }
             }
@@ -131,6 +134,26 @@ public final class YamlValues {
         });
     }
 
+    /**
+     * Settings passed through to another library (Kafka client properties): any key, and any scalar
+     * value including an empty one ({@code ssl.endpoint.identification.algorithm: ""} means something).
+     */
+    public Optional<Map<String, String>> settingsMap(YamlNode node, String context) {
+        return mapping(node, context).flatMap(mapping -> {
+            Map<String, String> values = new LinkedHashMap<>();
+            boolean ok = true;
+            for (YamlNode.Entry entry : mapping.entries().values()) {
+                if (entry.value() instanceof YamlNode.Scalar scalar) {
+                    values.put(entry.key(), scalar.type() == YamlNode.ScalarType.NULL ? "" : scalar.text());
+                } else {
+                    expected(entry.value(), context + "." + entry.key(), "a single value");
+                    ok = false;
+                }
+            }
+            return ok ? Optional.of(values) : Optional.empty();
+        });
+    }
+
     /** Records "unknown field" for every key not in {@code known}; {@code owner} is e.g. "rule 'Lagging'". */
     public void rejectUnknownKeys(YamlNode.Mapping mapping, List<String> known, String owner) {
         for (YamlNode.Entry entry : mapping.entries().values()) {
@@ -139,6 +162,11 @@ public final class YamlValues {
                 problems.add(entry.keyAt(), prefix + "unknown field '" + entry.key() + "' (known: " + String.join(", ", known) + ")");
             }
         }
+    }
+
+    /** The value as the file has it, quoted, for messages: never a value substituted from the environment. */
+    public static String quoted(YamlNode node) {
+        return node instanceof YamlNode.Scalar scalar ? "'" + scalar.written() + "'" : node.kind();
     }
 
     /** Records "{@code context}: expected {@code what}, found ..." and returns empty. */

@@ -96,6 +96,39 @@ class ConfigLoaderTest {
                 .hasMessageContaining("/etc/streamops/exporter.yaml:10:18: metrics.partition_lag: expected true or false, found 'sometimes'")
                 .hasMessageContaining("/etc/streamops/exporter.yaml:12:9: http.port: expected a whole number, found 'eighty'")
                 .satisfies(e -> assertThat(e.getMessage().lines()).as("one line per problem, no echo").hasSize(6));
+        assertThatThrownBy(() -> parse(KAFKA + "status: {forget_after: 30s}\n"))
+                .hasMessageContaining("exporter.yaml:2:24: status.forget_after: must be longer than status.driver_lost_after");
+    }
+
+    @Test
+    void emptyValuesMeanTheDefaultAndPassThroughPropertiesMayBeEmpty() throws Exception {
+        ExporterConfig config = parse("""
+                kafka:
+                  bootstrap_servers: b:9092
+                  properties: {ssl.endpoint.identification.algorithm: "", security.protocol: SSL}
+                routing:
+                  group_wait:
+                dashboard_url: ${DASHBOARD_URL:-}
+                metrics:
+                  partition_lag: yes
+                receivers:
+                  email: {type: email, host: h, port:, from: a@example.com, to: [b@example.com]}
+                """);
+        assertThat(config.kafka().properties()).containsEntry("ssl.endpoint.identification.algorithm", "");
+        assertThat(config.routing().groupWait()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(config.dashboard()).isEqualTo(io.streamops.exporter.notify.DashboardLinks.NONE);
+        assertThat(config.metrics().partitionLag()).as("YAML 1.1's yes").isTrue();
+        assertThat(((ReceiverConfig.Email) config.receivers().get("email").channel()).config().port()).isEqualTo(25);
+    }
+
+    @Test
+    void aValueSubstitutedFromTheEnvironmentIsNeverEchoedInAnError() {
+        assertThatThrownBy(() -> parse(KAFKA + """
+                receivers:
+                  email: {type: email, host: h, port: "${SMTP_PASSWORD}", from: a@example.com, to: [b@example.com]}
+                """, Map.of("SMTP_PASSWORD", "hunter2")))
+                .hasMessageContaining("receivers.email.port: expected a whole number, found '${SMTP_PASSWORD}'")
+                .hasMessageNotContaining("hunter2");
     }
 
     @Test

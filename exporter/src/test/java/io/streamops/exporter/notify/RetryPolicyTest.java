@@ -49,4 +49,14 @@ class RetryPolicyTest {
         assertThatThrownBy(() -> new RetryPolicy(Duration.ofSeconds(1), Duration.ofSeconds(5), 2, 0, Duration.ofHours(1)))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void theDefaultGivesUpOnAgeAloneHoweverLongTheReceiverSays() {
+        Instant queued = Instant.parse("2026-11-21T10:00:00Z");
+        RetryPolicy week = RetryPolicy.DEFAULT.withMaxAge(Duration.ofDays(7));
+        // At the 5 min cap, 6.9 days is about 2,000 attempts: still retried.
+        assertThat(week.givesUp(2_000, queued, queued.plus(Duration.ofDays(7)).minus(Duration.ofMinutes(5)))).isFalse();
+        assertThat(week.givesUp(2_000, queued, queued.plus(Duration.ofDays(7)).plusMillis(1))).isTrue();
+        assertThat(RetryPolicy.DEFAULT.givesUp(100, queued, queued.plus(Duration.ofHours(23)))).isFalse();
+    }
 }

@@ -117,6 +117,16 @@ class AlertRouterTest {
     }
 
     @Test
+    void rememberedHistoryThatIsMutedNowGoesOutWhenItsMuteEnds() {
+        silences.add(new Silence("s1", Map.of("query", "q1"), T0, T0.plusSeconds(60), "ops", "maintenance"));
+        router.remember(alert("QueryFailed", "q1", AlertPhase.FIRING, T0, List.of("pagerduty")));
+        router.tick(T0.plusSeconds(30));
+        assertThat(sent).isEmpty();
+        router.tick(T0.plusSeconds(61));
+        assertThat(sent).flatExtracting(Dispatch::alerts).extracting(AlertTransition::fingerprint).containsExactly("QueryFailed/q1");
+    }
+
+    @Test
     void rememberedHistoryIsNotResentButCountsForInhibition() {
         router.remember(alert("DriverLost", "q1", AlertPhase.FIRING, T0, List.of("pagerduty")));
         router.accept(alert("QueryStalled", "q1", AlertPhase.FIRING, T0, List.of("pagerduty")), T0.plusSeconds(1));
