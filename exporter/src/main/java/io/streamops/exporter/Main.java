@@ -57,6 +57,9 @@ public final class Main {
             } catch (ConfigException | InvalidRulesException | IllegalStateException e) {
                 spec.commandLine().getErr().println(e.getMessage());
                 return 1;
+            } catch (java.net.BindException e) {
+                spec.commandLine().getErr().println(config + ": http.port: cannot listen there (" + e.getMessage() + ")");
+                return 1;
             }
             // The JVM halts as soon as its shutdown hooks return, so the close (commit offsets, stop the
             // delivery queue, release data_dir) has to run inside the hook, not after a signal to main.
