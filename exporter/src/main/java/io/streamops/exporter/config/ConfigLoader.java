@@ -90,7 +90,7 @@ public final class ConfigLoader {
                         kafka.text("application_id", "streamops-exporter"),
                         kafka.integer("max_event_bytes", 1024 * 1024),
                         kafka.fields.optional("properties", values::settingsMap).orElse(Map.of())),
-                new ExporterConfig.Http(http.text("host", "0.0.0.0"), http.integer("port", 9465), optionalSecret(http.fields, values, "token")),
+                new ExporterConfig.Http(http.text("host", "0.0.0.0"), http.integer("port", 9465), http.fields.optional("token", values::text).map(Secret::of)),
                 top.section("rules", RULES).path("file", "streamops-rules.yaml"),
                 new StatusPolicy(
                         status.duration("driver_lost_after", StatusPolicy.DEFAULT.driverLostAfter()),
@@ -121,11 +121,8 @@ public final class ConfigLoader {
         return p.isAbsolute() ? p : base.resolve(p).normalize();
     }
 
-    /** The query-dashboard URL prefix the query id is appended to: an http(s) URL, or empty for no link. */
+    /** The query-dashboard URL prefix the query id is appended to: an http(s) URL (left out or empty: no link). */
     private static Optional<DashboardLinks> dashboard(YamlValues values, YamlNode node, String context) {
-        if (node instanceof YamlNode.Scalar scalar && scalar.text().isBlank()) {
-            return Optional.of(DashboardLinks.NONE); // "" or an unset ${DASHBOARD_URL:-}
-        }
         return values.text(node, context).flatMap(prefix -> {
             try {
                 return Optional.of(new DashboardLinks(prefix.trim()));
@@ -134,17 +131,6 @@ public final class ConfigLoader {
                 return Optional.empty();
             }
         });
-    }
-
-    /**
-     * A secret setting, or empty when it is absent or empty: {@code token: ${API_TOKEN:-}} means "none"
-     * when the variable is unset, not an error.
-     */
-    static Optional<Secret> optionalSecret(YamlFields fields, YamlValues values, String field) {
-        return fields.node(field)
-                .filter(n -> !(n instanceof YamlNode.Scalar scalar && scalar.text().isBlank()))
-                .flatMap(n -> fields.optional(field, values::text))
-                .map(Secret::of);
     }
 
     /** One section's settings with their defaults; a bad value is recorded and its default used. */

@@ -120,7 +120,7 @@ final class ReceiversSection {
 
     private Optional<HttpEndpoint> endpoint(YamlFields fields) {
         Optional<URI> url = fields.required("url", this::uri);
-        Optional<Secret> token = ConfigLoader.optionalSecret(fields, values, "token");
+        Optional<Secret> token = fields.optional("token", values::text).map(Secret::of); // ${TOKEN:-} unset: none
         return url.map(u -> {
             HttpEndpoint endpoint = HttpEndpoint.of(u);
             return token.map(endpoint::withBearerToken).orElse(endpoint);

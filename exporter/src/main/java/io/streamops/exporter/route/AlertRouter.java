@@ -11,9 +11,11 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -40,6 +42,8 @@ public final class AlertRouter {
      * not been sent yet (it was muted): the next tick after its mute ends sends it.
      */
     private final Map<String, Instant> lastSent = new LinkedHashMap<>();
+    /** Firing alerts rebuilt from history whose mute the next tick has to look at (see {@link #remember}). */
+    private final Set<String> rememberedUnchecked = new LinkedHashSet<>();
     /** When tick next looks at firing alerts that were muted and never sent. */
     private Instant nextMuteCheck = Instant.MIN;
     /** Groups waiting out their group_wait: key -> (deadline, alerts by fingerprint). */
@@ -73,18 +77,19 @@ public final class AlertRouter {
 
     /**
      * Remembers a transition without notifying: used to rebuild state from already-handled history. A
-     * firing alert counts as sent unless it is muted now: then it was most likely muted when it fired too,
-     * and goes out once its mute ends.
+     * firing alert counts as sent unless the next tick finds it muted: then it was most likely muted when
+     * it fired too, and goes out once its mute ends. The check waits for the tick so that it runs once
+     * per alert still firing, not once per history record against every firing alert.
      */
     public void remember(AlertTransition t) {
         if (t.phase() == AlertPhase.FIRING) {
             firing.put(t.fingerprint(), t);
-            if (!isInhibited(t) && !isSilenced(t, t.at())) {
-                lastSent.put(t.fingerprint(), t.at());
-            }
+            lastSent.put(t.fingerprint(), t.at());
+            rememberedUnchecked.add(t.fingerprint());
         } else {
             firing.remove(t.fingerprint());
             lastSent.remove(t.fingerprint());
+            rememberedUnchecked.remove(t.fingerprint());
         }
     }
 
@@ -124,6 +129,13 @@ public final class AlertRouter {
         boolean lookAtMuted = !now.isBefore(nextMuteCheck);
         if (lookAtMuted) {
             nextMuteCheck = now.plusSeconds(1);
+            for (String fingerprint : rememberedUnchecked) {
+                AlertTransition t = firing.get(fingerprint);
+                if (t != null && (isInhibited(t) || isSilenced(t, now))) {
+                    lastSent.remove(fingerprint); // never sent, as far as we can tell: sent once unmuted
+                }
+            }
+            rememberedUnchecked.clear();
         }
         for (AlertTransition t : new ArrayList<>(firing.values())) {
             Instant last = lastSent.get(t.fingerprint());

@@ -47,10 +47,14 @@ public final class YamlFields {
         return owner.isEmpty() ? field : owner + separator + field;
     }
 
-    /** The field's value, or empty when it is absent or written as nothing ({@code field:} or {@code field: null}). */
+    /**
+     * The field's value, or empty when it is absent or written as nothing: {@code field:},
+     * {@code field: null}, {@code field: ""}, or an unset {@code ${VAR:-}} in exporter.yaml.
+     */
     public Optional<YamlNode> node(String field) {
         YamlNode.Entry entry = mapping.entries().get(field);
-        if (entry == null || entry.value() instanceof YamlNode.Scalar scalar && scalar.type() == YamlNode.ScalarType.NULL) {
+        if (entry == null || entry.value() instanceof YamlNode.Scalar scalar
+                && (scalar.type() == YamlNode.ScalarType.NULL || scalar.text().isBlank())) {
             return Optional.empty();
         }
         return Optional.of(entry.value());
