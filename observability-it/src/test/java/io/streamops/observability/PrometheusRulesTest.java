@@ -1,0 +1,159 @@
+package io.streamops.observability;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The Prometheus side of alert-rules/ with the real tools: promtool checks and unit-tests the rules,
+ * amtool checks and routes the example Alertmanager config, and the rules say what the exporter's
+ * default rules say (names, severities, thresholds, for, keep_firing_for).
+ */
+class PrometheusRulesTest {
+    static final Path DIR = Path.of("alert-rules", "prometheus");
+    static final Path RULES = DIR.resolve("streamops.rules.yml");
+    static final Path EXPORTER_RULES = Path.of("alert-rules", "streamops-rules.yaml");
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    static JsonNode yaml(Path file) throws IOException {
+        return YAML.readTree(Tool.REPO.resolve(file).toFile());
+    }
+
+    /** Alert name -> rule, in file order. */
+    static Map<String, JsonNode> prometheusAlerts() throws IOException {
+        Map<String, JsonNode> alerts = new LinkedHashMap<>();
+        for (JsonNode group : yaml(RULES).path("groups")) {
+            for (JsonNode rule : group.path("rules")) {
+                alerts.put(rule.path("alert").asText(), rule);
+            }
+        }
+        return alerts;
+    }
+
+    @Test
+    void promtoolChecksTheRules() throws Exception {
+        Tool check = Tool.run(List.of("promtool", "check", "rules", RULES.toString()));
+        assertThat(check.ok()).as(check.output()).isTrue();
+        assertThat(check.output()).contains("SUCCESS: 9 rules found");
+    }
+
+    @Test
+    void promtoolUnitTestsPass() throws Exception {
+        Tool test = Tool.run(Tool.REPO.resolve(DIR), List.of("promtool", "test", "rules", "streamops.rules.test.yml"));
+        assertThat(test.ok()).as(test.output()).isTrue();
+        assertThat(test.output()).contains("SUCCESS");
+    }
+
+    /** Each alert has a test where it fires, a later one where it no longer does, and is silent on the idle query. */
+    @Test
+    void everyAlertIsTestedFiringResolvingAndIdle() throws Exception {
+        Map<String, Integer> firstFiring = new HashMap<>();
+        Map<String, Integer> resolvedAfter = new HashMap<>();
+        List<String> silentOnIdle = new ArrayList<>();
+        for (JsonNode test : yaml(DIR.resolve("streamops.rules.test.yml")).path("tests")) {
+            boolean idle = test.path("name").asText().contains("idle");
+            for (JsonNode check : test.path("alert_rule_test")) {
+                String alert = check.path("alertname").asText();
+                int at = minutes(check.path("eval_time").asText());
+                boolean fires = check.path("exp_alerts").size() > 0;
+                if (idle) {
+                    if (!fires) {
+                        silentOnIdle.add(alert);
+                    }
+                } else if (fires) {
+                    firstFiring.merge(alert, at, Math::min);
+                } else if (firstFiring.containsKey(alert) && at > firstFiring.get(alert)) {
+                    resolvedAfter.put(alert, at);
+                }
+            }
+        }
+        assertThat(firstFiring.keySet()).containsExactlyInAnyOrderElementsOf(prometheusAlerts().keySet());
+        assertThat(resolvedAfter.keySet()).containsExactlyInAnyOrderElementsOf(prometheusAlerts().keySet());
+        assertThat(silentOnIdle).containsExactlyInAnyOrderElementsOf(prometheusAlerts().keySet());
+    }
+
+    private static int minutes(String duration) {
+        assertThat(duration).endsWith("m");
+        return Integer.parseInt(duration.substring(0, duration.length() - 1));
+    }
+
+    @Test
+    void theRulesSayWhatTheExportersDefaultRulesSay() throws Exception {
+        JsonNode exporter = yaml(EXPORTER_RULES);
+        String defaultSeverity = exporter.path("defaults").path("severity").asText();
+        Map<String, JsonNode> prometheus = prometheusAlerts();
+        List<String> names = new ArrayList<>();
+        for (JsonNode rule : exporter.path("rules")) {
+            String name = rule.path("name").asText();
+            names.add(name);
+            JsonNode ours = prometheus.get(name);
+            assertThat(ours).as("a Prometheus alert for the exporter's rule " + name).isNotNull();
+            assertThat(ours.path("labels").path("severity").asText()).as(name + " severity")
+                    .isEqualTo(rule.path("severity").asText(defaultSeverity));
+            assertThat(ours.path("for").asText("0s")).as(name + " for").isEqualTo(rule.path("for").asText("0s"));
+            assertThat(ours.path("keep_firing_for").asText("0s")).as(name + " keep_firing_for")
+                    .isEqualTo(rule.path("keep_firing_for").asText("0s"));
+            for (double threshold : numbers(rule.path("expr").asText())) {
+                assertThat(numbers(ours.path("expr").asText())).as(name + ": the exporter's threshold " + threshold).contains(threshold);
+            }
+            for (String annotation : List.of("summary", "description", "runbook")) {
+                assertThat(ours.path("annotations").path(annotation).asText()).as(name + " " + annotation).isNotBlank();
+            }
+        }
+        assertThat(prometheus.keySet()).containsExactlyElementsOf(names);
+    }
+
+    private static final Pattern NUMBER = Pattern.compile("(?<![\\w.])\\d+(\\.\\d+)?(?![\\w.\\[])");
+
+    private static List<Double> numbers(String expr) {
+        List<Double> out = new ArrayList<>();
+        Matcher m = NUMBER.matcher(expr.replaceAll("\\[[^]]*]", "")); // not range durations like [5m]
+        while (m.find()) {
+            out.add(Double.parseDouble(m.group()));
+        }
+        return out;
+    }
+
+    @Test
+    void amtoolChecksTheExampleAlertmanagerConfig() throws Exception {
+        Tool check = Tool.run(List.of("amtool", "check-config", DIR.resolve("alertmanager.example.yml").toString()));
+        assertThat(check.ok()).as(check.output()).isTrue();
+        assertThat(check.output()).contains("SUCCESS").contains("1 inhibit rules").contains("3 receivers");
+    }
+
+    @Test
+    void theExampleRoutesCriticalToPagerDutyWarningsToEmailAndFailuresToTheRestartWebhook() throws Exception {
+        assertThat(routes("alertname=QueryFailed", "severity=critical", "job=shop")).isEqualTo("pagerduty,email,streamops-restart");
+        assertThat(routes("alertname=QueryStalled", "severity=error", "job=shop")).isEqualTo("pagerduty,email,streamops-restart");
+        assertThat(routes("alertname=KafkaLagGrowing", "severity=warning", "job=shop")).isEqualTo("email");
+    }
+
+    private static String routes(String... labels) throws Exception {
+        List<String> command = new ArrayList<>(List.of("amtool", "config", "routes", "test",
+                "--config.file=" + DIR.resolve("alertmanager.example.yml")));
+        command.addAll(List.of(labels));
+        Tool test = Tool.run(command);
+        assertThat(test.ok()).as(test.output()).isTrue();
+        return test.stdout().strip();
+    }
+
+    @Test
+    void promtoolChecksTheExamplePrometheusConfig() throws Exception {
+        Tool check = Tool.run(List.of("promtool", "check", "config", DIR.resolve("prometheus.example.yml").toString()));
+        assertThat(check.ok()).as(check.output()).isTrue();
+        assertThat(check.output()).contains("SUCCESS: 9 rules found");
+    }
+}
