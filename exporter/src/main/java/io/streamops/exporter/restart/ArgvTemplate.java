@@ -1,0 +1,75 @@
+package io.streamops.exporter.restart;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * A command line as a list of arguments, in which an argument that is exactly a placeholder
+ * ({@code {job}}, {@code {query_name}}, {@code {query_id}}, {@code {app_id}}) is replaced by that value
+ * from the event, as one whole argument. Nothing is spliced into a longer string and nothing is run
+ * through a shell, so a query named {@code $(touch /tmp/pwned)} is an argument with that text, nothing more.
+ * A placeholder inside a longer argument is refused when the template is made, so nobody writes
+ * {@code --name={job}} believing it is substituted.
+ */
+public final class ArgvTemplate {
+
+    /** The placeholders and how each is read from the subject. */
+    public static final Map<String, Function<RestartSubject, String>> PLACEHOLDERS = Map.of(
+            "{job}", RestartSubject::job,
+            "{query_name}", RestartSubject::queryName,
+            "{query_id}", RestartSubject::queryId,
+            "{app_id}", RestartSubject::appId);
+
+    private final List<String> arguments;
+
+    private ArgvTemplate(List<String> arguments) {
+        this.arguments = List.copyOf(arguments);
+    }
+
+    /** The template, or an {@link IllegalArgumentException} naming the argument that misuses a placeholder. */
+    public static ArgvTemplate of(List<String> arguments) {
+        if (arguments.isEmpty()) {
+            throw new IllegalArgumentException("the command must name a program");
+        }
+        for (int i = 0; i < arguments.size(); i++) {
+            problem(arguments.get(i)).ifPresent(reason -> {
+                throw new IllegalArgumentException(reason);
+            });
+        }
+        if (PLACEHOLDERS.containsKey(arguments.get(0))) {
+            throw new IllegalArgumentException("the program itself cannot be a placeholder");
+        }
+        return new ArgvTemplate(arguments);
+    }
+
+    /** What is wrong with one argument, if anything. */
+    public static Optional<String> problem(String argument) {
+        if (PLACEHOLDERS.containsKey(argument)) {
+            return Optional.empty();
+        }
+        for (String placeholder : PLACEHOLDERS.keySet()) {
+            if (argument.contains(placeholder)) {
+                return Optional.of("'" + argument + "': " + placeholder
+                        + " is replaced only as a whole argument; write it as an argument of its own");
+            }
+        }
+        return Optional.empty();
+    }
+
+    public List<String> arguments() {
+        return arguments;
+    }
+
+    /** The argv for {@code subject}: each placeholder argument replaced by its value, verbatim. */
+    public List<String> render(RestartSubject subject) {
+        List<String> argv = new ArrayList<>(arguments.size());
+        for (String argument : arguments) {
+            Function<RestartSubject, String> value = PLACEHOLDERS.get(argument);
+            argv.add(value == null ? argument : value.apply(subject));
+        }
+        return argv;
+    }
+}

@@ -1,0 +1,204 @@
+package io.streamops.exporter.restart;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RestartDeciderTest {
+    private static final Instant T0 = Instant.parse("2026-12-03T10:00:00Z");
+    private static final RestartSubject JOB = new RestartSubject("orders", "enrich", "q-1", "app-1", Map.of("env", "prod"));
+    private final RestartDecider decider = new RestartDecider(RestartPolicy.DEFAULT, () -> 0.0);
+
+    private static Observation.AlertFired failed(String runId, Instant at) {
+        return new Observation.AlertFired(JOB, "QueryFailed", "failed", runId, at);
+    }
+
+    @Test
+    void aFailureRestartsAfterTheFirstBackoffAndTheAttemptIsOnRecordBeforeItIsMade() {
+        Decision scheduled = decider.decide(RestartRecord.idle(JOB, T0), failed("run-1", T0));
+
+        assertThat(scheduled).isInstanceOf(Decision.RestartAt.class);
+        assertThat(((Decision.RestartAt) scheduled).at()).isEqualTo(T0.plusSeconds(1));
+        assertThat(scheduled.record().phase()).isEqualTo(RestartPhase.WAITING);
+        assertThat(decider.decide(scheduled.record(), new Observation.Tick(T0.plusMillis(999))))
+                .isInstanceOf(Decision.Wait.class);
+
+        Decision now = decider.decide(scheduled.record(), new Observation.Tick(T0.plusSeconds(1)));
+        assertThat(now).isInstanceOf(Decision.RestartNow.class);
+        RestartRecord restarting = now.record();
+        assertThat(restarting.phase()).isEqualTo(RestartPhase.RESTARTING);
+        assertThat(restarting.consecutive()).isEqualTo(1);
+        assertThat(restarting.sequence()).isEqualTo(1);
+        assertThat(restarting.attemptId()).isEqualTo("orders#1");
+        assertThat(restarting.due()).isEqualTo(T0.plusSeconds(1).plus(RestartPolicy.DEFAULT.progressDeadline()));
+        assertThat(restarting.reason()).contains("QueryFailed");
+    }
+
+    @Test
+    void aCleanStopIsNeverRestarted() {
+        RestartRecord idle = RestartRecord.idle(JOB, T0);
+        Decision decision = decider.decide(idle, new Observation.AlertFired(JOB, "QueryStopped", "stopped", "run-1", T0));
+        assertThat(decision).isInstanceOf(Decision.Nothing.class);
+        assertThat(decision.changed()).isFalse();
+    }
+
+    @Test
+    void aStopDuringTheBackoffCancelsTheRestart() {
+        RestartRecord waiting = decider.decide(RestartRecord.idle(JOB, T0), failed("run-1", T0)).record();
+        RestartRecord stopped = decider.decide(waiting, new Observation.QueryStopped(T0.plusMillis(500))).record();
+        assertThat(stopped.phase()).isEqualTo(RestartPhase.IDLE);
+        assertThat(decider.decide(stopped, new Observation.Tick(T0.plusSeconds(5)))).isInstanceOf(Decision.Nothing.class);
+    }
+
+    @Test
+    void aJobThatFailsAtEveryStartIsRetriedAsThePolicySaysThenGivenUpExactlyOnce() {
+        RestartRecord record = RestartRecord.idle(JOB, T0);
+        Instant now = T0;
+        List<Duration> backoffs = new ArrayList<>();
+        int restarts = 0;
+        int giveUps = 0;
+        Decision decision = decider.decide(record, failed("run-0", now));
+        for (int step = 0; step < 40; step++) {
+            record = decision.record();
+            if (decision instanceof Decision.GiveUp) {
+                giveUps++;
+            }
+            if (decision instanceof Decision.RestartAt at) {
+                backoffs.add(Duration.between(now, at.at()));
+                now = at.at();
+                decision = decider.decide(record, new Observation.Tick(now));
+                continue;
+            }
+            if (decision instanceof Decision.RestartNow) {
+                restarts++;
+            }
+            now = now.plusSeconds(20); // each new run fails 20 s after its start
+            decision = decider.decide(record, failed("run-" + (step + 1), now));
+        }
+        assertThat(restarts).isEqualTo(5);
+        assertThat(giveUps).isEqualTo(1);
+        assertThat(record.phase()).isEqualTo(RestartPhase.GIVEN_UP);
+        assertThat(backoffs).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(4),
+                Duration.ofSeconds(8), Duration.ofSeconds(16));
+        assertThat(decider.decide(record, new Observation.Tick(now.plus(Duration.ofHours(3))))).isInstanceOf(Decision.Nothing.class);
+    }
+
+    @Test
+    void anOperatorRestartResetsAGivenUpPolicy() {
+        RestartRecord givenUp = new RestartRecord(RestartPhase.GIVEN_UP, JOB, 5,
+                List.of(T0, T0.plusSeconds(1), T0.plusSeconds(2), T0.plusSeconds(3), T0.plusSeconds(4)), 5, null, T0,
+                "gave up", "h", "run-5", "run-4");
+        Decision manual = decider.decide(givenUp, new Observation.ManualRestart(RestartSubject.ofJob("orders"), T0.plusSeconds(60)));
+        assertThat(manual).isInstanceOf(Decision.RestartNow.class);
+        assertThat(manual.record().consecutive()).isEqualTo(1);
+        assertThat(manual.record().sequence()).isEqualTo(6);
+        assertThat(manual.record().attemptTimes()).containsExactly(T0.plusSeconds(60));
+        assertThat(manual.record().subject().queryId()).isEqualTo("q-1"); // what the hand request did not say is kept
+    }
+
+    @Test
+    void anAlertAboutTheRunAlreadyBeingAnsweredIsOldNews() {
+        RestartRecord waiting = decider.decide(RestartRecord.idle(JOB, T0), failed("run-1", T0)).record();
+        RestartRecord restarting = decider.decide(waiting, new Observation.Tick(T0.plusSeconds(1))).record();
+        Observation driverLost = new Observation.AlertFired(JOB, "DriverLost", "driver_lost", "run-1", T0.plusSeconds(90));
+
+        assertThat(decider.decide(waiting, driverLost)).isInstanceOf(Decision.Wait.class);
+        assertThat(decider.decide(restarting, driverLost)).isInstanceOf(Decision.Wait.class);
+        Decision newFailure = decider.decide(restarting, failed("run-2", T0.plusSeconds(30)));
+        assertThat(newFailure).isInstanceOf(Decision.RestartAt.class);
+        assertThat(((Decision.RestartAt) newFailure).at()).isEqualTo(T0.plusSeconds(32));
+    }
+
+    @Test
+    void progressMakesTheAttemptGoodAndAfterAHealthyHourTheCountersReset() {
+        RestartRecord waiting = decider.decide(RestartRecord.idle(JOB, T0), failed("run-1", T0)).record();
+        RestartRecord restarting = decider.decide(waiting, new Observation.Tick(T0.plusSeconds(1))).record();
+
+        assertThat(decider.decide(restarting, new Observation.ProgressMade("run-1", T0.plusSeconds(5))))
+                .isInstanceOf(Decision.Wait.class); // a late progress event of the failed run proves nothing
+        Decision good = decider.decide(restarting, new Observation.ProgressMade("run-2", T0.plusSeconds(9)));
+        RestartRecord healthy = good.record();
+        assertThat(healthy.phase()).isEqualTo(RestartPhase.HEALTHY);
+        assertThat(good.changed()).isTrue();
+        assertThat(healthy.due()).isEqualTo(T0.plusSeconds(9).plus(Duration.ofHours(1)));
+
+        // A failure before the reset continues the series: the second attempt waits 2 s.
+        Decision again = decider.decide(healthy, failed("run-2", T0.plusSeconds(600)));
+        assertThat(((Decision.RestartAt) again).at()).isEqualTo(T0.plusSeconds(602));
+
+        RestartRecord reset = decider.decide(healthy, new Observation.Tick(healthy.due())).record();
+        assertThat(reset.phase()).isEqualTo(RestartPhase.IDLE);
+        assertThat(reset.consecutive()).isZero();
+        assertThat(reset.attemptTimes()).isEmpty();
+        Decision fresh = decider.decide(reset, failed("run-2", healthy.due().plusSeconds(1)));
+        assertThat(((Decision.RestartAt) fresh).at()).isEqualTo(healthy.due().plusSeconds(2));
+    }
+
+    @Test
+    void anAttemptWithoutProgressByTheDeadlineFailed() {
+        RestartRecord waiting = decider.decide(RestartRecord.idle(JOB, T0), failed("run-1", T0)).record();
+        RestartRecord restarting = decider.decide(waiting, new Observation.Tick(T0.plusSeconds(1))).record();
+        assertThat(decider.decide(restarting, new Observation.Tick(restarting.due().minusMillis(1)))).isInstanceOf(Decision.Wait.class);
+
+        Decision late = decider.decide(restarting, new Observation.Tick(restarting.due()));
+        assertThat(late).isInstanceOf(Decision.RestartAt.class);
+        assertThat(late.record().reason()).contains("no progress within 300 s");
+        assertThat(((Decision.RestartAt) late).at()).isEqualTo(restarting.due().plusSeconds(2));
+    }
+
+    @Test
+    void aLaunchedDriverThatExitsNonZeroFailedAtOnceAndItsLaterDriverLostIsOldNews() {
+        RestartRecord waiting = decider.decide(RestartRecord.idle(JOB, T0), failed("run-1", T0)).record();
+        RestartRecord restarting = decider.decide(waiting, new Observation.Tick(T0.plusSeconds(1))).record();
+        RestartRecord healthy = decider.decide(restarting, new Observation.ProgressMade("run-2", T0.plusSeconds(8))).record();
+
+        assertThat(decider.decide(healthy, new Observation.LauncherExited(1, 0, T0.plusSeconds(20))))
+                .isInstanceOf(Decision.Nothing.class);
+        assertThat(decider.decide(healthy, new Observation.LauncherExited(0, 137, T0.plusSeconds(20))))
+                .isInstanceOf(Decision.Nothing.class); // an older attempt's launcher
+        Decision exited = decider.decide(healthy, new Observation.LauncherExited(1, 137, T0.plusSeconds(20)));
+        assertThat(exited).isInstanceOf(Decision.RestartAt.class);
+        assertThat(exited.record().reason()).contains("exited with code 137");
+
+        RestartRecord second = decider.decide(exited.record(), new Observation.Tick(T0.plusSeconds(22))).record();
+        assertThat(second.sequence()).isEqualTo(2);
+        Observation lateDriverLost = new Observation.AlertFired(JOB, "DriverLost", "driver_lost", "run-2", T0.plusSeconds(80));
+        assertThat(decider.decide(second, lateDriverLost)).isInstanceOf(Decision.Wait.class);
+    }
+
+    @Test
+    void oneRestartAtATime() {
+        RestartRecord waiting = decider.decide(RestartRecord.idle(JOB, T0), failed("run-1", T0)).record();
+        assertThat(decider.decide(waiting, new Observation.AlertFired(JOB, "QueryStalled", "stalled", "run-1b", T0.plusMillis(10))))
+                .isInstanceOf(Decision.Wait.class);
+        RestartRecord restarting = decider.decide(waiting, new Observation.Tick(T0.plusSeconds(1))).record();
+        assertThat(decider.decide(restarting, new Observation.ManualRestart(JOB, T0.plusSeconds(2))))
+                .isInstanceOf(Decision.Wait.class);
+    }
+
+    @Test
+    void aRestarterThatCannotActFailsTheAttempt() {
+        RestartRecord waiting = decider.decide(RestartRecord.idle(JOB, T0), failed("run-1", T0)).record();
+        RestartRecord restarting = decider.decide(waiting, new Observation.Tick(T0.plusSeconds(1))).record();
+        Decision failed = decider.decide(restarting, new Observation.LaunchFailed(1, "HTTP 401", T0.plusSeconds(2)));
+        assertThat(failed).isInstanceOf(Decision.RestartAt.class);
+        assertThat(failed.record().reason()).contains("could not be made: HTTP 401");
+    }
+
+    @Test
+    void backoffGrowsIsCappedAndJitterStaysInItsBand() {
+        RestartPolicy policy = RestartPolicy.DEFAULT;
+        assertThat(policy.backoffBefore(1, 0)).isEqualTo(Duration.ofSeconds(1));
+        assertThat(policy.backoffBefore(3, 0)).isEqualTo(Duration.ofSeconds(4));
+        assertThat(policy.backoffBefore(30, 0)).isEqualTo(Duration.ofMinutes(1));
+        assertThat(policy.backoffBefore(30, 1)).isEqualTo(Duration.ofSeconds(66));
+        assertThat(policy.backoffBefore(30, -1)).isEqualTo(Duration.ofSeconds(54));
+        assertThat(policy.backoffBefore(30, 7)).isEqualTo(Duration.ofSeconds(66));
+    }
+}
