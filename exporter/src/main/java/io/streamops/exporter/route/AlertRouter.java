@@ -4,12 +4,15 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.streamops.exporter.alert.AlertPhase;
 import io.streamops.exporter.alert.AlertTransition;
+import io.streamops.exporter.support.LogLimiter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -21,130 +24,184 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * The notification pipeline after rule evaluation, in Alertmanager's order: remember -> inhibit ->
- * silence -> group (wait, then one dispatch per receiver and group) -> repeat while firing.
- * Single-threaded and clock-driven ({@link #accept} and {@link #tick} take the time), so every stage
- * is testable without waiting.
+ * The notification pipeline after rule evaluation, in Alertmanager's order:
+ * <b>remember -> mute (inhibit, silence) -> group (wait) -> notification log (repeat; resolve only what was
+ * sent) -> deliver</b>.
+ * Single-threaded and clock-driven ({@link #accept} and {@link #tick} take the time), so every stage is
+ * testable without waiting. Every alert belongs to the alerts-topic partition it came from: the router
+ * only repeats alerts of partitions it has caught up on ({@link #replaying}), and forgets a partition's
+ * alerts when it hands the partition over ({@link #handOver}, {@link #drop}).
  */
 public final class AlertRouter {
-    private final List<InhibitRule> inhibitRules;
-    private final Supplier<Collection<Silence>> silences;
-    private final List<String> groupBy;
-    private final Function<String, Duration> groupWait;
+    private static final Logger LOG = LoggerFactory.getLogger(AlertRouter.class);
+
+    private final List<Mute> mutes;
+    private final Map<Mute, Counter> mutedCount = new LinkedHashMap<>();
+    private final AlertGroups groups;
+    private final NotificationLog log = new NotificationLog();
     private final Consumer<Dispatch> deliver;
-    private final Counter inhibited;
-    private final Counter silenced;
+    private final Counter deliveryFailures;
+    private final LogLimiter deliveryFailureLog = new LogLimiter(LOG);
 
     /** Firing alerts by fingerprint: what /api/alerts shows and what inhibition looks at. */
     private final Map<String, AlertTransition> firing = new LinkedHashMap<>();
+    /** The alerts-topic partition each alert came from. */
+    private final Map<String, Integer> partitionOf = new LinkedHashMap<>();
     /**
-     * When each firing alert was last dispatched, for repeat_interval. A firing alert missing here has
-     * not been sent yet (it was muted): the next tick after its mute ends sends it.
+     * Where each firing alert's repeat schedule stands: when it was last put into its groups, on a grid of
+     * repeat intervals from when it fired, so an instance taking the alert over repeats it on the same grid.
+     * A firing alert missing here has not been sent yet (it was muted): the next look at mutes sends it.
      */
-    private final Map<String, Instant> lastSent = new LinkedHashMap<>();
+    private final Map<String, Instant> lastQueued = new LinkedHashMap<>();
     /** Firing alerts rebuilt from history whose mute the next tick has to look at (see {@link #remember}). */
     private final Set<String> rememberedUnchecked = new LinkedHashSet<>();
+    /** Partitions whose history is still being re-read: their alerts are neither repeated nor checked for mutes. */
+    private final Set<Integer> replaying = new HashSet<>();
     /** When tick next looks at firing alerts that were muted and never sent. */
     private Instant nextMuteCheck = Instant.MIN;
-    /** Groups waiting out their group_wait: key -> (deadline, alerts by fingerprint). */
-    private final Map<String, PendingGroup> pending = new LinkedHashMap<>();
-
-    private static final class PendingGroup {
-        final String receiver;
-        final Instant created;
-        final Instant due;
-        final Map<String, AlertTransition> alerts = new LinkedHashMap<>();
-
-        PendingGroup(String receiver, Instant created, Instant due) {
-            this.receiver = receiver;
-            this.created = created;
-            this.due = due;
-        }
-    }
 
     public AlertRouter(List<InhibitRule> inhibitRules, Supplier<Collection<Silence>> silences, List<String> groupBy,
                        Function<String, Duration> groupWaitPerReceiver, Consumer<Dispatch> deliver, MeterRegistry registry) {
-        this.inhibitRules = List.copyOf(inhibitRules);
-        this.silences = silences;
-        this.groupBy = List.copyOf(groupBy);
-        this.groupWait = groupWaitPerReceiver;
+        this.mutes = List.of(new Inhibition(inhibitRules, firing::values), new Silencing(silences));
+        for (Mute mute : mutes) {
+            mutedCount.put(mute, Counter.builder("streamops.exporter.alerts." + mute.name())
+                    .description("Alert notifications held back: " + mute.name()).register(registry));
+        }
+        this.groups = new AlertGroups(groupBy, groupWaitPerReceiver);
         this.deliver = deliver;
-        this.inhibited = Counter.builder("streamops.exporter.alerts.inhibited")
-                .description("Alert notifications held back because another firing alert inhibits them").register(registry);
-        this.silenced = Counter.builder("streamops.exporter.alerts.silenced")
-                .description("Alert notifications held back by a silence").register(registry);
+        this.deliveryFailures = Counter.builder("streamops.exporter.routing.dispatch.failures")
+                .description("Groups that could not be handed to the delivery queue (kept and tried again)").register(registry);
+    }
+
+    /** The partitions whose history is being re-read from the start, up to where their last owner committed. */
+    public void replaying(Collection<Integer> partitions) {
+        replaying.addAll(partitions);
+    }
+
+    /** The partition's history is re-read: its alerts repeat (and are checked for mutes) from now on. */
+    public void caughtUp(int partition) {
+        replaying.remove(partition);
+    }
+
+    public boolean isReplaying(int partition) {
+        return replaying.contains(partition);
     }
 
     /**
      * Remembers a transition without notifying: used to rebuild state from already-handled history. A
-     * firing alert counts as sent unless the next tick finds it muted: then it was most likely muted when
-     * it fired too, and goes out once its mute ends. The check waits for the tick so that it runs once
-     * per alert still firing, not once per history record against every firing alert.
+     * firing alert counts as sent to all its receivers, with its last repeat on its grid before {@code now},
+     * unless the first tick after its partition caught up finds it muted: then it was most likely muted when
+     * it fired too, and goes out once its mute ends.
      */
-    public void remember(AlertTransition t) {
+    public void remember(AlertTransition t, int partition, Instant now) {
+        partitionOf.put(t.fingerprint(), partition);
         if (t.phase() == AlertPhase.FIRING) {
             firing.put(t.fingerprint(), t);
-            lastSent.put(t.fingerprint(), t.at());
+            lastQueued.put(t.fingerprint(), lastOnGrid(t.at(), t.repeatInterval(), now));
+            log.sentToAll(t);
             rememberedUnchecked.add(t.fingerprint());
         } else {
             firing.remove(t.fingerprint());
-            lastSent.remove(t.fingerprint());
+            lastQueued.remove(t.fingerprint());
+            log.forget(t.fingerprint());
             rememberedUnchecked.remove(t.fingerprint());
         }
     }
 
-    /** One transition through the pipeline. */
-    public void accept(AlertTransition t, Instant now) {
-        boolean firingWasSent = lastSent.containsKey(t.fingerprint());
+    /** One new transition through the pipeline. */
+    public void accept(AlertTransition t, int partition, Instant now) {
+        partitionOf.put(t.fingerprint(), partition);
         if (t.phase() == AlertPhase.RESOLVED) {
             firing.remove(t.fingerprint());
-            lastSent.remove(t.fingerprint());
-            // Every firing that went out gets its resolve, muted or not now: a silence or a lost driver
-            // must not leave a PagerDuty incident open that nothing will ever close.
-            if (t.sendResolved() && firingWasSent) {
-                enqueue(t, now);
+            lastQueued.remove(t.fingerprint());
+            rememberedUnchecked.remove(t.fingerprint());
+            for (String receiver : t.receivers()) {
+                AlertTransition sent = log.firingSentTo(t.fingerprint(), receiver);
+                if (sent == null) {
+                    // Its firing never reached this receiver (muted, or still waiting in the group with it):
+                    // the receiver hears of neither.
+                    groups.withdrawFiring(receiver, t);
+                } else if (t.sendResolved()) {
+                    // Every firing that went out gets its resolve, muted or not now, saying what the firing said.
+                    groups.add(receiver, withTextsOf(sent, t), partition, now);
+                } else {
+                    groups.withdrawFiring(receiver, t);
+                    log.resolved(receiver, t.fingerprint());
+                }
             }
             flushDue(now);
             return;
         }
         firing.put(t.fingerprint(), t);
-        if (isInhibited(t)) {
-            inhibited.increment();
+        if (muted(t, now, true)) {
             return;
         }
-        if (isSilenced(t, now)) {
-            silenced.increment();
-            return;
-        }
-        enqueue(t, now);
+        queue(t, partition, lastOnGrid(t.at(), t.repeatInterval(), now), now);
         flushDue(now);
     }
 
     /**
      * Time passes: flush groups whose wait is over; send firing alerts whose repeat interval is up, and
-     * those held back by a mute that has ended.
+     * those held back by a mute that has ended. Alerts of partitions still replaying wait for their turn.
      */
     public void tick(Instant now) {
         // Muted alerts are looked at once a second, not every poll: each look matches every firing alert.
         boolean lookAtMuted = !now.isBefore(nextMuteCheck);
         if (lookAtMuted) {
             nextMuteCheck = now.plusSeconds(1);
-            for (String fingerprint : rememberedUnchecked) {
+            for (String fingerprint : List.copyOf(rememberedUnchecked)) {
                 AlertTransition t = firing.get(fingerprint);
-                if (t != null && (isInhibited(t) || isSilenced(t, now))) {
-                    lastSent.remove(fingerprint); // never sent, as far as we can tell: sent once unmuted
+                if (t != null && replaying.contains(partitionOf.get(fingerprint))) {
+                    continue;
                 }
+                if (t != null && muted(t, now, false)) {
+                    lastQueued.remove(fingerprint); // never sent, as far as we can tell: sent once unmuted
+                    log.forget(fingerprint);
+                }
+                rememberedUnchecked.remove(fingerprint);
             }
-            rememberedUnchecked.clear();
         }
         for (AlertTransition t : new ArrayList<>(firing.values())) {
-            Instant last = lastSent.get(t.fingerprint());
+            int partition = partitionOf.get(t.fingerprint());
+            if (replaying.contains(partition)) {
+                continue;
+            }
+            Instant last = lastQueued.get(t.fingerprint());
             boolean due = last == null ? lookAtMuted : !now.isBefore(last.plus(t.repeatInterval()));
-            if (due && !isInhibited(t) && !isSilenced(t, now)) {
-                enqueue(t, now);
+            if (due && !muted(t, now, false)) {
+                queue(t, partition, last == null ? now : lastOnGrid(last, t.repeatInterval(), now), now);
             }
         }
         flushDue(now);
+    }
+
+    /**
+     * The partitions move to another instance, cleanly: what waits in their groups goes out now (so the
+     * group's offsets can be committed before the new owner reads on from them), then their alerts are
+     * forgotten here: the new owner repeats and resolves them.
+     */
+    public void handOver(Collection<Integer> partitions, Instant now) {
+        for (AlertGroups.Group group : groups.holding(partitions)) {
+            dispatch(group);
+        }
+        drop(partitions);
+    }
+
+    /** Forgets the partitions' alerts without sending anything (they were lost to another instance). */
+    public void drop(Collection<Integer> partitions) {
+        Set<String> gone = new HashSet<>();
+        partitionOf.forEach((fingerprint, partition) -> {
+            if (partitions.contains(partition)) {
+                gone.add(fingerprint);
+            }
+        });
+        groups.drop(partitions);
+        firing.keySet().removeAll(gone);
+        lastQueued.keySet().removeAll(gone);
+        rememberedUnchecked.removeAll(gone);
+        partitionOf.keySet().removeAll(gone);
+        log.forgetAll(gone);
+        replaying.removeAll(partitions);
     }
 
     /** The alerts firing now, for the API. */
@@ -153,63 +210,81 @@ public final class AlertRouter {
     }
 
     /**
-     * When the oldest group still waiting out its group_wait was started, if any. Every transition
-     * accepted before that instant has been dispatched, so its offset may be committed; later ones not yet.
+     * When the oldest group still waiting out its group_wait (or waiting for delivery to take it) was
+     * started, if any. Every transition accepted before that instant has been dispatched, so its offset may
+     * be committed; later ones not yet.
      */
     public Optional<Instant> oldestPendingSince() {
-        return pending.values().stream().map(g -> g.created).min(Comparator.naturalOrder());
+        return groups.oldestSince(group -> true);
     }
 
-    private boolean isInhibited(AlertTransition t) {
-        for (AlertTransition source : firing.values()) {
-            for (InhibitRule rule : inhibitRules) {
-                if (rule.inhibits(source, t)) {
-                    return true;
+    /** Like {@link #oldestPendingSince()}, among the groups holding an alert of {@code partition}. */
+    public Optional<Instant> oldestPendingSince(int partition) {
+        return groups.oldestSince(group -> group.partitions.containsValue(partition));
+    }
+
+    private boolean muted(AlertTransition t, Instant now, boolean count) {
+        for (Mute mute : mutes) {
+            if (mute.mutes(t, now)) {
+                if (count) {
+                    mutedCount.get(mute).increment();
                 }
-            }
-        }
-        return false;
-    }
-
-    private boolean isSilenced(AlertTransition t, Instant now) {
-        for (Silence s : silences.get()) {
-            if (s.mutes(t, now)) {
                 return true;
             }
         }
         return false;
     }
 
-    private void enqueue(AlertTransition t, Instant now) {
-        if (t.phase() == AlertPhase.FIRING) {
-            lastSent.put(t.fingerprint(), now);
-        }
+    /** Into the groups of every receiver at {@code now}; {@code onGrid} is the point of its repeat schedule this is. */
+    private void queue(AlertTransition t, int partition, Instant onGrid, Instant now) {
+        lastQueued.put(t.fingerprint(), onGrid);
         for (String receiver : t.receivers()) {
-            String key = groupKey(receiver, t);
-            PendingGroup group = pending.computeIfAbsent(key, k -> new PendingGroup(receiver, now, now.plus(groupWait.apply(receiver))));
-            group.alerts.put(t.fingerprint(), t);
+            groups.add(receiver, t, partition, now);
         }
-    }
-
-    private String groupKey(String receiver, AlertTransition t) {
-        StringBuilder key = new StringBuilder(receiver).append('{');
-        for (String label : groupBy) {
-            key.append(label).append('=').append(t.labels().getOrDefault(label, "")).append(',');
-        }
-        return key.append('}').toString();
     }
 
     private void flushDue(Instant now) {
-        var it = pending.entrySet().iterator();
-        while (it.hasNext()) {
-            var entry = it.next();
-            PendingGroup group = entry.getValue();
-            if (!now.isBefore(group.due)) {
-                it.remove();
-                List<AlertTransition> alerts = new ArrayList<>(group.alerts.values());
-                boolean anyFiring = alerts.stream().anyMatch(a -> a.phase() == AlertPhase.FIRING);
-                deliver.accept(new Dispatch(group.receiver, entry.getKey(), anyFiring ? AlertPhase.FIRING : AlertPhase.RESOLVED, alerts));
+        for (AlertGroups.Group group : groups.due(now)) {
+            dispatch(group);
+        }
+    }
+
+    /** Hands a group to delivery; it leaves (and the log learns what was sent) only if delivery took it. */
+    private void dispatch(AlertGroups.Group group) {
+        Dispatch d = group.dispatch();
+        try {
+            deliver.accept(d);
+        } catch (RuntimeException e) {
+            deliveryFailures.increment();
+            deliveryFailureLog.warn(null, "could not hand the group {} to delivery ({}); kept, tried again next tick", d.groupKey(), e.toString());
+            return;
+        }
+        groups.delivered(group);
+        for (AlertTransition a : d.alerts()) {
+            if (a.phase() == AlertPhase.FIRING) {
+                log.sent(d.receiver(), a);
+            } else {
+                log.resolved(d.receiver(), a.fingerprint());
             }
         }
+    }
+
+    /** The resolve as {@code receiver} hears it: the state of {@code resolve}, the texts of the firing it was sent. */
+    private static AlertTransition withTextsOf(AlertTransition sentFiring, AlertTransition resolve) {
+        return new AlertTransition(resolve.fingerprint(), resolve.rule(), resolve.phase(), resolve.severity(), resolve.labels(),
+                sentFiring.annotations(), resolve.signals(), resolve.receivers(), resolve.repeatInterval(),
+                resolve.sendResolved(), resolve.startsAt(), resolve.endsAt(), resolve.at());
+    }
+
+    /**
+     * The latest point {@code anchor + k * interval} (k >= 0) not after {@code now}: an alert that fired at
+     * {@code anchor} was last sent there, on whichever instance owned it.
+     */
+    static Instant lastOnGrid(Instant anchor, Duration interval, Instant now) {
+        if (!now.isAfter(anchor) || interval.isZero() || interval.isNegative()) {
+            return anchor;
+        }
+        long periods = Duration.between(anchor, now).toMillis() / interval.toMillis();
+        return anchor.plus(interval.multipliedBy(periods));
     }
 }

@@ -14,7 +14,9 @@ import io.streamops.exporter.notify.DeliveryQueue;
 import io.streamops.exporter.notify.Notification;
 import io.streamops.exporter.route.AlertRouter;
 import io.streamops.exporter.route.InhibitRule;
+import io.streamops.exporter.route.RouterLoop;
 import io.streamops.exporter.route.Silence;
+import io.streamops.exporter.route.SilenceStore;
 import io.streamops.exporter.signals.Signals;
 import io.streamops.exporter.streams.ExporterMetrics;
 import io.streamops.exporter.streams.ExporterTopology;
@@ -24,11 +26,15 @@ import io.streamops.exporter.streams.QueryEvaluation;
 import io.streamops.exporter.streams.RuleErrors;
 import io.streamops.exporter.support.Json;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -63,8 +69,9 @@ public final class ExporterService implements AutoCloseable {
         Properties kafka = new Properties();
         kafka.put("bootstrap.servers", config.kafka().bootstrapServers());
         kafka.putAll(config.kafka().properties());
+        String silencesTopic = config.kafka().alertsTopic() + "-silences";
         Topics.ensure(kafka, List.of(new NewTopic(config.kafka().eventsTopic(), 6, (short) -1),
-                new NewTopic(config.kafka().alertsTopic(), 6, (short) -1)));
+                new NewTopic(config.kafka().alertsTopic(), 6, (short) -1), SilenceStore.topicSpec(silencesTopic)));
 
         rules = new RulesHolder(config.rulesFile(), config.receivers().keySet()).watch(2_000);
         ExporterMetrics metrics = new ExporterMetrics(registry);
@@ -72,13 +79,18 @@ public final class ExporterService implements AutoCloseable {
 
         Properties streamsProps = streamsProperties(kafka, config.kafka().applicationId(),
                 config.dataDir().resolve("streams"), config.kafka().applicationId() + "-" + instanceName);
+        // A static member, so that close can take it out of the group at once (Kafka Streams never sends a
+        // LeaveGroup of its own): without it the instances left waited out its session timeout (45 s)
+        // before they took its partitions over, and a restarted instance waited as long for them back.
+        streamsProps.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG),
+                config.kafka().applicationId() + "-" + memberName(config.dataDir()));
         streams = new KafkaStreams(ExporterTopology.build(config.kafka().eventsTopic(), config.kafka().alertsTopic(),
                 new EventParser(config.kafka().maxEventBytes()), evaluation, metrics, QueryCadence.DEFAULT, latestSignals), streamsProps);
         registry.getPrometheusRegistry().register(new FleetCollector(this::localSignals, config.metrics().partitionLag()));
 
         delivery = new DeliveryQueue(config.dataDir().resolve("deliveries"),
                 Receivers.build(config.receivers().values()), registry);
-        silences = new SilenceStore(kafka, config.kafka().alertsTopic() + "-silences");
+        silences = new SilenceStore(kafka, silencesTopic);
         DashboardLinks links = config.dashboard();
         Clock clock = Clock.systemUTC();
         AlertRouter alertRouter = new AlertRouter(InhibitRule.DEFAULTS, () -> silences.current(clock.instant()),
@@ -124,6 +136,23 @@ public final class ExporterService implements AutoCloseable {
                 return Map.of("expired", id);
             }
         });
+    }
+
+    /**
+     * This instance's name in the consumer group, kept in data_dir (one per instance, locked) so that a
+     * restart comes back as the same member.
+     */
+    private static String memberName(Path dataDir) throws IOException {
+        Path file = dataDir.resolve("member-id");
+        if (Files.exists(file)) {
+            String name = Files.readString(file).strip();
+            if (!name.isEmpty()) {
+                return name;
+            }
+        }
+        String name = UUID.randomUUID().toString();
+        Files.writeString(file, name + "\n");
+        return name;
     }
 
     /** The body of POST /api/silences. */
@@ -177,7 +206,7 @@ public final class ExporterService implements AutoCloseable {
     public void close() throws Exception {
         http.close();
         router.close();
-        streams.close(Duration.ofSeconds(10));
+        streams.close(new KafkaStreams.CloseOptions().leaveGroup(true).timeout(Duration.ofSeconds(10)));
         silences.close();
         delivery.close();
         rules.close();

@@ -10,16 +10,23 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class AlertRouterTest {
     private static final Instant T0 = Instant.parse("2026-11-21T10:00:00Z");
     private final List<Dispatch> sent = new ArrayList<>();
+    private final AtomicBoolean deliveryFails = new AtomicBoolean();
     private final List<Silence> silences = new ArrayList<>();
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final AlertRouter router = new AlertRouter(InhibitRule.DEFAULTS, () -> silences, List.of("job", "alertname"),
-            receiver -> receiver.equals("pagerduty") ? Duration.ZERO : Duration.ofSeconds(2), sent::add, registry);
+            receiver -> receiver.equals("pagerduty") ? Duration.ZERO : Duration.ofSeconds(2), dispatch -> {
+                if (deliveryFails.get()) {
+                    throw new IllegalStateException("the delivery queue's disk is full");
+                }
+                sent.add(dispatch);
+            }, registry);
 
     private static AlertTransition alert(String rule, String query, AlertPhase phase, Instant at, List<String> receivers) {
         return new AlertTransition(AlertTransition.fingerprint(rule, query), rule, phase, "critical",
@@ -30,7 +37,7 @@ class AlertRouterTest {
     @Test
     void manyQueriesOfOneJobFailingTogetherMakeOneEmailButOnePagePerAlert() {
         for (String q : List.of("q1", "q2", "q3")) {
-            router.accept(alert("QueryFailed", q, AlertPhase.FIRING, T0, List.of("email", "pagerduty")), T0.plusMillis(100));
+            router.accept(alert("QueryFailed", q, AlertPhase.FIRING, T0, List.of("email", "pagerduty")), 0, T0.plusMillis(100));
         }
         // PagerDuty has no grouping (one event per alert, deduplicated by key): no wait, one each.
         assertThat(sent).extracting(Dispatch::receiver).containsExactly("pagerduty", "pagerduty", "pagerduty");
@@ -46,8 +53,8 @@ class AlertRouterTest {
     @Test
     void theOldestWaitingGroupSaysUpToWhenEverythingWasDispatched() {
         assertThat(router.oldestPendingSince()).isEmpty();
-        router.accept(alert("QueryFailed", "q1", AlertPhase.FIRING, T0, List.of("email")), T0);
-        router.accept(alert("QueryFailed", "q2", AlertPhase.FIRING, T0, List.of("email")), T0.plusSeconds(1));
+        router.accept(alert("QueryFailed", "q1", AlertPhase.FIRING, T0, List.of("email")), 0, T0);
+        router.accept(alert("QueryFailed", "q2", AlertPhase.FIRING, T0, List.of("email")), 0, T0.plusSeconds(1));
         assertThat(router.oldestPendingSince()).as("one group, begun by q1").contains(T0);
         router.tick(T0.plusSeconds(2));
         assertThat(router.oldestPendingSince()).isEmpty();
@@ -56,9 +63,9 @@ class AlertRouterTest {
 
     @Test
     void aLostDriverInhibitsItsQueriesStalledAlerts() {
-        router.accept(alert("DriverLost", "q1", AlertPhase.FIRING, T0, List.of("pagerduty")), T0);
-        router.accept(alert("QueryStalled", "q1", AlertPhase.FIRING, T0, List.of("pagerduty")), T0);
-        router.accept(alert("QueryStalled", "q2", AlertPhase.FIRING, T0, List.of("pagerduty")), T0);
+        router.accept(alert("DriverLost", "q1", AlertPhase.FIRING, T0, List.of("pagerduty")), 0, T0);
+        router.accept(alert("QueryStalled", "q1", AlertPhase.FIRING, T0, List.of("pagerduty")), 0, T0);
+        router.accept(alert("QueryStalled", "q2", AlertPhase.FIRING, T0, List.of("pagerduty")), 0, T0);
         assertThat(sent).flatExtracting(Dispatch::alerts).extracting(AlertTransition::fingerprint)
                 .containsExactly("DriverLost/q1", "QueryStalled/q2");
         assertThat(registry.get("streamops.exporter.alerts.inhibited").counter().count()).isEqualTo(1);
@@ -67,8 +74,8 @@ class AlertRouterTest {
     @Test
     void silencedAlertsAreHeldBackWhileTheSilenceLastsAndSentWhenItEnds() {
         silences.add(new Silence("s1", Map.of("query", "/q[12]/"), T0, T0.plusSeconds(60), "ops", "maintenance"));
-        router.accept(alert("QueryFailed", "q1", AlertPhase.FIRING, T0, List.of("pagerduty")), T0);
-        router.accept(alert("QueryFailed", "q3", AlertPhase.FIRING, T0, List.of("pagerduty")), T0);
+        router.accept(alert("QueryFailed", "q1", AlertPhase.FIRING, T0, List.of("pagerduty")), 0, T0);
+        router.accept(alert("QueryFailed", "q3", AlertPhase.FIRING, T0, List.of("pagerduty")), 0, T0);
         assertThat(sent).flatExtracting(Dispatch::alerts).extracting(AlertTransition::fingerprint).containsExactly("QueryFailed/q3");
         router.tick(T0.plusSeconds(59));
         assertThat(sent).hasSize(1);
@@ -82,8 +89,8 @@ class AlertRouterTest {
     @Test
     void anAlertResolvedWhileSilencedIsNeverSent() {
         silences.add(new Silence("s1", Map.of("query", "q1"), T0, T0.plusSeconds(60), "ops", "maintenance"));
-        router.accept(alert("QueryFailed", "q1", AlertPhase.FIRING, T0, List.of("pagerduty")), T0);
-        router.accept(alert("QueryFailed", "q1", AlertPhase.RESOLVED, T0.plusSeconds(30), List.of("pagerduty")), T0.plusSeconds(30));
+        router.accept(alert("QueryFailed", "q1", AlertPhase.FIRING, T0, List.of("pagerduty")), 0, T0);
+        router.accept(alert("QueryFailed", "q1", AlertPhase.RESOLVED, T0.plusSeconds(30), List.of("pagerduty")), 0, T0.plusSeconds(30));
         router.tick(T0.plusSeconds(61));
         assertThat(sent).isEmpty();
         assertThat(router.firing()).isEmpty();
@@ -91,24 +98,24 @@ class AlertRouterTest {
 
     @Test
     void anAlertThatWasPagedIsResolvedEvenWhenItIsMutedNow() {
-        router.accept(alert("QueryStalled", "q1", AlertPhase.FIRING, T0, List.of("pagerduty")), T0);
-        router.accept(alert("DriverLost", "q1", AlertPhase.FIRING, T0.plusSeconds(10), List.of("pagerduty")), T0.plusSeconds(10));
+        router.accept(alert("QueryStalled", "q1", AlertPhase.FIRING, T0, List.of("pagerduty")), 0, T0);
+        router.accept(alert("DriverLost", "q1", AlertPhase.FIRING, T0.plusSeconds(10), List.of("pagerduty")), 0, T0.plusSeconds(10));
         silences.add(new Silence("s1", Map.of("query", "q1"), T0, T0.plusSeconds(600), "ops", "maintenance"));
         // The stall ends while the driver-lost alert inhibits it and a silence covers it: the incident
         // opened for it must still be closed.
-        router.accept(alert("QueryStalled", "q1", AlertPhase.RESOLVED, T0.plusSeconds(20), List.of("pagerduty")), T0.plusSeconds(20));
+        router.accept(alert("QueryStalled", "q1", AlertPhase.RESOLVED, T0.plusSeconds(20), List.of("pagerduty")), 0, T0.plusSeconds(20));
         assertThat(sent).extracting(d -> d.alerts().get(0).fingerprint() + " " + d.status())
                 .containsExactly("QueryStalled/q1 FIRING", "DriverLost/q1 FIRING", "QueryStalled/q1 RESOLVED");
     }
 
     @Test
     void firingAlertsRepeatAndResolveOnce() {
-        router.accept(alert("QueryFailed", "q1", AlertPhase.FIRING, T0, List.of("pagerduty")), T0);
+        router.accept(alert("QueryFailed", "q1", AlertPhase.FIRING, T0, List.of("pagerduty")), 0, T0);
         router.tick(T0.plus(Duration.ofMinutes(59)));
         assertThat(sent).hasSize(1);
         router.tick(T0.plus(Duration.ofMinutes(60)));
         assertThat(sent).hasSize(2);
-        router.accept(alert("QueryFailed", "q1", AlertPhase.RESOLVED, T0.plus(Duration.ofMinutes(70)), List.of("pagerduty")),
+        router.accept(alert("QueryFailed", "q1", AlertPhase.RESOLVED, T0.plus(Duration.ofMinutes(70)), List.of("pagerduty")), 0,
                 T0.plus(Duration.ofMinutes(70)));
         assertThat(sent.get(2).status()).isEqualTo(AlertPhase.RESOLVED);
         router.tick(T0.plus(Duration.ofHours(3)));
@@ -119,7 +126,7 @@ class AlertRouterTest {
     @Test
     void rememberedHistoryThatIsMutedNowGoesOutWhenItsMuteEnds() {
         silences.add(new Silence("s1", Map.of("query", "q1"), T0, T0.plusSeconds(60), "ops", "maintenance"));
-        router.remember(alert("QueryFailed", "q1", AlertPhase.FIRING, T0, List.of("pagerduty")));
+        router.remember(alert("QueryFailed", "q1", AlertPhase.FIRING, T0, List.of("pagerduty")), 0, T0);
         router.tick(T0.plusSeconds(30));
         assertThat(sent).isEmpty();
         router.tick(T0.plusSeconds(61));
@@ -128,9 +135,54 @@ class AlertRouterTest {
 
     @Test
     void rememberedHistoryIsNotResentButCountsForInhibition() {
-        router.remember(alert("DriverLost", "q1", AlertPhase.FIRING, T0, List.of("pagerduty")));
-        router.accept(alert("QueryStalled", "q1", AlertPhase.FIRING, T0, List.of("pagerduty")), T0.plusSeconds(1));
+        router.remember(alert("DriverLost", "q1", AlertPhase.FIRING, T0, List.of("pagerduty")), 0, T0);
+        router.accept(alert("QueryStalled", "q1", AlertPhase.FIRING, T0, List.of("pagerduty")), 0, T0.plusSeconds(1));
         assertThat(sent).isEmpty();
         assertThat(router.firing()).extracting(AlertTransition::rule).containsExactly("DriverLost", "QueryStalled");
+    }
+
+    /** Finding 3: a group that delivery did not take stays, and holds its offsets back, until it is taken. */
+    @Test
+    void aGroupDeliveryDidNotTakeStaysAndGoesOutNextTick() {
+        router.accept(alert("QueryFailed", "q1", AlertPhase.FIRING, T0, List.of("email")), 0, T0);
+        deliveryFails.set(true);
+        router.tick(T0.plusSeconds(3));
+        assertThat(sent).isEmpty();
+        assertThat(router.oldestPendingSince(0)).as("its offset is not committed").contains(T0);
+        deliveryFails.set(false);
+        router.tick(T0.plusSeconds(4));
+        assertThat(sent).extracting(Dispatch::receiver).containsExactly("email");
+        assertThat(router.oldestPendingSince()).isEmpty();
+        assertThat(registry.get("streamops.exporter.routing.dispatch.failures").counter().count()).isEqualTo(1);
+    }
+
+    /**
+     * Finding 12: a firing and its resolve within one group_wait reach a waiting receiver as nothing (not as
+     * a lone resolve), a receiver without wait as both; the resolve says what the firing said.
+     */
+    @Test
+    void perReceiverAFiringAndItsResolveOrNothing() {
+        router.accept(withSummary(alert("DriverLost", "q1", AlertPhase.FIRING, T0, List.of("email", "pagerduty")),
+                "no heartbeat for 1m 34s"), 0, T0);
+        router.accept(withSummary(alert("DriverLost", "q1", AlertPhase.RESOLVED, T0.plusSeconds(1), List.of("email", "pagerduty")),
+                "no heartbeat for 932ms"), 0, T0.plusSeconds(1));
+        router.tick(T0.plusSeconds(3));
+        assertThat(sent).extracting(d -> d.receiver() + " " + d.status() + " " + d.alerts().get(0).annotations().get("summary"))
+                .containsExactly("pagerduty FIRING no heartbeat for 1m 34s", "pagerduty RESOLVED no heartbeat for 1m 34s");
+        assertThat(router.oldestPendingSince()).isEmpty();
+    }
+
+    @Test
+    void aResolveAfterTheFiringWentOutReachesTheWaitingReceiverToo() {
+        router.accept(alert("QueryFailed", "q1", AlertPhase.FIRING, T0, List.of("email")), 0, T0);
+        router.tick(T0.plusSeconds(2));
+        router.accept(alert("QueryFailed", "q1", AlertPhase.RESOLVED, T0.plusSeconds(5), List.of("email")), 0, T0.plusSeconds(5));
+        router.tick(T0.plusSeconds(7));
+        assertThat(sent).extracting(d -> d.receiver() + " " + d.status()).containsExactly("email FIRING", "email RESOLVED");
+    }
+
+    private static AlertTransition withSummary(AlertTransition t, String summary) {
+        return new AlertTransition(t.fingerprint(), t.rule(), t.phase(), t.severity(), t.labels(), Map.of("summary", summary),
+                t.signals(), t.receivers(), t.repeatInterval(), t.sendResolved(), t.startsAt(), t.endsAt(), t.at());
     }
 }

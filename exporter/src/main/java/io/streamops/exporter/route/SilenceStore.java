@@ -1,6 +1,5 @@
-package io.streamops.exporter.service;
+package io.streamops.exporter.route;
 
-import io.streamops.exporter.route.Silence;
 import io.streamops.exporter.support.Json;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -21,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -38,9 +36,14 @@ public final class SilenceStore implements AutoCloseable {
     private final Thread reader;
     private volatile boolean running = true;
 
-    public SilenceStore(Properties kafka, String topic) throws InterruptedException, ExecutionException {
+    /** The silences topic as it has to be created: one partition, compacted (the latest record per silence id). */
+    public static NewTopic topicSpec(String topic) {
+        return new NewTopic(topic, 1, (short) -1).configs(Map.of("cleanup.policy", "compact"));
+    }
+
+    /** @param topic a topic made as {@link #topicSpec} says */
+    public SilenceStore(Properties kafka, String topic) {
         this.topic = topic;
-        Topics.ensure(kafka, List.of(new NewTopic(topic, 1, (short) -1).configs(Map.of("cleanup.policy", "compact"))));
         Properties p = new Properties();
         p.putAll(kafka);
         p.put("acks", "all");

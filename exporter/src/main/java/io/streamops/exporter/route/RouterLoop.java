@@ -1,14 +1,17 @@
-package io.streamops.exporter.service;
+package io.streamops.exporter.route;
 
-import io.streamops.exporter.support.LogLimiter;
 import io.streamops.exporter.alert.AlertTransition;
-import io.streamops.exporter.route.AlertRouter;
 import io.streamops.exporter.support.Json;
+import io.streamops.exporter.support.LogLimiter;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
@@ -16,9 +19,10 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Collection;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -26,9 +30,11 @@ import java.util.Properties;
 /**
  * Feeds the alerts topic through the {@link AlertRouter}. Offsets are committed up to the transitions
  * that have left their group for the durable delivery queue ({@link RouterOffsets}), so an instance
- * lost mid-group loses nothing: another instance re-reads from the last commit. On taking over
- * partitions it first re-reads their history up to the committed offset without notifying, to know
- * what fires.
+ * lost mid-group loses nothing: another instance re-reads from the last commit. On taking over a
+ * partition it first re-reads its history up to the committed offset without notifying, to know what
+ * fires; the router repeats nothing of that partition until the re-read is done. On giving a partition
+ * up cleanly it sends what waits in the partition's groups, commits, and forgets the partition's alerts.
+ * Partitions move one by one (cooperative rebalancing), so a rebalance leaves the others routing.
  */
 public final class RouterLoop implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RouterLoop.class);
@@ -39,6 +45,7 @@ public final class RouterLoop implements AutoCloseable {
     private final Clock clock;
     private final String topic;
     private final Thread thread;
+    /** Per partition: offsets below this were handled by this group before (history), from it on they are new. */
     private final Map<TopicPartition, Long> handledUpTo = new HashMap<>();
     private final RouterOffsets offsets = new RouterOffsets();
     private volatile boolean running = true;
@@ -46,10 +53,11 @@ public final class RouterLoop implements AutoCloseable {
     public RouterLoop(Properties kafka, String groupId, String topic, AlertRouter router, Clock clock) {
         Properties p = new Properties();
         p.putAll(kafka);
-        p.put("group.id", groupId);
-        p.put("enable.auto.commit", "false");
-        p.put("auto.offset.reset", "earliest");
-        p.put("isolation.level", "read_committed");
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
         this.consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
         this.router = router;
         this.clock = clock;
@@ -67,20 +75,41 @@ public final class RouterLoop implements AutoCloseable {
         consumer.subscribe(List.of(topic), new ConsumerRebalanceListener() {
             @Override
             public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                synchronized (router) {
+                    router.handOver(numbers(partitions), clock.instant());
+                }
                 commit();
-                partitions.forEach(handledUpTo::remove);
-                partitions.forEach(offsets::revoked);
+                forget(partitions);
+            }
+
+            @Override
+            public void onPartitionsLost(Collection<TopicPartition> partitions) {
+                // Another instance owns them already: send nothing more for them, commit nothing.
+                synchronized (router) {
+                    router.drop(numbers(partitions));
+                }
+                forget(partitions);
             }
 
             @Override
             public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                if (partitions.isEmpty()) {
+                    return;
+                }
                 Map<TopicPartition, OffsetAndMetadata> committed = committedOffsets(partitions);
+                List<Integer> withHistory = new java.util.ArrayList<>();
                 for (TopicPartition tp : partitions) {
                     OffsetAndMetadata c = committed.get(tp);
                     handledUpTo.put(tp, c == null ? 0L : c.offset());
                     if (c != null) {
                         offsets.assigned(tp, c.offset());
+                        if (c.offset() > 0) {
+                            withHistory.add(tp.partition());
+                        }
                     }
+                }
+                synchronized (router) {
+                    router.replaying(withHistory);
                 }
                 consumer.seekToBeginning(partitions);
             }
@@ -91,22 +120,32 @@ public final class RouterLoop implements AutoCloseable {
                     for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
                         handle(r);
                     }
+                    markCaughtUp();
                     synchronized (router) {
                         router.tick(clock.instant());
                     }
                     commit();
-                } catch (org.apache.kafka.common.errors.WakeupException | org.apache.kafka.common.errors.InterruptException e) {
+                } catch (WakeupException | InterruptException e) {
                     throw e;
                 } catch (RuntimeException e) {
                     // A slow or restarting broker must not end routing: log, and poll again.
                     LOG.warn("alert routing: {}; retrying", e.toString());
                 }
             }
-        } catch (org.apache.kafka.common.errors.WakeupException | org.apache.kafka.common.errors.InterruptException e) {
+        } catch (WakeupException | InterruptException e) {
             // closing
         } finally {
-            consumer.close(Duration.ofSeconds(5));
+            consumer.close(Duration.ofSeconds(5)); // revokes (hands over) what it owns and leaves the group
         }
+    }
+
+    private static List<Integer> numbers(Collection<TopicPartition> partitions) {
+        return partitions.stream().map(TopicPartition::partition).toList();
+    }
+
+    private void forget(Collection<TopicPartition> partitions) {
+        partitions.forEach(handledUpTo::remove);
+        partitions.forEach(offsets::revoked);
     }
 
     /**
@@ -116,9 +155,25 @@ public final class RouterLoop implements AutoCloseable {
     private Map<TopicPartition, OffsetAndMetadata> committedOffsets(Collection<TopicPartition> partitions) {
         while (true) {
             try {
-                return consumer.committed(new java.util.HashSet<>(partitions), Duration.ofSeconds(30));
+                return consumer.committed(new HashSet<>(partitions), Duration.ofSeconds(30));
             } catch (org.apache.kafka.common.errors.TimeoutException e) {
                 LOG.warn("alert routing: committed offsets not available yet ({}); asking again", e.getMessage());
+            }
+        }
+    }
+
+    /** A partition whose history ends in transaction markers (or nothing new) is caught up once its position passes them. */
+    private void markCaughtUp() {
+        for (Map.Entry<TopicPartition, Long> e : handledUpTo.entrySet()) {
+            int partition = e.getKey().partition();
+            boolean replaying;
+            synchronized (router) {
+                replaying = router.isReplaying(partition);
+            }
+            if (replaying && consumer.position(e.getKey(), Duration.ofSeconds(5)) >= e.getValue()) {
+                synchronized (router) {
+                    router.caughtUp(partition);
+                }
             }
         }
     }
@@ -134,27 +189,28 @@ public final class RouterLoop implements AutoCloseable {
         TopicPartition tp = new TopicPartition(r.topic(), r.partition());
         long handled = handledUpTo.getOrDefault(tp, 0L);
         synchronized (router) {
+            Instant now = clock.instant();
             if (r.offset() < handled) {
-                router.remember(t); // history: sent before (by us or by the instance we took over from)
-            } else {
-                Instant now = clock.instant();
-                try {
-                    router.accept(t, now);
-                } catch (RuntimeException e) {
-                    // Our own bug on one transition must not skip the rest of the poll or stop commits.
-                    routingFailures.warn(e, "could not route the alert transition at {}-{}@{} ({}): {}",
-                            r.topic(), r.partition(), r.offset(), t.fingerprint(), e.toString());
-                }
-                handledUpTo.put(tp, r.offset() + 1);
-                offsets.accepted(tp, now, r.offset() + 1);
+                router.remember(t, r.partition(), now); // history: sent before (by us or by the instance we took over from)
+                return;
             }
+            router.caughtUp(r.partition());
+            try {
+                router.accept(t, r.partition(), now);
+            } catch (RuntimeException e) {
+                // Our own bug on one transition must not skip the rest of the poll or stop commits.
+                routingFailures.warn(e, "could not route the alert transition at {}-{}@{} ({}): {}",
+                        r.topic(), r.partition(), r.offset(), t.fingerprint(), e.toString());
+            }
+            handledUpTo.put(tp, r.offset() + 1);
+            offsets.accepted(tp, now, r.offset() + 1);
         }
     }
 
     private void commit() {
         Map<TopicPartition, Long> ready;
         synchronized (router) {
-            ready = offsets.toCommit(router.oldestPendingSince());
+            ready = offsets.toCommit(tp -> router.oldestPendingSince(tp.partition()));
         }
         if (ready.isEmpty()) {
             return; // nothing new since the last commit: no round trip to the broker every poll
@@ -182,5 +238,4 @@ public final class RouterLoop implements AutoCloseable {
             return router.firing();
         }
     }
-
 }

@@ -1,4 +1,4 @@
-package io.streamops.exporter.service;
+package io.streamops.exporter.route;
 
 import org.apache.kafka.common.TopicPartition;
 
@@ -7,11 +7,12 @@ import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Which alerts-topic offsets the router may commit: those of transitions that have been dispatched.
  * A transition waits in a group for its group_wait; every transition accepted before the oldest group
- * still waiting began has been dispatched (see {@code AlertRouter#oldestPendingSince}). So a steady
+ * still holding an alert of the same partition began has been dispatched (see {@code AlertRouter#oldestPendingSince}). So a steady
  * stream of alerts, which always leaves some group waiting, still gets committed up to a second or so
  * behind. Single-threaded, like the router loop.
  */
@@ -39,10 +40,14 @@ final class RouterOffsets {
         waiting.computeIfAbsent(tp, p -> new ArrayDeque<>()).add(new Accepted(at, nextOffset));
     }
 
-    /** What to commit now that the oldest waiting group began at {@code oldestWaiting}; empty when nothing moved. */
-    Map<TopicPartition, Long> toCommit(Optional<Instant> oldestWaiting) {
+    /**
+     * What to commit now, given when the oldest group still holding an alert of each partition began;
+     * empty when nothing moved.
+     */
+    Map<TopicPartition, Long> toCommit(Function<TopicPartition, Optional<Instant>> oldestWaiting) {
         waiting.forEach((tp, accepted) -> {
-            while (!accepted.isEmpty() && (oldestWaiting.isEmpty() || accepted.peekFirst().at().isBefore(oldestWaiting.get()))) {
+            Optional<Instant> oldest = oldestWaiting.apply(tp);
+            while (!accepted.isEmpty() && (oldest.isEmpty() || accepted.peekFirst().at().isBefore(oldest.get()))) {
                 dispatchedUpTo.put(tp, accepted.pollFirst().nextOffset());
             }
         });

@@ -1,4 +1,4 @@
-package io.streamops.exporter.service;
+package io.streamops.exporter.route;
 
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
@@ -22,23 +22,23 @@ class RouterOffsetsTest {
             offsets.accepted(P0, T0.plusMillis(500L * i), 11 + i);
         }
         // The oldest group still waiting began at +4 s: everything accepted before then is dispatched.
-        Map<TopicPartition, Long> ready = offsets.toCommit(Optional.of(T0.plusSeconds(4)));
+        Map<TopicPartition, Long> ready = offsets.toCommit(tp -> Optional.of(T0.plusSeconds(4)));
         assertThat(ready).as("accepted at +0 s to +3.5 s").containsExactly(Map.entry(P0, 18L));
 
         offsets.committed(ready);
-        assertThat(offsets.toCommit(Optional.of(T0.plusSeconds(4)))).as("nothing moved").isEmpty();
-        assertThat(offsets.toCommit(Optional.empty())).as("nothing waits: all of it").containsExactly(Map.entry(P0, 20L));
+        assertThat(offsets.toCommit(tp -> Optional.of(T0.plusSeconds(4)))).as("nothing moved").isEmpty();
+        assertThat(offsets.toCommit(tp -> Optional.empty())).as("nothing waits: all of it").containsExactly(Map.entry(P0, 20L));
     }
 
     @Test
     void aTransitionAcceptedWhenItsGroupBeganWaitsWithItAndAFailedCommitIsAskedForAgain() {
         RouterOffsets offsets = new RouterOffsets();
         offsets.accepted(P0, T0, 1);
-        assertThat(offsets.toCommit(Optional.of(T0))).isEmpty();
-        assertThat(offsets.toCommit(Optional.empty())).containsExactly(Map.entry(P0, 1L));
+        assertThat(offsets.toCommit(tp -> Optional.of(T0))).isEmpty();
+        assertThat(offsets.toCommit(tp -> Optional.empty())).containsExactly(Map.entry(P0, 1L));
         // commitSync threw: committed(...) was never called, so the same offset comes again.
-        assertThat(offsets.toCommit(Optional.empty())).containsExactly(Map.entry(P0, 1L));
+        assertThat(offsets.toCommit(tp -> Optional.empty())).containsExactly(Map.entry(P0, 1L));
         offsets.revoked(P0);
-        assertThat(offsets.toCommit(Optional.empty())).isEmpty();
+        assertThat(offsets.toCommit(tp -> Optional.empty())).isEmpty();
     }
 }
