@@ -81,8 +81,8 @@ public final class ProgressSignals {
         return new ProgressSignals(
                 progress.path("batchId").asLong(-1),
                 progress.path("numInputRows").asLong(0),
-                finite(progress.path("inputRowsPerSecond").asDouble(0)),
-                finite(progress.path("processedRowsPerSecond").asDouble(0)),
+                rate(progress.path("inputRowsPerSecond")),
+                rate(progress.path("processedRowsPerSecond")),
                 trigger.isNumber() ? trigger.asLong() : null,
                 watermarkDelayMs(progress),
                 sources, stateRows, stateMemory, dropped);
@@ -105,27 +105,24 @@ public final class ProgressSignals {
         String description = source.path("description").asText("");
         JsonNode end = offsets(source.path("endOffset"));
         JsonNode latest = offsets(source.path("latestOffset"));
-        if (end.isObject() && latest.isObject()) {
-            List<TopicPartitionOffset> partitions = kafkaPartitions(end, latest);
-            if (!partitions.isEmpty()) {
-                long total = 0;
-                for (TopicPartitionOffset p : partitions) {
-                    total += p.recordsBehind();
-                }
-                return new SourceLag(index, description, total, partitions);
-            }
-        }
-        if (end.isIntegralNumber() && latest.isIntegralNumber()) {
-            // Single-offset sources (rate, socket-like): the offsets are comparable counters.
-            return new SourceLag(index, description, Math.max(0, latest.asLong() - end.asLong()),
+        List<TopicPartitionOffset> partitions = end.isObject() && latest.isObject() ? kafkaPartitions(end, latest) : null;
+        if (partitions == null) {
+            // Not Kafka's offsets: a rate source's count seconds, a file source's log entries. Not records.
+            return new SourceLag(index, SourceLag.kindOf(description), description, null,
                     Collections.<TopicPartitionOffset>emptyList());
         }
-        return new SourceLag(index, description, null, Collections.<TopicPartitionOffset>emptyList());
+        Long total = null;
+        for (TopicPartitionOffset p : partitions) {
+            total = (total == null ? 0 : total) + p.recordsBehind();
+        }
+        return new SourceLag(index, SourceLag.KAFKA, description, total, partitions);
     }
 
     /**
      * Kafka offsets look like {@code {"topic": {"0": 12, "1": 40}}}, partitions in no particular order.
-     * Topics and partitions missing from either side (newly added) are skipped rather than guessed at.
+     * Topics and partitions missing from either side (newly added) are skipped rather than guessed at,
+     * and so are negative offsets: Kafka's sentinels (-1 latest, -2 earliest) are not positions. Null
+     * when the offsets do not have Kafka's shape at all.
      */
     private static List<TopicPartitionOffset> kafkaPartitions(JsonNode end, JsonNode latest) {
         List<TopicPartitionOffset> partitions = new ArrayList<>();
@@ -134,7 +131,7 @@ public final class ProgressSignals {
             Map.Entry<String, JsonNode> topic = topics.next();
             JsonNode endForTopic = end.path(topic.getKey());
             if (!topic.getValue().isObject()) {
-                return Collections.emptyList(); // not Kafka's shape (e.g. a file source's {"logOffset": 3})
+                return null; // not Kafka's shape (e.g. a file source's {"logOffset": 3})
             }
             if (!endForTopic.isObject()) {
                 continue; // a topic newly matched by subscribePattern: no end offset yet
@@ -147,9 +144,10 @@ public final class ProgressSignals {
                 try {
                     partition = Integer.parseInt(part.getKey());
                 } catch (NumberFormatException e) {
-                    return Collections.emptyList();
+                    return null;
                 }
-                if (part.getValue().isIntegralNumber() && endOffset.isIntegralNumber()) {
+                if (part.getValue().isIntegralNumber() && endOffset.isIntegralNumber()
+                        && part.getValue().asLong() >= 0 && endOffset.asLong() >= 0) {
                     partitions.add(new TopicPartitionOffset(topic.getKey(), partition,
                             endOffset.asLong(), part.getValue().asLong()));
                 }
@@ -162,7 +160,9 @@ public final class ProgressSignals {
 
     /**
      * Reads back the {@code signals} object that {@link #toJson()} wrote: the consumer's side of the
-     * contract, so the field names live in this class only. The total behind is taken as written.
+     * contract, so the field names live in this class only. The total behind is summed again from the
+     * sources (as read by {@link SourceLag#fromJson}), so an older listener's total, which counted a
+     * rate source's seconds as records, is not believed; it is taken as written only with no sources.
      */
     public static ProgressSignals fromJson(JsonNode signals) {
         List<SourceLag> sources = new ArrayList<SourceLag>();
@@ -174,12 +174,12 @@ public final class ProgressSignals {
         return new ProgressSignals(
                 signals.path("batchId").asLong(-1),
                 signals.path("numInputRows").asLong(0),
-                finite(signals.path("inputRowsPerSecond").asDouble(0)),
-                finite(signals.path("processedRowsPerSecond").asDouble(0)),
+                rate(signals.path("inputRowsPerSecond")),
+                rate(signals.path("processedRowsPerSecond")),
                 longOrNull(signals.path("batchDurationMs")),
                 longOrNull(signals.path("watermarkDelayMs")),
                 sources,
-                longOrNull(signals.path("recordsBehindLatest")),
+                sources.isEmpty() ? longOrNull(signals.path("recordsBehindLatest")) : sumBehind(sources),
                 signals.path("stateRows").asLong(0),
                 signals.path("stateMemoryBytes").asLong(0),
                 signals.path("stateRowsDroppedByWatermark").asLong(0));
@@ -212,13 +212,29 @@ public final class ProgressSignals {
         }
     }
 
-    private static double finite(double value) {
-        return Double.isNaN(value) || Double.isInfinite(value) ? 0 : value;
+    /**
+     * A rate, NaN when unknown: Spark leaves a rate out of the JSON when it has no time to divide by (its
+     * NaN), and reading that as 0 made every average over the window look slower than it was.
+     */
+    private static double rate(JsonNode node) {
+        double value = node.isNumber() ? node.asDouble() : Double.NaN;
+        return Double.isInfinite(value) ? Double.NaN : value;
+    }
+
+    /** The JSON form of a rate: null when unknown (JSON has no NaN). */
+    private static void putRate(ObjectNode out, String field, double value) {
+        if (Double.isNaN(value)) {
+            out.putNull(field);
+        } else {
+            out.put(field, value);
+        }
     }
 
     public long batchId() { return batchId; }
     public long numInputRows() { return numInputRows; }
+    /** NaN when Spark gave none (no time to divide by). */
     public double inputRowsPerSecond() { return inputRowsPerSecond; }
+    /** NaN when Spark gave none (no time to divide by). */
     public double processedRowsPerSecond() { return processedRowsPerSecond; }
     /** {@code durationMs.triggerExecution}: the whole micro-batch. */
     public Long batchDurationMs() { return batchDurationMs; }
@@ -228,7 +244,7 @@ public final class ProgressSignals {
     public long stateMemoryBytes() { return stateMemoryBytes; }
     public long stateRowsDroppedByWatermark() { return stateRowsDroppedByWatermark; }
 
-    /** Sum over the sources that report it; null when none does. */
+    /** Sum over the Kafka sources that report it; null when none does. Never mixes in other sources' offsets. */
     public Long recordsBehindLatest() {
         return recordsBehindLatest;
     }
@@ -248,8 +264,8 @@ public final class ProgressSignals {
         ObjectNode out = JSON.createObjectNode();
         out.put("batchId", batchId);
         out.put("numInputRows", numInputRows);
-        out.put("inputRowsPerSecond", inputRowsPerSecond);
-        out.put("processedRowsPerSecond", processedRowsPerSecond);
+        putRate(out, "inputRowsPerSecond", inputRowsPerSecond);
+        putRate(out, "processedRowsPerSecond", processedRowsPerSecond);
         out.put("batchDurationMs", batchDurationMs);
         out.put("watermarkDelayMs", watermarkDelayMs);
         out.put("recordsBehindLatest", recordsBehindLatest());

@@ -71,6 +71,19 @@ class EventSchemaTest {
     }
 
     @Test
+    void signalsWithUnknownRatesAndSourceKindsValidate() {
+        ObjectNode progress = Fixtures.object(ProgressSignalsTest.KAFKA_BATCH_3);
+        progress.remove("inputRowsPerSecond");
+        progress.remove("processedRowsPerSecond");
+        ObjectNode signals = ProgressSignals.from(progress).toJson();
+        assertThat(signals.get("inputRowsPerSecond").isNull()).isTrue();
+        assertThat(signals.at("/sources/0/kind").asText()).isEqualTo("kafka");
+        assertThat(signalsSchema.validate(signals)).isEmpty();
+        ((ObjectNode) signals.at("/sources/0")).put("kind", 3);
+        assertThat(signalsSchema.validate(signals)).isNotEmpty();
+    }
+
+    @Test
     void startedEventsValidate() {
         assertThat(eventSchema.validate(startedEvent("kafka-source.query-started.event.json"))).isEmpty();
         ObjectNode unnamed = startedEvent("failing-udf-unnamed.query-started.event.json");

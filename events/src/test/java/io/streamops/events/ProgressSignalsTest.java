@@ -263,8 +263,7 @@ class ProgressSignalsTest {
         assertThat(signals.stateRowsDroppedByWatermark()).isEqualTo(sum(progress, "numRowsDroppedByWatermark"));
         JsonNode source = progress.get("sources").get(0);
         assertThat(source.get("startOffset").isNull()).isTrue();
-        assertThat(signals.sources().get(0).recordsBehind())
-                .isEqualTo(source.get("latestOffset").asLong() - source.get("endOffset").asLong());
+        assertThat(signals.sources().get(0).recordsBehind()).as("a rate source's offsets are seconds").isNull();
         assertThat(signals.sources().get(0).partitions()).isEmpty();
     }
 
@@ -286,9 +285,9 @@ class ProgressSignalsTest {
         assertThat(signals.stateRowsDroppedByWatermark()).isEqualTo(sum(progress, "numRowsDroppedByWatermark"));
         JsonNode source = progress.get("sources").get(0);
         assertThat(source.get("endOffset").isIntegralNumber()).isTrue();
-        assertThat(signals.sources().get(0).recordsBehind())
-                .isEqualTo(source.get("latestOffset").asLong() - source.get("endOffset").asLong());
-        assertThat(signals.recordsBehindLatest()).isEqualTo(signals.sources().get(0).recordsBehind());
+        assertThat(signals.sources().get(0).kind()).isEqualTo("RateStreamV2");
+        assertThat(signals.sources().get(0).recordsBehind()).as("a rate source's offsets are seconds").isNull();
+        assertThat(signals.recordsBehindLatest()).isNull();
     }
 
     @Test
@@ -308,20 +307,6 @@ class ProgressSignalsTest {
         assertThat(signals.stateRows()).isEqualTo(sum(progress, "numRowsTotal"));
         assertThat(signals.stateMemoryBytes()).isEqualTo(sum(progress, "memoryUsedBytes"));
         assertThat(signals.stateRowsDroppedByWatermark()).isEqualTo(sum(progress, "numRowsDroppedByWatermark")).isPositive();
-    }
-
-    @Test
-    void rateSourceBehindLatestIsLatestMinusEnd() {
-        ObjectNode progress = Fixtures.object(RATE_EVICTED);
-        ObjectNode source = (ObjectNode) progress.get("sources").get(0);
-        source.put("latestOffset", source.get("endOffset").asLong() + 37);
-        long expected = source.get("latestOffset").asLong() - source.get("endOffset").asLong();
-
-        ProgressSignals signals = ProgressSignals.from(progress);
-
-        assertThat(signals.sources().get(0).recordsBehind()).isEqualTo(expected);
-        assertThat(signals.recordsBehindLatest()).isEqualTo(expected);
-        assertThat(signals.sources().get(0).partitions()).isEmpty();
     }
 
     // ---------------------------------------------------------------- every recorded progress
@@ -345,8 +330,11 @@ class ProgressSignalsTest {
             assertThat(signals.sources().get(i).index()).isEqualTo(i);
             assertThat(signals.sources().get(i).description())
                     .isEqualTo(progress.get("sources").get(i).get("description").asText());
-            // Every recorded source is Kafka or rate: both have comparable offsets.
-            assertThat(signals.sources().get(i).recordsBehind()).isNotNull();
+            // Every recorded source is Kafka or rate: only Kafka's offsets are records.
+            JsonNode description = progress.get("sources").get(i).get("description");
+            boolean kafka = description.asText().startsWith("Kafka");
+            assertThat(signals.sources().get(i).kind()).isEqualTo(kafka ? "kafka" : "RateStreamV2");
+            assertThat(signals.sources().get(i).recordsBehind() != null).isEqualTo(kafka);
         }
     }
 
@@ -360,8 +348,8 @@ class ProgressSignalsTest {
 
         assertThat(signals.watermarkDelayMs()).isNull(); // no eventTime in these queries
         assertThat(progress.has("eventTime")).isFalse();
-        assertThat(signals.sources().get(0).recordsBehind())
-                .isEqualTo(source.get("latestOffset").asLong() - source.get("endOffset").asLong());
+        assertThat(source.get("description").asText()).startsWith("RateStreamV2");
+        assertThat(signals.sources().get(0).recordsBehind()).isNull();
         assertThat(signals.toJson().get("batchId").asLong()).isEqualTo(progress.get("batchId").asLong());
     }
 
@@ -461,8 +449,8 @@ class ProgressSignalsTest {
         ProgressSignals fromStrings = ProgressSignals.from(stringly);
 
         assertThat(fromStrings.toJson()).isEqualTo(fromNumbers.toJson());
-        assertThat(fromStrings.recordsBehindLatest())
-                .isEqualTo(source.get("latestOffset").asLong() - source.get("endOffset").asLong());
+        assertThat(fromStrings.sources().get(0).kind()).isEqualTo("RateStreamV2");
+        assertThat(fromStrings.recordsBehindLatest()).as("seconds, not records").isNull();
     }
 
     @Test
@@ -508,6 +496,118 @@ class ProgressSignalsTest {
             assertThat(p.get("latestOffset").asLong()).isEqualTo(expected.latestOffset());
             assertThat(p.get("recordsBehind").asLong()).isEqualTo(expected.recordsBehind());
         }
+    }
+
+    // ---------------------------------------------------------------- issue 7, finding 8: only record counts are records behind
+
+    @Test
+    void rateSourceOffsetsAreSecondsNotRecordsBehind() {
+        ObjectNode progress = Fixtures.object(RATE_EVICTED);
+        ObjectNode source = (ObjectNode) progress.get("sources").get(0);
+        source.put("latestOffset", source.get("endOffset").asLong() + 37); // 37 s of the rate source's clock
+
+        ProgressSignals signals = ProgressSignals.from(progress);
+
+        SourceLag lag = signals.sources().get(0);
+        assertThat(lag.kind()).isEqualTo("RateStreamV2");
+        assertThat(lag.recordsBehind()).as("a rate source counts seconds, not records").isNull();
+        assertThat(signals.recordsBehindLatest()).isNull();
+        assertThat(signals.toJson().get("sources").get(0).get("kind").asText()).isEqualTo("RateStreamV2");
+    }
+
+    @Test
+    void totalIsKafkaRecordsOnlyNeverSummedWithARateSource() {
+        ObjectNode progress = Fixtures.object(KAFKA_BATCH_3);
+        long kafkaBehind = ProgressSignals.from(Fixtures.json(KAFKA_BATCH_3)).recordsBehindLatest();
+        ObjectNode rate = (ObjectNode) Fixtures.object(RATE_EVICTED).get("sources").get(0);
+        rate.put("latestOffset", rate.get("endOffset").asLong() + 500);
+        ((ArrayNode) progress.get("sources")).add(rate);
+
+        ProgressSignals signals = ProgressSignals.from(progress);
+
+        assertThat(signals.sources()).extracting(SourceLag::kind).containsExactly("kafka", "RateStreamV2");
+        assertThat(signals.sources().get(1).recordsBehind()).isNull();
+        assertThat(signals.recordsBehindLatest()).isEqualTo(kafkaBehind);
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {-1, -2})
+    void negativeSentinelOffsetsAreNotRecordsBehind(long sentinel) {
+        ObjectNode progress = Fixtures.object(KAFKA_BATCH_3);
+        ObjectNode source = (ObjectNode) progress.get("sources").get(0);
+        ObjectNode end = (ObjectNode) source.get("endOffset").get("purchases");
+        ObjectNode latest = (ObjectNode) source.get("latestOffset").get("purchases");
+        end.put("0", sentinel);
+        latest.put("0", 100);
+        latest.put("1", sentinel);
+        long partition2 = latest.get("2").asLong() - end.get("2").asLong();
+
+        SourceLag lag = ProgressSignals.from(progress).sources().get(0);
+
+        assertThat(lag.kind()).isEqualTo("kafka");
+        assertThat(lag.partitions()).extracting(TopicPartitionOffset::partition).containsExactly(2);
+        assertThat(lag.recordsBehind()).isEqualTo(partition2);
+    }
+
+    @Test
+    void kafkaWithOnlySentinelOffsetsHasUnknownRecordsBehind() {
+        ObjectNode progress = Fixtures.object(KAFKA_BATCH_3);
+        ObjectNode source = (ObjectNode) progress.get("sources").get(0);
+        ObjectNode end = (ObjectNode) source.get("endOffset").get("purchases");
+        for (String partition : new String[] {"0", "1", "2"}) {
+            end.put(partition, -1);
+        }
+
+        ProgressSignals signals = ProgressSignals.from(progress);
+
+        assertThat(signals.sources().get(0).kind()).isEqualTo("kafka");
+        assertThat(signals.sources().get(0).recordsBehind()).isNull();
+        assertThat(signals.recordsBehindLatest()).isNull();
+    }
+
+    @Test
+    void anOlderListenersRateLagIsNotReadBackAsRecords() {
+        // What a listener before the fix wrote for a rate source: seconds as records, no kind, summed in the total.
+        ObjectNode old = Fixtures.JSON.createObjectNode().put("batchId", 4).put("numInputRows", 10)
+                .put("inputRowsPerSecond", 5.0).put("processedRowsPerSecond", 6.0).put("recordsBehindLatest", 137);
+        old.putArray("sources").addObject().put("index", 0).put("description", "RateStreamV2[rowsPerSecond=50]")
+                .put("recordsBehindLatest", 137).putArray("partitions");
+
+        ProgressSignals read = ProgressSignals.fromJson(old);
+
+        assertThat(read.sources().get(0).kind()).isEqualTo("RateStreamV2");
+        assertThat(read.sources().get(0).recordsBehind()).isNull();
+        assertThat(read.recordsBehindLatest()).isNull();
+    }
+
+    @Test
+    void kindReadsBackFromTheEventJson() {
+        ProgressSignals written = ProgressSignals.from(Fixtures.json(KAFKA_BATCH_3));
+
+        SourceLag back = SourceLag.fromJson(written.toJson().get("sources").get(0));
+
+        assertThat(back.kind()).isEqualTo("kafka");
+        assertThat(back).isEqualTo(written.sources().get(0));
+    }
+
+    // ---------------------------------------------------------------- issue 7, finding 9: an unknown rate is not 0
+
+    @Test
+    void aRateSparkLeftOutIsUnknownNotZero() {
+        ObjectNode progress = Fixtures.object(KAFKA_BATCH_3);
+        progress.remove("inputRowsPerSecond"); // Spark omits a NaN rate (no time elapsed)
+        progress.remove("processedRowsPerSecond");
+
+        ProgressSignals signals = ProgressSignals.from(progress);
+
+        assertThat(signals.inputRowsPerSecond()).isNaN();
+        assertThat(signals.processedRowsPerSecond()).isNaN();
+        ObjectNode json = signals.toJson();
+        assertThat(json.get("inputRowsPerSecond").isNull()).isTrue();
+        assertThat(json.get("processedRowsPerSecond").isNull()).isTrue();
+        ProgressSignals read = ProgressSignals.fromJson(json);
+        assertThat(read.inputRowsPerSecond()).isNaN();
+        assertThat(read.processedRowsPerSecond()).isNaN();
     }
 
     // ---------------------------------------------------------------- helpers

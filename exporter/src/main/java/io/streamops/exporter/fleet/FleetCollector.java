@@ -73,7 +73,7 @@ public final class FleetCollector implements MultiCollector {
         }
         out.metricSnapshot(status.build());
         GaugeSnapshot.Builder sources = GaugeSnapshot.builder().name("streamops_fleet_query_source_records_behind_latest")
-                .help("Records behind latest, per source of the query");
+                .help("Records behind latest, per Kafka source of the query (other kinds' offsets are not records)");
         GaugeSnapshot.Builder partitions = GaugeSnapshot.builder().name("streamops_fleet_query_partition_records_behind_latest")
                 .help("Records behind latest, per Kafka topic-partition of the query");
         for (int i = 0; i < all.size(); i++) {
@@ -81,7 +81,8 @@ public final class FleetCollector implements MultiCollector {
             for (SourceLag source : all.get(i).sources()) {
                 if (source.recordsBehind() != null) {
                     sources.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder()
-                            .labels(query.add("source", Integer.toString(source.index())).add("description", source.description() == null ? "" : source.description()))
+                            .labels(query.add("source", Integer.toString(source.index())).add("kind", source.kind())
+                                    .add("description", source.description() == null ? "" : source.description()))
                             .value(source.recordsBehind()).build());
                 }
                 if (partitionLag) {

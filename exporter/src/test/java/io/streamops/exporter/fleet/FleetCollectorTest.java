@@ -135,6 +135,23 @@ class FleetCollectorTest {
         assertThat(Promtool.checkMetrics(exposition)).isEmpty();
     }
 
+    @Test
+    void sourceSeriesNameTheSourceKindAndCountOnlyKafkaRecords() throws Exception {
+        // A Kafka source joined with a rate source: the rate source's offsets are seconds, never records behind.
+        Signals joined = new Signals(behind.job(), behind.queryId(), "with-rate", behind.runId(), behind.tags(),
+                behind.status(), 1, 1, 1, 1, 1, 10, 0, 1, 0, 0, 0, 0, 0, 1, 1, 0, true, true, "", "", 0,
+                List.of(new SourceLag(0, "KafkaV2[Subscribe[purchases]]", 10L, List.of(new TopicPartitionOffset("purchases", 0, 90, 100))),
+                        new SourceLag(1, "RateStreamV2", "RateStreamV2[rowsPerSecond=5]", 37L, List.of())));
+        PrometheusRegistry registry = new PrometheusRegistry();
+        registry.register(new FleetCollector(() -> List.of(joined), false));
+        ByteArrayOutputStream text = new ByteArrayOutputStream();
+        new PrometheusTextFormatWriter(false).write(text, registry.scrape());
+        String exposition = text.toString(StandardCharsets.UTF_8);
+        assertThat(exposition.lines().filter(l -> l.startsWith("streamops_fleet_query_source_records_behind_latest{")))
+                .singleElement().satisfies(l -> assertThat(l).contains("kind=\"kafka\"").contains("source=\"0\"").endsWith(" 10.0"));
+        assertThat(Promtool.checkMetrics(exposition)).isEmpty();
+    }
+
     private static List<String> names(MetricSnapshots snapshots) {
         List<String> out = new ArrayList<>();
         for (MetricSnapshot s : snapshots) {
