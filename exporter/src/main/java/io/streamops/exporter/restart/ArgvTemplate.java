@@ -34,13 +34,18 @@ public final class ArgvTemplate {
         if (arguments.isEmpty()) {
             throw new IllegalArgumentException("the command must name a program");
         }
-        for (int i = 0; i < arguments.size(); i++) {
-            problem(arguments.get(i)).ifPresent(reason -> {
-                throw new IllegalArgumentException(reason);
-            });
-        }
         if (PLACEHOLDERS.containsKey(arguments.get(0))) {
             throw new IllegalArgumentException("the program itself cannot be a placeholder");
+        }
+        return ofArguments(arguments);
+    }
+
+    /** Arguments only (a program's appArgs): may be empty, and any of them may be a placeholder. */
+    public static ArgvTemplate ofArguments(List<String> arguments) {
+        for (String argument : arguments) {
+            problem(argument).ifPresent(reason -> {
+                throw new IllegalArgumentException(reason);
+            });
         }
         return new ArgvTemplate(arguments);
     }

@@ -1,0 +1,114 @@
+package io.streamops.exporter.restart;
+
+import io.streamops.exporter.support.Secret;
+import io.streamops.testkit.DatabricksContractServer;
+import io.streamops.testkit.LocalHttpServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class DatabricksRestarterTest {
+    private static final String TOKEN = "dapi-test-0123456789abcdef";
+    private static final long JOB = 42;
+    private static final RestApi.Retries QUICK = new RestApi.Retries(Duration.ofMillis(10), Duration.ofMillis(50), 4);
+    private final DatabricksContractServer databricks = new DatabricksContractServer(TOKEN, Set.of(JOB));
+    private final RestartRequest attempt = new RestartRequest(RestartSubject.ofJob("orders"), 3, "orders#3", "");
+
+    @AfterEach
+    void stop() {
+        databricks.close();
+    }
+
+    private DatabricksRestarter restarter(String token, long jobId) {
+        return new DatabricksRestarter(new DatabricksRestarter.DatabricksConfig(databricks.url(), Secret.of(token), jobId,
+                Duration.ofSeconds(10)), HttpClient.newHttpClient(), QUICK);
+    }
+
+    @Test
+    void cancelsTheActiveRunWaitsForItToEndThenStartsOneRun() throws Exception {
+        long old = databricks.startRun(JOB);
+
+        Launch launch = restarter(TOKEN, JOB).restart(attempt);
+
+        assertThat(databricks.violations()).isEmpty();
+        assertThat(databricks.runs()).extracting(DatabricksContractServer.Run::lifeCycleState).containsExactly("TERMINATED", "RUNNING");
+        DatabricksContractServer.Run started = databricks.runs().get(1);
+        assertThat(launch.handle()).isEqualTo(String.valueOf(started.runId()));
+        assertThat(started.token()).isEqualTo(DatabricksRestarter.idempotencyToken("orders#3")).hasSizeLessThanOrEqualTo(64);
+        assertThat(databricks.http().requests()).anyMatch(r -> r.path().equals("/api/2.2/jobs/runs/get?run_id=" + old));
+    }
+
+    @Test
+    void aLostAnswerIsRetriedWithTheSameTokenAndStartsOneRunNotTwo() throws Exception {
+        databricks.loseNextRunNowAnswer();
+        Launch launch = restarter(TOKEN, JOB).restart(attempt);
+
+        assertThat(databricks.runs()).hasSize(1);
+        assertThat(launch.handle()).isEqualTo(String.valueOf(databricks.runs().get(0).runId()));
+        assertThat(databricks.http().statuses()).contains(503);
+
+        // The instance that takes the job over retries the same attempt: still one run.
+        restarter(TOKEN, JOB).restart(attempt);
+        assertThat(databricks.runs()).hasSize(1);
+    }
+
+    @Test
+    void rateLimitsAndUnavailabilityAreRetriedWithBackoff() throws Exception {
+        databricks.rateLimitNext();
+        databricks.http().failNext(503);
+        databricks.rateLimitNext();
+
+        restarter(TOKEN, JOB).restart(attempt);
+
+        assertThat(databricks.http().statuses()).startsWith(429, 503, 429);
+        assertThat(databricks.runs()).hasSize(1);
+    }
+
+    @Test
+    void aRefusedTokenFailsTheAttemptWithoutShowingIt() {
+        assertThatThrownBy(() -> restarter("dapi-wrong-token", JOB).restart(attempt))
+                .isInstanceOf(Restarter.RestartException.class)
+                .hasMessageContaining("HTTP 401").hasMessageContaining("token was refused")
+                .hasMessageNotContaining("dapi-wrong-token");
+        assertThat(databricks.runs()).isEmpty();
+    }
+
+    @Test
+    void aJobThatDoesNotExistFailsTheAttemptWithTheApisErrorCode() {
+        assertThatThrownBy(() -> restarter(TOKEN, 7).restart(attempt))
+                .hasMessageContaining("RESOURCE_DOES_NOT_EXIST").hasMessageContaining("Job 7 does not exist");
+    }
+
+    @Test
+    void aRunThatEndedOrVanishedBetweenTheListAndTheCancelIsFine() throws Exception {
+        long ended = databricks.startRun(JOB);
+        databricks.endRun(ended);
+        // The list still showed both as running: their cancels answer INVALID_STATE and RESOURCE_DOES_NOT_EXIST.
+        databricks.http().failNext(new LocalHttpServer.Response(200, "{\"runs\":[{\"run_id\":" + ended
+                + ",\"state\":{\"life_cycle_state\":\"RUNNING\"}},{\"run_id\":99999,\"state\":{\"life_cycle_state\":\"RUNNING\"}}]}",
+                Map.of()));
+
+        restarter(TOKEN, JOB).restart(attempt);
+
+        assertThat(databricks.http().statuses()).containsSequence(200, 400, 404);
+        assertThat(databricks.runs()).extracting(DatabricksContractServer.Run::lifeCycleState).containsExactly("TERMINATED", "RUNNING");
+    }
+
+    @Test
+    void aRunThatDatabricksSkippedFailsTheAttempt() {
+        DatabricksRestarter restarter = new DatabricksRestarter(new DatabricksRestarter.DatabricksConfig(databricks.url(),
+                Secret.of(TOKEN), JOB, Duration.ofSeconds(1)), HttpClient.newHttpClient(), QUICK);
+        long stuck = databricks.startRun(JOB);
+        // A run that takes longer to cancel than we wait: run-now is skipped while it is still active.
+        databricks.http().failNext(new LocalHttpServer.Response(200, "{\"runs\":[]}", Map.of()));
+        assertThatThrownBy(() -> restarter.restart(attempt)).hasMessageContaining("SKIPPED");
+        assertThat(databricks.runs()).extracting(DatabricksContractServer.Run::runId).contains(stuck);
+    }
+}
