@@ -17,8 +17,12 @@ import java.util.Map;
  * in a Kafka Streams state store as JSON, and turned into {@link Signals} at any instant.
  *
  * <p>Public fields, because this is a plain serialised record of facts; behaviour lives in
- * {@link #apply} and {@link #signals}. All times are event times (the driver's clock), so replaying
- * recorded events gives the same answers as live.
+ * {@link #apply} and {@link #signals}. Each event is kept on two clocks. Its own timestamp (the
+ * driver's clock: {@code ...AtMillis}) orders events and measures spans between them (rates, growth).
+ * When the exporter heard it (its own clock: {@code ...HeardAtMillis}) is what "how long since" is
+ * measured against, because {@code now} is the exporter's clock: a driver whose clock runs minutes
+ * ahead or behind must not look lost, stalled or idle for it. Replay hears each event at its own
+ * timestamp, so replaying recorded events gives the same answers as live.
  */
 public final class QueryState {
     /** One progress, kept for the averaging window. */
@@ -48,6 +52,15 @@ public final class QueryState {
     public long lastHeartbeatAtMillis = -1;
     public long lastSeenAtMillis = -1;
 
+    // The same moments on the exporter's clock: when it heard them (-1 in records saved before these existed).
+    public long startedHeardAtMillis = -1;
+    public long lastProgressHeardAtMillis = -1;
+    public long lastIdleHeardAtMillis = -1;
+    public long lastHeartbeatHeardAtMillis = -1;
+    public long lastHeardAtMillis = -1;
+    /** The listener's heartbeat interval as its heartbeats state it (NaN from listeners that do not). */
+    public double heartbeatIntervalMs = Double.NaN;
+
     public boolean triggerActive;
     public boolean dataAvailable = true;
     public double triggerIntervalMs = Double.NaN;
@@ -66,9 +79,18 @@ public final class QueryState {
     /** At most this many samples per query (see {@link #thin}). */
     static final int MAX_SAMPLES = 32;
 
-    /** Folds one event in. Duplicates (a retried lifecycle event) change nothing. */
+    /** Folds one event in, heard at its own timestamp (replay: event time is the only clock). */
     public void apply(QueryEvent e, StatusPolicy policy) {
+        apply(e, policy, e.timestamp().toEpochMilli());
+    }
+
+    /**
+     * Folds one event in, heard by the exporter at {@code heardAtMillis} (its own clock). Duplicates (a
+     * retried lifecycle event) change nothing.
+     */
+    public void apply(QueryEvent e, StatusPolicy policy, long heardAtMillis) {
         long at = e.timestamp().toEpochMilli();
+        long heard = heardAtMillis;
         queryId = e.queryId();
         job = e.job();
         appId = e.appId();
@@ -78,33 +100,40 @@ public final class QueryState {
             queryName = e.queryName();
         }
         lastSeenAtMillis = Math.max(lastSeenAtMillis, at);
+        lastHeardAtMillis = Math.max(lastHeardAtMillis, heard);
         boolean newRun = !e.runId().equals(runId);
         switch (e.type()) {
             case STARTED -> {
                 if (newRun || startedAtMillis < 0) {
-                    startRun(e.runId(), at);
+                    startRun(e.runId(), at, heard);
                 }
             }
             case PROGRESS -> {
                 if (newRun && !e.runId().equals(endedRunId)) {
-                    startRun(e.runId(), at);
+                    startRun(e.runId(), at, heard);
                 }
-                progress(e.body(), at, policy);
+                progress(e.body(), at, heard, policy);
             }
             case IDLE -> {
                 if (newRun && !e.runId().equals(endedRunId)) {
-                    startRun(e.runId(), at);
+                    startRun(e.runId(), at, heard);
                 }
-                lastIdleAtMillis = Math.max(lastIdleAtMillis, at);
+                if (at >= lastIdleAtMillis) {
+                    lastIdleAtMillis = at;
+                    lastIdleHeardAtMillis = heard;
+                }
             }
-            case HEARTBEAT -> heartbeat(e.body(), e.runId(), at);
+            case HEARTBEAT -> heartbeat(e.body(), e.runId(), at, heard);
             case TERMINATED -> terminated(e.body(), e.runId(), at);
         }
     }
 
-    private void startRun(String newRunId, long at) {
+    private void startRun(String newRunId, long at, long heard) {
         runId = newRunId;
         startedAtMillis = at;
+        startedHeardAtMillis = heard;
+        lastProgressHeardAtMillis = -1;
+        lastIdleHeardAtMillis = -1;
         ended = null;
         endedRunId = null;
         endedAtMillis = -1;
@@ -115,9 +144,12 @@ public final class QueryState {
         window = new ArrayList<>();
     }
 
-    private void progress(JsonNode body, long at, StatusPolicy policy) {
+    private void progress(JsonNode body, long at, long heard, StatusPolicy policy) {
         ProgressSignals s = ProgressSignals.fromJson(body);
-        lastProgressAtMillis = Math.max(lastProgressAtMillis, at);
+        if (at >= lastProgressAtMillis) {
+            lastProgressAtMillis = at;
+            lastProgressHeardAtMillis = heard;
+        }
         batchDurationMs = orNaN(s.batchDurationMs());
         watermarkDelayMs = orNaN(s.watermarkDelayMs());
         stateRows = s.stateRows();
@@ -146,11 +178,15 @@ public final class QueryState {
         window = kept;
     }
 
-    private void heartbeat(JsonNode h, String beatRunId, long at) {
+    private void heartbeat(JsonNode h, String beatRunId, long at, long heard) {
         if (!beatRunId.equals(runId) || ended != null) {
             return; // a late heartbeat of a run that has ended
         }
         lastHeartbeatAtMillis = Math.max(lastHeartbeatAtMillis, at);
+        lastHeartbeatHeardAtMillis = Math.max(lastHeartbeatHeardAtMillis, heard);
+        if (h.path("intervalMs").isNumber() && h.path("intervalMs").asLong() > 0) {
+            heartbeatIntervalMs = h.path("intervalMs").asDouble();
+        }
         JsonNode status = h.path("status");
         if (status.isObject()) {
             triggerActive = status.path("isTriggerActive").asBoolean(false);
@@ -181,54 +217,111 @@ public final class QueryState {
         triggerActive = false;
     }
 
-    /** The query's status at {@code now} (wall clock), as rules see it. */
+    /** The query's status at {@code now} (the exporter's clock), as rules see it, judging liveness. */
     public QueryStatus status(Instant now, StatusPolicy policy) {
+        return status(now, policy, true);
+    }
+
+    /**
+     * The query's status at {@code now} (the exporter's clock). With {@code judgeSilence} false the
+     * query is never {@code driver_lost} nor {@code stalled}: the caller has not yet heard everything
+     * that was sent (it is catching up on a backlog after a start or a takeover), so a silence may
+     * only be events it has not read yet.
+     */
+    public QueryStatus status(Instant now, StatusPolicy policy, boolean judgeSilence) {
         if (ended != null) {
             return "failed".equals(ended) ? QueryStatus.FAILED : QueryStatus.STOPPED;
         }
         long nowMillis = now.toEpochMilli();
-        if (lastSeenAtMillis >= 0 && nowMillis - lastSeenAtMillis > policy.driverLostAfter().toMillis()) {
+        long heard = heard(lastHeardAtMillis, lastSeenAtMillis);
+        if (judgeSilence && heard >= 0 && nowMillis - heard > driverLostAfterMillis(policy)) {
             return QueryStatus.DRIVER_LOST;
         }
+        long idleHeard = heard(lastIdleHeardAtMillis, lastIdleAtMillis);
         boolean recentlyIdle = lastIdleAtMillis >= 0 && lastIdleAtMillis >= lastProgressAtMillis
-                && nowMillis - lastIdleAtMillis <= policy.idleMemory().toMillis();
+                && nowMillis - idleHeard <= policy.idleMemory().toMillis();
         if (recentlyIdle || (!dataAvailable && !triggerActive)) {
             return QueryStatus.IDLE;
         }
         // Stalled counts from the last sign that the trigger was fine: a progress, an idle event (Spark
         // found no data), or the start. Counting from the last progress alone made a long idle spell
         // look like a stall the moment the next batch began.
-        long lastFine = Math.max(Math.max(lastProgressAtMillis, lastIdleAtMillis), startedAtMillis);
+        long lastFine = Math.max(Math.max(heard(lastProgressHeardAtMillis, lastProgressAtMillis), idleHeard),
+                heard(startedHeardAtMillis, startedAtMillis));
         long since = nowMillis - lastFine;
         double triggerMillis = Double.isNaN(triggerIntervalMs) ? 0 : triggerIntervalMs;
-        if (triggerActive && since > policy.stalledAfter().toMillis() && since > policy.stalledTriggers() * triggerMillis) {
+        if (judgeSilence && triggerActive && since > policy.stalledAfter().toMillis() && since > policy.stalledTriggers() * triggerMillis) {
             return QueryStatus.STALLED;
         }
         return QueryStatus.ACTIVE;
     }
 
+    /**
+     * How long a running query may be silent before its driver counts as lost: {@code driver_lost_after},
+     * or {@link StatusPolicy#HEARTBEATS_BEFORE_LOST} of the listener's own heartbeat intervals if its
+     * heartbeats say it beats more slowly than that allows (a listener set to beat every 30 s would
+     * otherwise be called lost after one late beat).
+     */
+    long driverLostAfterMillis(StatusPolicy policy) {
+        long configured = policy.driverLostAfter().toMillis();
+        return Double.isNaN(heartbeatIntervalMs) ? configured
+                : Math.max(configured, (long) (StatusPolicy.HEARTBEATS_BEFORE_LOST * heartbeatIntervalMs));
+    }
+
+    /** When the exporter last heard of this query, on its own clock (for forgetting it). */
+    public long lastHeardAtMillis() {
+        return heard(lastHeardAtMillis, lastSeenAtMillis);
+    }
+
+    /** A moment on the exporter's clock, or (records saved before it was kept) on the driver's. */
+    private static long heard(long heardAtMillis, long eventAtMillis) {
+        return heardAtMillis >= 0 ? heardAtMillis : eventAtMillis;
+    }
+
     /** Everything a rule can test, at {@code now}. */
     public Signals signals(Instant now, StatusPolicy policy) {
+        return signals(now, policy, true);
+    }
+
+    /** Everything a rule can test, at {@code now}; {@code judgeSilence} as in {@link #status(Instant, StatusPolicy, boolean)}. */
+    public Signals signals(Instant now, StatusPolicy policy, boolean judgeSilence) {
         long nowMillis = now.toEpochMilli();
+        long progressHeard = heard(lastProgressHeardAtMillis, lastProgressAtMillis);
+        long heartbeatHeard = heard(lastHeartbeatHeardAtMillis, lastHeartbeatAtMillis);
         double input = mean(window, Sample::inputRate);
         double processed = mean(window, Sample::processedRate);
         double behind = recordsBehind;
-        return new Signals(job, queryId, queryName, runId, tags, status(now, policy),
+        return new Signals(job, queryId, queryName, runId, tags, status(now, policy, judgeSilence),
                 input, processed, input > 0 ? processed / input : Double.NaN,
                 batchDurationMs / 1000.0,
                 triggerIntervalMs / 1000.0,
                 behind,
                 perMinute(window, Sample::recordsBehind),
-                behind == 0 ? 0 : processed > 0 ? behind / processed : Double.NaN,
+                timeBehindSeconds(behind, processed),
                 watermarkDelayMs / 1000.0,
                 stateRows, stateMemoryBytes,
                 perMinute(window, Sample::stateMemoryBytes),
                 perMinute(window, Sample::stateRows),
-                lastProgressAtMillis < 0 ? Double.NaN : Math.max(0, nowMillis - lastProgressAtMillis) / 1000.0,
-                lastHeartbeatAtMillis < 0 ? Double.NaN : Math.max(0, nowMillis - lastHeartbeatAtMillis) / 1000.0,
+                progressHeard < 0 ? Double.NaN : Math.max(0, nowMillis - progressHeard) / 1000.0,
+                heartbeatHeard < 0 ? Double.NaN : Math.max(0, nowMillis - heartbeatHeard) / 1000.0,
                 consecutiveFailures, triggerActive, dataAvailable, exceptionMessage, errorClass,
                 Double.isNaN(listenerDroppedAtPreviousBeat) ? 0 : Math.max(0, listenerDroppedTotal - listenerDroppedAtPreviousBeat),
                 sources == null ? List.of() : sources);
+    }
+
+    /**
+     * How long the backlog takes at the current rate: 0 with no backlog, +Inf when records are behind
+     * and nothing is being processed (a stuck query is infinitely far behind, so a rule's time
+     * threshold fires on it), NaN when either figure is unknown.
+     */
+    static double timeBehindSeconds(double recordsBehind, double processingRate) {
+        if (Double.isNaN(recordsBehind) || Double.isNaN(processingRate)) {
+            return recordsBehind == 0 ? 0 : Double.NaN;
+        }
+        if (recordsBehind == 0) {
+            return 0;
+        }
+        return processingRate > 0 ? recordsBehind / processingRate : Double.POSITIVE_INFINITY;
     }
 
     private static double mean(List<Sample> samples, java.util.function.ToDoubleFunction<Sample> f) {

@@ -7,8 +7,10 @@ import java.time.Duration;
 /**
  * How the exporter tells idle from stalled from a dead driver; data, not code.
  *
- * @param driverLostAfter  no heartbeat (nor any event) for this long while running: the driver is gone.
- *                         Default 3 missed heartbeats at the listener's default 10 s, plus slack.
+ * @param driverLostAfter  no event heard (on the exporter's own clock) for this long while running: the
+ *                         driver is gone. Default 3 missed heartbeats at the listener's default 10 s,
+ *                         plus slack; a query whose heartbeats state a longer interval gets
+ *                         {@link #HEARTBEATS_BEFORE_LOST} of its intervals instead.
  * @param stalledAfter     a trigger active with no progress for at least this long ...
  * @param stalledTriggers  ... and for at least this many trigger intervals: stalled.
  * @param idleMemory       an idle event this recent keeps the query idle (Spark repeats it every 10 s).
@@ -19,6 +21,9 @@ import java.time.Duration;
  */
 public record StatusPolicy(Duration driverLostAfter, Duration stalledAfter, int stalledTriggers, Duration idleMemory,
                            Duration window, Duration forgetAfter) {
+    /** A query's driver is never lost before this many of its own heartbeat intervals have passed silent. */
+    public static final int HEARTBEATS_BEFORE_LOST = 4;
+
     public static final StatusPolicy DEFAULT = new StatusPolicy(Duration.ofSeconds(45), Duration.ofMinutes(2), 10,
             Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofDays(7));
 

@@ -34,8 +34,13 @@ public final class QueryEvaluation {
      * (see {@link QueryCadence}): a lifecycle event, or the first event of a new run.
      */
     public boolean fold(QueryRecord record, QueryEvent event) {
+        return fold(record, event, event.timestamp());
+    }
+
+    /** As {@link #fold(QueryRecord, QueryEvent)}, the event heard at {@code heardAt} on the exporter's clock. */
+    public boolean fold(QueryRecord record, QueryEvent event, Instant heardAt) {
         String runBefore = record.state.runId;
-        record.state.apply(event, policy);
+        record.state.apply(event, policy, heardAt.toEpochMilli());
         return event.type().isLifecycle() || !java.util.Objects.equals(runBefore, record.state.runId);
     }
 
@@ -55,7 +60,15 @@ public final class QueryEvaluation {
 
     /** The record's signals at {@code now}: what the rules see. */
     public Signals signals(QueryRecord record, Instant now) {
-        return record.state.signals(now, policy);
+        return signals(record, now, true);
+    }
+
+    /**
+     * The record's signals at {@code now}; with {@code judgeSilence} false (this instance is still
+     * catching up on what was sent) silence makes no query lost or stalled.
+     */
+    public Signals signals(QueryRecord record, Instant now, boolean judgeSilence) {
+        return record.state.signals(now, policy, judgeSilence);
     }
 
     /** Runs the rules on signals already computed for this record at {@code now}. */
@@ -74,7 +87,7 @@ public final class QueryEvaluation {
      * resolve its firing alerts; the caller then drops the record. Empty if it is kept.
      */
     public Optional<List<AlertTransition>> forgetIfOver(QueryRecord record, Signals signals, Instant now) {
-        if (!policy.forgets(signals.status(), record.state.lastSeenAtMillis, now.toEpochMilli())) {
+        if (!policy.forgets(signals.status(), record.state.lastHeardAtMillis(), now.toEpochMilli())) {
             return Optional.empty();
         }
         if (record.alerts == null) {

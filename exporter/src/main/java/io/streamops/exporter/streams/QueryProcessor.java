@@ -5,6 +5,7 @@ import io.streamops.exporter.alert.AlertTransition;
 import io.streamops.exporter.event.EventParser;
 import io.streamops.exporter.event.QueryEvent;
 import io.streamops.exporter.signals.Signals;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -30,6 +31,12 @@ import java.util.Optional;
  * saves records whose progress has waited long enough (see {@link QueryCadence}) and publishes the
  * signals it computed to {@link LatestSignals}. Emits alert transitions keyed by job, so one job's
  * alerts meet in one place downstream for grouping and inhibition.
+ *
+ * <p>Events are stamped with when this instance heard them (its own clock), and silence is measured on
+ * that clock, never against the driver's timestamps. After the task starts (a restart, a deploy, a
+ * takeover) it judges no silence until it has read the backlog its partition already held
+ * ({@link CatchUp}): until then the passes save but do not evaluate, and only a start or termination is
+ * evaluated, with silence not judged.
  */
 final class QueryProcessor implements Processor<String, byte[], String, AlertTransition> {
     private static final Logger LOG = LoggerFactory.getLogger(QueryProcessor.class);
@@ -40,6 +47,9 @@ final class QueryProcessor implements Processor<String, byte[], String, AlertTra
     private final ExporterMetrics metrics;
     private final QueryCadence cadence;
     private final LatestSignals latest;
+    private final String inputTopic;
+    private final java.util.function.BiFunction<Map<String, Object>, String, Backlog> backlogs;
+    private CatchUp catchUp;
     private final LogLimiter badEventWarnings = new LogLimiter(LOG); // one limiter per kind: one cannot hide the other
     private final LogLimiter failureWarnings = new LogLimiter(LOG);
     private ProcessorContext<String, AlertTransition> context;
@@ -52,7 +62,10 @@ final class QueryProcessor implements Processor<String, byte[], String, AlertTra
     private final Map<String, QueryRecord> live = new HashMap<>();
 
     QueryProcessor(String storeName, EventParser parser, QueryEvaluation evaluation, ExporterMetrics metrics,
-                   QueryCadence cadence, LatestSignals latest) {
+                   QueryCadence cadence, LatestSignals latest, String inputTopic,
+                   java.util.function.BiFunction<Map<String, Object>, String, Backlog> backlogs) {
+        this.inputTopic = inputTopic;
+        this.backlogs = backlogs;
         this.storeName = storeName;
         this.parser = parser;
         this.evaluation = evaluation;
@@ -80,12 +93,26 @@ final class QueryProcessor implements Processor<String, byte[], String, AlertTra
         if (pass != null) {
             pass.cancel();
         }
+        if (catchUp != null) {
+            catchUp.close();
+        }
+        catchUp = new CatchUp(backlog(context), new TopicPartition(inputTopic, context.taskId().partition()),
+                context.currentSystemTimeMs(), evaluation.policy().driverLostAfter().toMillis());
         pass = context.schedule(cadence.evaluateEvery(), PunctuationType.WALL_CLOCK_TIME, this::evaluateAll);
+    }
+
+    private Backlog backlog(ProcessorContext<?, ?> context) {
+        try {
+            return backlogs.apply(context.appConfigs(), context.taskId().toString());
+        } catch (RuntimeException e) {
+            return Backlog.unknown(e);
+        }
     }
 
     @Override
     public void process(Record<String, byte[]> record) {
         metrics.consumed();
+        context.recordMetadata().ifPresent(m -> catchUp.processed(m.offset()));
         EventParser.Result parsed = parser.parse(record.value());
         if (!parsed.ok()) {
             metrics.bad(parsed.problem());
@@ -100,8 +127,9 @@ final class QueryProcessor implements Processor<String, byte[], String, AlertTra
             entry = new QueryRecord();
         }
         boolean atOnce;
+        Instant heardAt = now();
         try {
-            atOnce = evaluation.fold(entry, event);
+            atOnce = evaluation.fold(entry, event, heardAt);
         } catch (RuntimeException e) {
             // A new record stays out of `live` half-built; a known one keeps what it had (the next event repairs it).
             failed("fold", event.queryId(), event.job(), e, "folding a " + event.type().wireName() + " event at " + where());
@@ -112,9 +140,8 @@ final class QueryProcessor implements Processor<String, byte[], String, AlertTra
         }
         entry.unsaved = true;
         if (atOnce) {
-            Instant now = now();
-            evaluate(entry, now);
-            save(event.queryId(), entry, now.toEpochMilli());
+            evaluate(entry, heardAt, catchUp.caughtUp(heardAt.toEpochMilli()));
+            save(event.queryId(), entry, heardAt.toEpochMilli());
         }
     }
 
@@ -122,11 +149,22 @@ final class QueryProcessor implements Processor<String, byte[], String, AlertTra
         long start = System.nanoTime();
         Instant now = Instant.ofEpochMilli(wallClockMillis);
         long saveBefore = wallClockMillis - cadence.saveProgressEvery().toMillis();
+        if (!catchUp.caughtUp(wallClockMillis)) {
+            // Still reading what was sent before this task started: no query is judged (nor forgotten) on
+            // records that do not have it yet; what was read is saved as usual.
+            for (Map.Entry<String, QueryRecord> next : live.entrySet()) {
+                if (next.getValue().unsaved && next.getValue().savedAtMillis <= saveBefore) {
+                    save(next.getKey(), next.getValue(), wallClockMillis);
+                }
+            }
+            metrics.pass().record(Duration.ofNanos(System.nanoTime() - start));
+            return;
+        }
         Map<String, Signals> seen = new HashMap<>(live.size() * 2);
         for (var it = live.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<String, QueryRecord> next = it.next();
             QueryRecord entry = next.getValue();
-            QueryEvaluation.Evaluated result = evaluate(entry, now);
+            QueryEvaluation.Evaluated result = evaluate(entry, now, true);
             if (result != null && forget(next.getKey(), entry, result.signals(), now)) {
                 it.remove();
                 continue;
@@ -148,6 +186,9 @@ final class QueryProcessor implements Processor<String, byte[], String, AlertTra
         if (pass != null) {
             pass.cancel();
         }
+        if (catchUp != null) {
+            catchUp.close();
+        }
         latest.withdraw(context.taskId().toString());
     }
 
@@ -155,12 +196,12 @@ final class QueryProcessor implements Processor<String, byte[], String, AlertTra
      * Runs the rules on one record and forwards its transitions. If the rules break, the signals still
      * come back (nothing fired, nothing changed); null only if the signals themselves cannot be computed.
      */
-    private QueryEvaluation.Evaluated evaluate(QueryRecord entry, Instant now) {
+    private QueryEvaluation.Evaluated evaluate(QueryRecord entry, Instant now, boolean judgeSilence) {
         long start = System.nanoTime();
         QueryEvaluation.Evaluated result;
         Signals signals = null;
         try {
-            signals = evaluation.signals(entry, now);
+            signals = evaluation.signals(entry, now, judgeSilence);
             result = evaluation.evaluateTracked(entry, signals, now);
         } catch (RuntimeException e) {
             failed("evaluate", entry.state.queryId, entry.state.job, e, "evaluating it");

@@ -78,6 +78,23 @@ class QueryProcessorTest {
     @TempDir
     Path stateDir;
 
+    /** The test driver's input topic is empty when the driver starts: there is no backlog to catch up on. */
+    static final java.util.function.BiFunction<Map<String, Object>, String, Backlog> EMPTY_AT_START = (configs, task) -> new Backlog() {
+        @Override
+        public java.util.concurrent.CompletableFuture<Long> endOffset(org.apache.kafka.common.TopicPartition partition) {
+            return java.util.concurrent.CompletableFuture.completedFuture(0L);
+        }
+
+        @Override
+        public java.util.concurrent.CompletableFuture<Long> committedOffset(org.apache.kafka.common.TopicPartition partition) {
+            return java.util.concurrent.CompletableFuture.completedFuture(0L);
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+
     @BeforeEach
     void start() {
         Properties props = new Properties();
@@ -93,7 +110,7 @@ class QueryProcessorTest {
                     return rules;
                 }, errors -> {
                     throw new AssertionError("rule errors: " + errors);
-                }), new ExporterMetrics(registry), QueryCadence.DEFAULT, latest), props, T0);
+                }), new ExporterMetrics(registry), QueryCadence.DEFAULT, latest, EMPTY_AT_START), props, T0);
         events = driver.createInputTopic("events", Serdes.String().serializer(), Serdes.ByteArray().serializer());
         alerts = driver.createOutputTopic("alerts", Serdes.String().deserializer(), Json.serde(AlertTransition.class).deserializer());
     }
@@ -204,6 +221,70 @@ class QueryProcessorTest {
         assertThat(alerts.isEmpty()).as("a heartbeat waits for the pass").isTrue();
         advanceTo(back.plusSeconds(1));
         assertThat(alerts.readValue().phase()).isEqualTo(AlertPhase.RESOLVED);
+    }
+
+    /** Issue 7, finding 4: a driver whose clock is minutes off is neither lost nor stalled for it. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = {-300, 300})
+    void aDriverClockFiveMinutesOffRaisesNothingFalse(int skewSeconds) {
+        Duration skew = Duration.ofSeconds(skewSeconds);
+        send(T0, orders.started(T0.plus(skew)));
+        // Four minutes of a healthy query: a batch every 10 s, heartbeats (trigger active) in between.
+        for (int i = 1; i <= 24; i++) {
+            Instant wall = T0.plusSeconds(i * 10L);
+            send(wall, orders.heartbeat(i, wall.plus(skew), true, true));
+            send(wall.plusSeconds(5), orders.progress(i, wall.plusSeconds(5).plus(skew), 100, 100, 0));
+            Signals s = signalsNow();
+            assertThat(s.status()).as("at +%d s", i * 10).isEqualTo(QueryStatus.ACTIVE);
+            assertThat(s.secondsSinceHeartbeat()).as("measured on the exporter's clock").isLessThan(10);
+            assertThat(s.secondsSinceProgress()).isLessThan(10);
+        }
+        advanceTo(T0.plusSeconds(250));
+        assertThat(alerts.readValuesToList()).as("no alert for a healthy query whose driver clock is %d s off", skewSeconds)
+                .isEmpty();
+    }
+
+    @Test
+    void aDriverClockAheadDoesNotDelayDriverLost() {
+        Duration ahead = Duration.ofMinutes(5);
+        send(T0, orders.started(T0.plus(ahead)));
+        send(T0.plusSeconds(1), orders.heartbeat(0, T0.plusSeconds(1).plus(ahead), false, true));
+        advanceTo(T0.plusSeconds(3).plus(StatusPolicy.DEFAULT.driverLostAfter()));
+        assertThat(alerts.readValuesToList()).extracting(AlertTransition::rule)
+                .as("lost after driver_lost_after of silence, not 5 minutes later").containsExactly("DriverLost");
+    }
+
+    @Test
+    void aListenerThatBeatsSlowlyIsGivenItsOwnIntervalsBeforeItIsLost() {
+        send(T0, orders.started(T0));
+        Duration interval = Duration.ofSeconds(30); // spark.streamops.heartbeat.interval=30s
+        send(T0.plusSeconds(1), orders.heartbeat(0, T0.plusSeconds(1), false, true, interval));
+        advanceTo(T0.plusSeconds(1).plus(interval.multipliedBy(StatusPolicy.HEARTBEATS_BEFORE_LOST)));
+        assertThat(alerts.isEmpty()).as("%s silent is fewer than %d of its intervals", interval.multipliedBy(4),
+                StatusPolicy.HEARTBEATS_BEFORE_LOST).isTrue();
+        assertThat(StatusPolicy.DEFAULT.driverLostAfter()).isLessThan(interval.multipliedBy(StatusPolicy.HEARTBEATS_BEFORE_LOST));
+        advanceTo(T0.plusSeconds(3).plus(interval.multipliedBy(StatusPolicy.HEARTBEATS_BEFORE_LOST)));
+        assertThat(alerts.readValue().rule()).isEqualTo("DriverLost");
+    }
+
+    /** Issue 7, finding 9: a query that processes nothing while records wait is infinitely behind. */
+    @Test
+    void aFullyStuckQueryIsInfinitelyBehindAndUnknownRatesDoNotCountAsZero() {
+        send(T0, orders.started(T0));
+        send(T0.plusSeconds(1), orders.progress(0, T0.plusSeconds(1), 100, 100, 0));
+        send(T0.plusSeconds(2), orders.progressWithoutRates(1, T0.plusSeconds(2), 0));
+        Signals known = signalsNow();
+        assertThat(known.inputRate()).as("a batch without rates is left out of the mean, not read as 0").isEqualTo(100);
+        assertThat(known.processingRate()).isEqualTo(100);
+
+        for (int i = 2; i < 10; i++) {
+            Instant t = T0.plusSeconds(1 + i * 40L);
+            send(t, orders.progress(i, t, 50, 0, 1000L * i));
+        }
+        Signals stuck = signalsNow();
+        assertThat(stuck.processingRate()).isEqualTo(0);
+        assertThat(stuck.recordsBehind()).isEqualTo(9000);
+        assertThat(stuck.timeBehindSeconds()).as("records behind at processing rate 0").isEqualTo(Double.POSITIVE_INFINITY);
     }
 
     @Test
@@ -344,7 +425,7 @@ class QueryProcessorTest {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         try (TopologyTestDriver brokenDriver = new TopologyTestDriver(ExporterTopology.build("events", "alerts",
                 new EventParser(64 * 1024), new QueryEvaluation(broken, () -> rules, errors -> {
-                }), new ExporterMetrics(meters), QueryCadence.DEFAULT, seen), props, T0)) {
+                }), new ExporterMetrics(meters), QueryCadence.DEFAULT, seen, EMPTY_AT_START), props, T0)) {
             TestInputTopic<String, byte[]> in = brokenDriver.createInputTopic("events", Serdes.String().serializer(),
                     Serdes.ByteArray().serializer());
             TestEvents fresh = new TestEvents("grocery-alerts", "q-9", "run-9", "fresh");

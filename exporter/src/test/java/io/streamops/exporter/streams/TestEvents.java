@@ -44,17 +44,39 @@ final class TestEvents {
         return bytes(e);
     }
 
+    /** A progress whose rates Spark left out (it does when a batch had no time to divide by). */
+    byte[] progressWithoutRates(long batchId, Instant at, long recordsBehind) {
+        ObjectNode e = base("progress", "progress:" + batchId, at);
+        e.putObject("progress").put("batchId", batchId);
+        e.putObject("signals").put("batchId", batchId).put("numInputRows", 0)
+                .putNull("inputRowsPerSecond").putNull("processedRowsPerSecond")
+                .put("batchDurationMs", 0).putNull("watermarkDelayMs").put("recordsBehindLatest", recordsBehind)
+                .put("stateRows", 0).put("stateMemoryBytes", 0).put("stateRowsDroppedByWatermark", 0).putArray("sources");
+        return bytes(e);
+    }
+
     byte[] idle(Instant at) {
         return bytes(base("idle", "idle:" + at, at));
     }
 
     byte[] heartbeat(long sequence, Instant at, boolean triggerActive, boolean dataAvailable) {
+        return bytes(heartbeatNode(sequence, at, triggerActive, dataAvailable));
+    }
+
+    /** A heartbeat that states the listener's heartbeat interval. */
+    byte[] heartbeat(long sequence, Instant at, boolean triggerActive, boolean dataAvailable, java.time.Duration interval) {
+        ObjectNode e = heartbeatNode(sequence, at, triggerActive, dataAvailable);
+        ((ObjectNode) e.get("heartbeat")).put("intervalMs", interval.toMillis());
+        return bytes(e);
+    }
+
+    private ObjectNode heartbeatNode(long sequence, Instant at, boolean triggerActive, boolean dataAvailable) {
         ObjectNode e = base("heartbeat", "heartbeat:" + sequence, at);
         ObjectNode h = e.putObject("heartbeat").put("sequence", sequence);
         h.putObject("status").put("message", triggerActive ? "Processing new data" : "Waiting for data to arrive")
                 .put("isDataAvailable", dataAvailable).put("isTriggerActive", triggerActive);
         h.putNull("secondsSinceLastProgress").putNull("lastBatchId").put("triggerIntervalMs", 500).put("listenerEventsDropped", 0);
-        return bytes(e);
+        return e;
     }
 
     byte[] failed(Instant at, String message, String errorClass) {
