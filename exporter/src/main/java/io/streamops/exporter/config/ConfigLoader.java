@@ -2,6 +2,7 @@ package io.streamops.exporter.config;
 
 import io.streamops.events.EventContract;
 import io.streamops.exporter.notify.DashboardLinks;
+import io.streamops.exporter.restart.RestartsConfig;
 import io.streamops.exporter.state.StatusPolicy;
 import io.streamops.exporter.support.Secret;
 import io.streamops.exporter.yaml.Problem;
@@ -30,7 +31,7 @@ import java.util.stream.Collectors;
  */
 public final class ConfigLoader {
     private static final List<String> TOP_LEVEL = List.of("kafka", "http", "rules", "status", "routing", "metrics",
-            "dashboard_url", "data_dir", "receivers");
+            "dashboard_url", "data_dir", "receivers", "restarts");
     private static final List<String> KAFKA = List.of("bootstrap_servers", "events_topic", "alerts_topic", "application_id",
             "max_event_bytes", "properties");
     private static final List<String> HTTP = List.of("host", "port", "token");
@@ -82,6 +83,7 @@ public final class ConfigLoader {
         Settings http = top.section("http", HTTP);
         Settings status = top.section("status", STATUS);
         Settings routing = top.section("routing", ROUTING);
+        Path dataDir = top.path("data_dir", "streamops-data");
         ExporterConfig config = new ExporterConfig(
                 new ExporterConfig.Kafka(
                         bootstrapServers.orElse(""),
@@ -103,8 +105,9 @@ public final class ConfigLoader {
                         routing.fields.optional("group_by", values::stringList).orElse(List.of("job", "alertname"))),
                 new ExporterConfig.Metrics(top.section("metrics", METRICS).bool("partition_lag", false)),
                 top.fields.optional("dashboard_url", (n, c) -> dashboard(values, n, c)).orElse(DashboardLinks.NONE),
-                top.path("data_dir", "streamops-data"),
-                top.fields.node("receivers").map(n -> new ReceiversSection(values, base).read(n)).orElse(Map.of()));
+                dataDir,
+                top.fields.node("receivers").map(n -> new ReceiversSection(values, base).read(n)).orElse(Map.of()),
+                top.fields.node("restarts").map(n -> new RestartsSection(values, base, dataDir).read(n)).orElse(RestartsConfig.NONE));
         if (config.status().forgetAfter().compareTo(config.status().driverLostAfter()) <= 0) {
             problems.add(status.fields.node("forget_after").map(YamlNode::at).orElse(root.at()),
                     "status.forget_after: must be longer than status.driver_lost_after, or a query is forgotten before it is reported");

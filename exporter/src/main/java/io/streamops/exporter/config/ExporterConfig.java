@@ -1,6 +1,7 @@
 package io.streamops.exporter.config;
 
 import io.streamops.exporter.notify.DashboardLinks;
+import io.streamops.exporter.restart.RestartsConfig;
 import io.streamops.exporter.state.StatusPolicy;
 import io.streamops.exporter.support.Secret;
 
@@ -13,6 +14,8 @@ import java.util.Optional;
 /**
  * The exporter's configuration (exporter.yaml), validated: {@link ConfigLoader} builds it, and a value
  * of this type has no unchecked setting left in it.
+ *
+ * @param restarts which jobs are restarted, how, and by which policy ({@link RestartsConfig#NONE}: none)
  */
 public record ExporterConfig(
         Kafka kafka,
@@ -23,7 +26,8 @@ public record ExporterConfig(
         Metrics metrics,
         DashboardLinks dashboard,
         Path dataDir,
-        Map<String, ReceiverConfig> receivers) {
+        Map<String, ReceiverConfig> receivers,
+        RestartsConfig restarts) {
 
     /** How long the router gathers a group for {@code receiver} (see {@link ReceiverConfig#groupWait}). */
     public Duration groupWaitOf(String receiver) {

@@ -45,7 +45,7 @@ public final class CommandRestarter implements Restarter {
      * @param logDir      where each attempt's output goes, one file per attempt
      * @param workingDir  the child's working directory
      */
-    public record CommandConfig(ArgvTemplate argv, List<String> environment, Path logDir, Optional<Path> workingDir) {
+    public record CommandConfig(ArgvTemplate argv, List<String> environment, Path logDir, Optional<Path> workingDir) implements RestarterSettings {
         public CommandConfig {
             environment = List.copyOf(environment);
         }

@@ -44,7 +44,7 @@ public final class DatabricksRestarter implements Restarter {
      * @param jobId      the Databricks job that runs the stream
      * @param cancelWait how long cancelled runs may take to end before run-now is called anyway
      */
-    public record DatabricksConfig(URI workspace, Secret token, long jobId, Duration cancelWait) {
+    public record DatabricksConfig(URI workspace, Secret token, long jobId, Duration cancelWait) implements RestarterSettings {
     }
 
     public DatabricksRestarter(DatabricksConfig config, HttpClient client) {

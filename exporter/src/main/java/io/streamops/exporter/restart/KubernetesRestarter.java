@@ -51,7 +51,7 @@ public final class KubernetesRestarter implements Restarter {
      * @param deleteWait how long the operator may take to clean up after a delete
      */
     public record KubernetesConfig(URI apiServer, String namespace, String name, String apiVersion, Path tokenFile,
-                                   Path caFile, Path storedSpec, Optional<Path> manifest, Duration deleteWait) {
+                                   Path caFile, Path storedSpec, Optional<Path> manifest, Duration deleteWait) implements RestarterSettings {
     }
 
     public KubernetesRestarter(KubernetesConfig config) {

@@ -34,7 +34,7 @@ public final class SparkStandaloneRestarter implements Restarter {
      */
     public record StandaloneConfig(URI master, String appResource, String mainClass, ArgvTemplate appArgs,
                                    Map<String, String> sparkProperties, Map<String, String> environmentVariables,
-                                   String clientSparkVersion) {
+                                   String clientSparkVersion) implements RestarterSettings {
         public StandaloneConfig {
             sparkProperties = Map.copyOf(sparkProperties);
             environmentVariables = Map.copyOf(environmentVariables);

@@ -2,7 +2,10 @@ package io.streamops.exporter.rules;
 
 import io.streamops.exporter.yaml.SourcePosition;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 
 /**
@@ -19,6 +22,7 @@ import java.util.Map;
  * @param receivers      the notification channels to send to ({@code notify})
  * @param repeatInterval how often the notification pipeline repeats a still-firing alert
  * @param sendResolved   whether to notify when the alert resolves
+ * @param actions        what the alert does besides notifying ({@code actions: [restart]})
  * @param definedAt      where the rule starts in its file
  */
 public record Rule(
@@ -33,11 +37,18 @@ public record Rule(
         List<String> receivers,
         Duration repeatInterval,
         boolean sendResolved,
+        Set<RuleAction> actions,
         SourcePosition definedAt) {
 
     public Rule {
         labels = Map.copyOf(labels);
         annotations = Map.copyOf(annotations);
         receivers = List.copyOf(receivers);
+        actions = actions.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(actions));
+    }
+
+    /** Whether the rule's alerts ask for a restart of the job when they fire. */
+    public boolean restarts() {
+        return actions.contains(RuleAction.RESTART);
     }
 }

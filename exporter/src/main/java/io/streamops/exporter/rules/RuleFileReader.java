@@ -6,6 +6,7 @@ import io.streamops.exporter.yaml.YamlNode;
 import io.streamops.exporter.yaml.YamlValues;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,7 +26,7 @@ final class RuleFileReader {
     private static final List<String> DEFAULT_FIELDS =
             List.of("for", "keep_firing_for", "severity", "notify", "repeat_interval", "send_resolved");
     private static final List<String> RULE_FIELDS = List.of("name", "expr", "for", "keep_firing_for", "severity", "labels",
-            "annotations", "scope", "notify", "repeat_interval", "send_resolved");
+            "annotations", "scope", "notify", "repeat_interval", "send_resolved", "actions");
     private static final List<String> SCOPE_FIELDS = List.of("jobs", "queries", "tags");
 
     /** Rule names become alertname and half of the fingerprint "rule/queryId", so no '/'. */
@@ -113,12 +114,13 @@ final class RuleFileReader {
         List<String> receivers = fields.optional("notify", values::stringList).orElse(defaults.receivers());
         Duration repeatInterval = fields.optional("repeat_interval", this::repeatInterval).orElse(defaults.repeatInterval());
         boolean sendResolved = fields.optional("send_resolved", values::bool).orElse(defaults.sendResolved());
+        Set<RuleAction> actions = fields.optional("actions", this::actions).orElse(Set.of());
 
         if (name.isEmpty() || condition.isEmpty() || severity.isEmpty() || fields.hadProblems()) {
             return Optional.empty();
         }
         return Optional.of(new Rule(name.get(), condition.get(), forDuration, keepFiringFor, severity.get(), labels,
-                annotations, scope, receivers, repeatInterval, sendResolved, ruleMapping.at()));
+                annotations, scope, receivers, repeatInterval, sendResolved, actions, ruleMapping.at()));
     }
 
     private Optional<String> readName(YamlNode.Mapping rule, int number) {
@@ -203,6 +205,30 @@ final class RuleFileReader {
                 problems.add(node.at(), context + ": must be more than 0s (how long to wait before sending a still-firing alert again)");
             }
             return !interval.isZero();
+        });
+    }
+
+    /** {@code actions: [restart]}: each a known action, once; {@code []} means none. */
+    private Optional<Set<RuleAction>> actions(YamlNode node, String context) {
+        return values.sequence(node, context).flatMap(sequence -> {
+            Set<RuleAction> actions = EnumSet.noneOf(RuleAction.class);
+            boolean ok = true;
+            for (YamlNode item : sequence.items()) {
+                Optional<RuleAction> action = values.text(item, context).flatMap(text -> {
+                    Optional<RuleAction> known = RuleAction.fromWireName(text.trim());
+                    if (known.isEmpty()) {
+                        problems.add(item.at(), context + ": unknown action " + YamlValues.quoted(item)
+                                + " (known: " + RuleAction.allWireNames() + ")");
+                    }
+                    return known;
+                });
+                if (action.isPresent() && !actions.add(action.get())) {
+                    problems.add(item.at(), context + ": " + YamlValues.quoted(item) + " is listed twice");
+                    ok = false;
+                }
+                ok &= action.isPresent();
+            }
+            return ok ? Optional.of(actions) : Optional.empty();
         });
     }
 

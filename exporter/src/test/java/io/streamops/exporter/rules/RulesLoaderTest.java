@@ -60,7 +60,7 @@ class RulesLoaderTest {
         assertThat(problems("several-problems.yaml")).containsExactly(
                 "several-problems.yaml:4:3: defaults: unknown field 'resend' (known: for, keep_firing_for, severity, notify, repeat_interval, send_resolved)",
                 "several-problems.yaml:10:5: rule 'Typo': missing required field 'expr'",
-                "several-problems.yaml:11:5: rule 'Typo': unknown field 'exprs' (known: name, expr, for, keep_firing_for, severity, labels, annotations, scope, notify, repeat_interval, send_resolved)",
+                "several-problems.yaml:11:5: rule 'Typo': unknown field 'exprs' (known: name, expr, for, keep_firing_for, severity, labels, annotations, scope, notify, repeat_interval, send_resolved, actions)",
                 "several-problems.yaml:16:7: rule 'ReservedLabel': labels: 'job' is not a usable label name (letters, digits and _; not alertname, severity, job, query or query_id, which every alert gets)",
                 "several-problems.yaml:23:12: rule 'MultiLine': expr: undeclared reference to 'rate_ratoi'",
                 "several-problems.yaml:28:13: rule 'BadScope': scope: jobs: must list at least one pattern (leave it out to mean all)",
