@@ -36,7 +36,10 @@ public sealed interface Decision {
     record Wait(RestartRecord record, boolean changed) implements Decision {
     }
 
-    /** The policy gives up now: send one RestartsExhausted page. Decided once per series. */
+    /**
+     * The policy gives up: send the RestartsExhausted page, then journal {@link RestartRecord#announcedNow()}.
+     * Decided once per series, and again on ticks only while that page has not been handed over.
+     */
     record GiveUp(RestartRecord record) implements Decision {
         public boolean changed() {
             return true;

@@ -124,7 +124,8 @@ public final class RestartDecider {
                             + " made no progress within " + policy.progressDeadline().toSeconds() + " s", now)
                     : new Decision.Wait(record, false);
             case HEALTHY -> due ? new Decision.Nothing(record.reset(now), true) : new Decision.Nothing(record, false);
-            case IDLE, GIVEN_UP -> new Decision.Nothing(record, false);
+            case GIVEN_UP -> record.announced() ? new Decision.Nothing(record, false) : new Decision.GiveUp(record);
+            case IDLE -> new Decision.Nothing(record, false);
         };
     }
 

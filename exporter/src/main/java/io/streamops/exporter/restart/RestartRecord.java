@@ -22,6 +22,9 @@ import java.util.Objects;
  * @param handle       what the restarter returned for the last attempt (submission id, run id, process id), or ""
  * @param failedRunId  the Spark run id whose failure the current series answers: alerts about it are old news
  * @param lastRunId    the run id last seen making progress
+ * @param announced    GIVEN_UP: whether the RestartsExhausted page has been handed over; until then each tick
+ *                     decides to give up again, so a page lost with its instance is sent by the next (its
+ *                     fingerprint makes a repeat the same incident)
  */
 public record RestartRecord(
         RestartPhase phase,
@@ -34,7 +37,8 @@ public record RestartRecord(
         String reason,
         String handle,
         String failedRunId,
-        String lastRunId) {
+        String lastRunId,
+        boolean announced) {
 
     public RestartRecord {
         Objects.requireNonNull(phase, "phase");
@@ -48,7 +52,7 @@ public record RestartRecord(
 
     /** A job with no restart history. */
     public static RestartRecord idle(RestartSubject subject, Instant now) {
-        return new RestartRecord(RestartPhase.IDLE, subject, 0, List.of(), 0, null, now, "", "", "", "");
+        return new RestartRecord(RestartPhase.IDLE, subject, 0, List.of(), 0, null, now, "", "", "", "", false);
     }
 
     @JsonIgnore
@@ -74,28 +78,34 @@ public record RestartRecord(
 
     RestartRecord with(RestartPhase newPhase, Instant newDue, Instant newSince, String newReason) {
         return new RestartRecord(newPhase, subject, consecutive, attemptTimes, sequence, newDue, newSince, newReason,
-                handle, failedRunId, lastRunId);
+                handle, failedRunId, lastRunId, announced);
     }
 
     RestartRecord withSubject(RestartSubject newSubject) {
         return new RestartRecord(phase, newSubject, consecutive, attemptTimes, sequence, due, since, reason, handle,
-                failedRunId, lastRunId);
+                failedRunId, lastRunId, announced);
     }
 
     RestartRecord withFailedRun(String runId) {
         return new RestartRecord(phase, subject, consecutive, attemptTimes, sequence, due, since, reason, handle,
-                runId, lastRunId);
+                runId, lastRunId, announced);
     }
 
     RestartRecord withLastRun(String runId) {
         return new RestartRecord(phase, subject, consecutive, attemptTimes, sequence, due, since, reason, handle,
-                failedRunId, runId);
+                failedRunId, runId, announced);
     }
 
     /** This record with the handle the restarter gave for the current attempt. */
     public RestartRecord withHandle(String newHandle) {
         return new RestartRecord(phase, subject, consecutive, attemptTimes, sequence, due, since, reason, newHandle,
-                failedRunId, lastRunId);
+                failedRunId, lastRunId, announced);
+    }
+
+    /** This GIVEN_UP record once its RestartsExhausted page has been handed over. */
+    public RestartRecord announcedNow() {
+        return new RestartRecord(phase, subject, consecutive, attemptTimes, sequence, due, since, reason, handle,
+                failedRunId, lastRunId, true);
     }
 
     /** A new attempt made at {@code now}; attempts older than {@code window} are forgotten. */
@@ -104,12 +114,12 @@ public record RestartRecord(
         List<Instant> times = new java.util.ArrayList<>(attemptTimes.stream().filter(t -> t.isAfter(from)).toList());
         times.add(now);
         return new RestartRecord(RestartPhase.RESTARTING, subject, consecutive + 1, times, sequence + 1,
-                now.plus(deadline), now, why, "", failedRunId, lastRunId);
+                now.plus(deadline), now, why, "", failedRunId, lastRunId, false);
     }
 
     /** Counters back to zero: healthy long enough, or an operator's reset. */
     RestartRecord reset(Instant now) {
         return new RestartRecord(RestartPhase.IDLE, subject, 0, List.of(), sequence, null, now, reason, handle,
-                failedRunId, lastRunId);
+                failedRunId, lastRunId, false);
     }
 }

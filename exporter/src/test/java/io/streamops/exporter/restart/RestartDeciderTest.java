@@ -86,14 +86,19 @@ class RestartDeciderTest {
         assertThat(record.phase()).isEqualTo(RestartPhase.GIVEN_UP);
         assertThat(backoffs).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(4),
                 Duration.ofSeconds(8), Duration.ofSeconds(16));
-        assertThat(decider.decide(record, new Observation.Tick(now.plus(Duration.ofHours(3))))).isInstanceOf(Decision.Nothing.class);
+        // Until its page is handed over, a tick gives up again (the instance that sent it may have died) ...
+        assertThat(decider.decide(record, new Observation.Tick(now.plusSeconds(1)))).isInstanceOf(Decision.GiveUp.class);
+        // ... and once it is, nothing happens any more, however long it waits.
+        RestartRecord announced = record.announcedNow();
+        assertThat(decider.decide(announced, new Observation.Tick(now.plus(Duration.ofHours(3))))).isInstanceOf(Decision.Nothing.class);
+        assertThat(decider.decide(announced, failed("run-99", now.plus(Duration.ofHours(3))))).isInstanceOf(Decision.Nothing.class);
     }
 
     @Test
     void anOperatorRestartResetsAGivenUpPolicy() {
         RestartRecord givenUp = new RestartRecord(RestartPhase.GIVEN_UP, JOB, 5,
                 List.of(T0, T0.plusSeconds(1), T0.plusSeconds(2), T0.plusSeconds(3), T0.plusSeconds(4)), 5, null, T0,
-                "gave up", "h", "run-5", "run-4");
+                "gave up", "h", "run-5", "run-4", true);
         Decision manual = decider.decide(givenUp, new Observation.ManualRestart(RestartSubject.ofJob("orders"), T0.plusSeconds(60)));
         assertThat(manual).isInstanceOf(Decision.RestartNow.class);
         assertThat(manual.record().consecutive()).isEqualTo(1);

@@ -1,0 +1,220 @@
+package io.streamops.exporter.restart;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.util.Collection;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.DoubleSupplier;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+/**
+ * Observe, decide, act: turns what the exporter sees about a job into {@link Observation}s, lets the
+ * {@link RestartDecider} of the job's target decide, journals the new record, and only then acts (calls
+ * the restarter, or hands over the RestartsExhausted page). One decision at a time per job; restarters
+ * run on their own threads, so a slow API never holds up the caller, and their results come back as
+ * observations ({@link Observation.LaunchFailed}, {@link Observation.LauncherExited}).
+ *
+ * <p>Call it only on the instance that owns the job (the owner of the job's alerts partition), and call
+ * {@link #takeOver()} when partitions are assigned, before acting on the jobs they bring.
+ */
+public final class RestartController implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RestartController.class);
+
+    /**
+     * Sends the RestartsExhausted page for a job (critical; its fingerprint {@code RestartsExhausted/<job>#<sequence>}
+     * so a repeat by another instance is the same incident). When it returns, the page must be as durable
+     * as any alert (on the alerts topic or in the delivery queue); if it throws, the next tick tries again.
+     */
+    @FunctionalInterface
+    public interface GiveUpListener {
+        void givenUp(RestartRecord record, RestartTarget target) throws Exception;
+    }
+
+    private final RestartsConfig config;
+    private final RestartJournal journal;
+    private final Function<RestarterSettings, Restarter> restarterFactory;
+    private final RestartMetrics metrics;
+    private final Clock clock;
+    private final DoubleSupplier spread;
+    private final GiveUpListener giveUp;
+    private final Map<String, Restarter> restarters = new ConcurrentHashMap<>();
+    private final Map<String, Object> locks = new ConcurrentHashMap<>();
+    private final ExecutorService launches = Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "streamops-restart");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    /**
+     * @param restarterFactory usually {@code settings -> RestarterSettings.create(settings, System::getenv)}
+     * @param spread           the jitter's place in its band for each back-off, in [-1, 1]
+     */
+    public RestartController(RestartsConfig config, RestartJournal journal, Function<RestarterSettings, Restarter> restarterFactory,
+                             RestartMetrics metrics, Clock clock, DoubleSupplier spread, GiveUpListener giveUp) {
+        this.config = config;
+        this.journal = journal;
+        this.restarterFactory = restarterFactory;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.spread = spread;
+        this.giveUp = giveUp;
+        journal.all().forEach(metrics::track);
+    }
+
+    /** Reads what other instances journaled: call when this instance is given jobs, before acting on them. */
+    public void takeOver() throws RestartJournal.JournalException {
+        journal.catchUp();
+        journal.all().forEach(metrics::track);
+    }
+
+    /**
+     * An alert that asks for a restart started firing: a rule with {@code actions: [restart]}, or an
+     * Alertmanager alert that asks for it.
+     *
+     * @return the decision, or empty when no target covers the job (or the journal could not be written)
+     */
+    public Optional<Decision> alertFired(RestartSubject subject, String alertname, String queryStatus, String runId) {
+        return observe(subject, new Observation.AlertFired(subject, alertname, queryStatus, runId, clock.instant()));
+    }
+
+    /** A progress or idle event of the job's query, from run {@code runId}. Cheap for jobs never restarted. */
+    public void progress(String job, String runId) {
+        known(job).ifPresent(record -> observe(record.subject(), new Observation.ProgressMade(runId, clock.instant())));
+    }
+
+    /** The job's query stopped cleanly ({@code termination.outcome = stopped}). */
+    public void stopped(String job) {
+        known(job).ifPresent(record -> observe(record.subject(), new Observation.QueryStopped(clock.instant())));
+    }
+
+    /** An operator's restart ({@code POST /api/jobs/{job}/restart}): also resets a policy that gave up. */
+    public Optional<Decision> restartByHand(RestartSubject subject) {
+        return observe(subject, new Observation.ManualRestart(subject, clock.instant()));
+    }
+
+    /** Lets time act (back-offs ending, deadlines passing, resets): call about once a second. */
+    public void tick(Predicate<String> owned) {
+        for (RestartRecord record : journal.all()) {
+            boolean pending = record.phase() != RestartPhase.IDLE
+                    && !(record.phase() == RestartPhase.GIVEN_UP && record.announced());
+            if (pending && owned.test(record.job())) {
+                observe(record.subject(), new Observation.Tick(clock.instant()));
+            }
+        }
+    }
+
+    /** The job's record as this instance knows it. */
+    public Optional<RestartRecord> record(String job) {
+        return known(job);
+    }
+
+    public Collection<RestartRecord> records() {
+        return journal.all();
+    }
+
+    /** What a notification about the job should say about its restart, e.g. "restarting, attempt 2 of 5, next in 40 s". */
+    public Optional<String> statusLine(String job) {
+        return known(job).flatMap(record -> config.targetFor(job, record.subject().tags())
+                .flatMap(target -> RestartStatusLine.of(record, target.policy(), clock.instant())));
+    }
+
+    private Optional<RestartRecord> known(String job) {
+        return journal.read(job);
+    }
+
+    private Optional<Decision> observe(RestartSubject subject, Observation observation) {
+        String job = subject.job();
+        synchronized (locks.computeIfAbsent(job, j -> new Object())) {
+            RestartRecord before = journal.read(job).orElseGet(() -> RestartRecord.idle(subject, clock.instant()));
+            Map<String, String> tags = subject.tags().isEmpty() ? before.subject().tags() : subject.tags();
+            Optional<RestartTarget> target = config.targetFor(job, tags);
+            if (target.isEmpty()) {
+                return Optional.empty();
+            }
+            Decision decision = new RestartDecider(target.get().policy(), spread).decide(before, observation);
+            if (decision.changed()) {
+                try {
+                    journal.write(decision.record()); // on record before it is acted on
+                } catch (RestartJournal.JournalException e) {
+                    LOG.warn("Not acting on job {}: its restart record could not be journaled ({})", job, e.getMessage());
+                    return Optional.empty();
+                }
+            }
+            metrics.decided(before, decision);
+            act(target.get(), before, decision);
+            return Optional.of(decision);
+        }
+    }
+
+    private void act(RestartTarget target, RestartRecord before, Decision decision) {
+        RestartRecord record = decision.record();
+        if (decision instanceof Decision.RestartNow) {
+            LOG.info("Restarting job {} with target {} (attempt {} of {}): {}", record.job(), target.name(),
+                    record.attemptsWithin(target.policy().window(), clock.instant()), target.policy().maxAttempts(), record.reason());
+            RestartRequest request = RestartRequest.of(record, before.handle());
+            launches.execute(() -> launch(target, request));
+        } else if (decision instanceof Decision.RestartAt at) {
+            LOG.info("Job {} will be restarted at {}: {}", record.job(), at.at(), record.reason());
+        } else if (decision instanceof Decision.GiveUp) {
+            announce(target, record);
+        }
+    }
+
+    private void announce(RestartTarget target, RestartRecord record) {
+        try {
+            giveUp.givenUp(record, target);
+            journal.write(record.announcedNow());
+            metrics.track(record.announcedNow());
+            LOG.warn("Gave up restarting job {}: {}", record.job(), record.reason());
+        } catch (Exception e) {
+            LOG.warn("The RestartsExhausted page of job {} could not be handed over yet ({}); trying again", record.job(), e.toString());
+        }
+    }
+
+    private void launch(RestartTarget target, RestartRequest request) {
+        RestartSubject subject = request.subject();
+        try {
+            Launch launch = restarters.computeIfAbsent(target.name(), name -> restarterFactory.apply(target.restarter()))
+                    .restart(request);
+            remember(subject.job(), request.sequence(), launch.handle());
+            launch.exit().ifPresent(exit -> exit.thenAccept(code ->
+                    observe(subject, new Observation.LauncherExited(request.sequence(), code, clock.instant()))));
+        } catch (Restarter.RestartException | RuntimeException e) {
+            LOG.warn("Restart attempt {} of job {} failed: {}", request.attemptId(), subject.job(), e.getMessage());
+            metrics.notMade(subject.job());
+            observe(subject, new Observation.LaunchFailed(request.sequence(), String.valueOf(e.getMessage()), clock.instant()));
+        }
+    }
+
+    /** Journals what the restarter named the new run, so the next attempt can stop it. */
+    private void remember(String job, long sequence, String handle) {
+        synchronized (locks.computeIfAbsent(job, j -> new Object())) {
+            Optional<RestartRecord> current = journal.read(job);
+            if (current.isPresent() && current.get().sequence() == sequence) {
+                try {
+                    journal.write(current.get().withHandle(handle));
+                } catch (RestartJournal.JournalException e) {
+                    LOG.warn("Restarted job {}, but could not journal its new run {} ({})", job, handle, e.getMessage());
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        launches.shutdownNow();
+        try {
+            launches.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,149 @@
+package io.streamops.exporter.restart;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.streamops.exporter.rules.Glob;
+import io.streamops.testkit.Await;
+import io.streamops.testkit.KafkaTestBroker;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The controller end to end below the router: a real journal on a KRaft broker, the command restarter
+ * running real processes, the real clock.
+ */
+class RestartControllerTest {
+    private static KafkaTestBroker broker;
+    private static final RestartPolicy QUICK = new RestartPolicy(3, Duration.ofHours(1), Duration.ofMillis(20),
+            Duration.ofMillis(100), 2.0, 0.1, Duration.ofHours(1), Duration.ofMinutes(5));
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void startBroker() throws Exception {
+        broker = KafkaTestBroker.started();
+        try (Admin admin = Admin.create(kafka())) {
+            admin.createTopics(List.of(KafkaRestartJournal.topic("controller-restarts", (short) 1))).all().get();
+        }
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        broker.close();
+    }
+
+    private static Properties kafka() {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        return props;
+    }
+
+    private RestartsConfig config(List<String> command) {
+        return new RestartsConfig("controller-restarts", List.of(new RestartTarget("all", List.of(Glob.of("job-*")), Map.of(),
+                new CommandRestarter.CommandConfig(ArgvTemplate.of(command), List.of(), dir.resolve("logs"), Optional.empty()), QUICK)));
+    }
+
+    private long logs() throws Exception {
+        if (!Files.isDirectory(dir.resolve("logs"))) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.list(dir.resolve("logs"))) {
+            return files.count();
+        }
+    }
+
+    @Test
+    void aJobThatFailsAtEveryStartIsRetriedAsThePolicySaysThenPagedOnceAndNeverRestartedAgain() throws Exception {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        List<RestartRecord> pages = new CopyOnWriteArrayList<>();
+        RestartSubject subject = new RestartSubject("job-crashing", "q", "id-1", "app-1", Map.of());
+        try (KafkaRestartJournal journal = KafkaRestartJournal.open("controller-restarts", kafka());
+             RestartController controller = new RestartController(config(List.of("/bin/sh", "-c", "echo launching; exit 1")),
+                     journal, s -> RestarterSettings.create(s, System::getenv), new RestartMetrics(registry, Clock.systemUTC()),
+                     Clock.systemUTC(), () -> 0.0, (record, target) -> pages.add(record))) {
+
+            assertThat(controller.alertFired(subject, "QueryFailed", "failed", "run-0")).isPresent();
+            // Each launcher exits 1 at once: a failure known without waiting for a driver-lost timeout.
+            Await.until("the policy to give up", Duration.ofSeconds(30), () -> {
+                controller.tick(job -> true);
+                return controller.record("job-crashing").map(r -> r.phase() == RestartPhase.GIVEN_UP && r.announced()).orElse(false);
+            });
+            for (int i = 0; i < 20; i++) {
+                controller.tick(job -> true);
+                controller.alertFired(subject, "DriverLost", "driver_lost", "run-" + (10 + i));
+            }
+
+            assertThat(logs()).isEqualTo(3);
+            assertThat(pages).hasSize(1);
+            assertThat(pages.get(0).reason()).contains("exited with code 1").contains("giving up");
+            assertThat(controller.statusLine("job-crashing")).hasValueSatisfying(line -> assertThat(line).startsWith("restarts exhausted"));
+            assertThat(registry.get("streamops.restart.attempts").tags("job", "job-crashing", "outcome", "made").counter().count()).isEqualTo(3);
+            assertThat(registry.get("streamops.restart.attempts").tags("job", "job-crashing", "outcome", "failed").counter().count()).isEqualTo(3);
+            assertThat(registry.get("streamops.restart.given.up").tag("job", "job-crashing").gauge().value()).isEqualTo(1);
+            assertThat(registry.get("streamops.restart.given.up.jobs").gauge().value()).isEqualTo(1);
+
+            // An operator's restart resets the policy and makes one more attempt.
+            assertThat(controller.restartByHand(RestartSubject.ofJob("job-crashing"))).containsInstanceOf(Decision.RestartNow.class);
+            Await.until("the attempt by hand", Duration.ofSeconds(20), () -> {
+                try {
+                    return logs() == 4;
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+        }
+    }
+
+    @Test
+    void aCleanStopAndAJobNoTargetCoversAreNotRestarted() throws Exception {
+        try (KafkaRestartJournal journal = KafkaRestartJournal.open("controller-restarts", kafka());
+             RestartController controller = new RestartController(config(List.of("/bin/true")), journal,
+                     s -> RestarterSettings.create(s, System::getenv), new RestartMetrics(new SimpleMeterRegistry(), Clock.systemUTC()),
+                     Clock.systemUTC(), () -> 0.0, (record, target) -> { })) {
+            assertThat(controller.alertFired(RestartSubject.ofJob("job-stopped"), "QueryEnded", "stopped", "run-1"))
+                    .containsInstanceOf(Decision.Nothing.class);
+            assertThat(controller.alertFired(RestartSubject.ofJob("other"), "QueryFailed", "failed", "run-1")).isEmpty();
+            controller.tick(job -> true);
+            assertThat(logs()).isZero();
+        }
+    }
+
+    @Test
+    void theRestartedQuerysProgressEndsTheIncidentAndTheNextOwnerSeesIt() throws Exception {
+        RestartSubject subject = new RestartSubject("job-recovering", "q", "id-2", "", Map.of());
+        try (KafkaRestartJournal journal = KafkaRestartJournal.open("controller-restarts", kafka());
+             RestartController controller = new RestartController(config(List.of("/bin/true")), journal,
+                     s -> RestarterSettings.create(s, System::getenv), new RestartMetrics(new SimpleMeterRegistry(), Clock.systemUTC()),
+                     Clock.systemUTC(), () -> 0.0, (record, target) -> { })) {
+            controller.alertFired(subject, "QueryFailed", "failed", "run-1");
+            Await.until("the restart", Duration.ofSeconds(20), () -> {
+                controller.tick(job -> true);
+                return controller.record("job-recovering").map(r -> r.phase() == RestartPhase.RESTARTING && !r.handle().isEmpty())
+                        .orElse(false);
+            });
+            assertThat(controller.statusLine("job-recovering")).contains("restarting, attempt 1 of 3 made, waiting for progress");
+            controller.progress("job-recovering", "run-2");
+            assertThat(controller.record("job-recovering").orElseThrow().phase()).isEqualTo(RestartPhase.HEALTHY);
+        }
+        try (KafkaRestartJournal next = KafkaRestartJournal.open("controller-restarts", kafka())) {
+            assertThat(next.read("job-recovering").orElseThrow().phase()).isEqualTo(RestartPhase.HEALTHY);
+        }
+    }
+}
