@@ -28,6 +28,9 @@ public final class ExporterConfigFile {
     private String pagerDutyUrl;
     private int smtpPort;
     private String mailTo;
+    private String webhookUrl;
+    private String alertmanagerUrl;
+    private final Map<String, String> status = new LinkedHashMap<>();
 
     private ExporterConfigFile(String bootstrapServers, int httpPort, Path rules, Path dataDir) {
         this.bootstrapServers = bootstrapServers;
@@ -80,6 +83,24 @@ public final class ExporterConfigFile {
         return this;
     }
 
+    /** A {@code webhook} receiver posting to {@code url}. */
+    public ExporterConfigFile webhook(java.net.URI url) {
+        this.webhookUrl = url.toString();
+        return this;
+    }
+
+    /** An {@code alertmanager} receiver posting to the Alertmanager at {@code url}. */
+    public ExporterConfigFile alertmanager(java.net.URI url) {
+        this.alertmanagerUrl = url.toString();
+        return this;
+    }
+
+    /** A setting under {@code status} (driver_lost_after, ...). */
+    public ExporterConfigFile status(String name, String value) {
+        status.put(name, value);
+        return this;
+    }
+
     public String yaml() {
         StringBuilder y = new StringBuilder("kafka:\n  bootstrap_servers: ").append(bootstrapServers).append('\n');
         kafka.forEach((k, v) -> y.append("  ").append(k).append(": ").append(v).append('\n'));
@@ -90,6 +111,10 @@ public final class ExporterConfigFile {
         y.append("http:\n  host: 127.0.0.1\n  port: ").append(httpPort).append('\n');
         y.append("rules:\n  file: ").append(rules).append('\n');
         y.append("data_dir: ").append(dataDir).append('\n');
+        if (!status.isEmpty()) {
+            y.append("status:\n");
+            status.forEach((k, v) -> y.append("  ").append(k).append(": ").append(v).append('\n'));
+        }
         if (groupWait != null) {
             y.append("routing:\n  group_wait: ").append(groupWait).append('\n');
         }
@@ -104,6 +129,12 @@ public final class ExporterConfigFile {
         if (mailTo != null) {
             y.append("  email:\n    type: email\n    host: 127.0.0.1\n    port: ").append(smtpPort)
                     .append("\n    security: none\n    from: streamops@example.com\n    to: [").append(mailTo).append("]\n");
+        }
+        if (webhookUrl != null) {
+            y.append("  webhook:\n    type: webhook\n    url: ").append(webhookUrl).append('\n');
+        }
+        if (alertmanagerUrl != null) {
+            y.append("  alertmanager:\n    type: alertmanager\n    url: ").append(alertmanagerUrl).append('\n');
         }
         return y.toString();
     }

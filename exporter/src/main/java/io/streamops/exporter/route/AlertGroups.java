@@ -12,22 +12,25 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
  * Alerts waiting out their receiver's group_wait, one group per receiver and {@code group_by} values.
  * A group leaves only once it has been handed to delivery ({@link #delivered}): until then it stays,
- * and with it the offsets of what it holds stay uncommitted.
+ * and the offsets of what it holds stay uncommitted ({@link #oldestOffset}).
  */
 final class AlertGroups {
-    /** A group waiting: what it holds by fingerprint, and the alerts-topic partition each came from. */
+    /** A group waiting: what it holds by fingerprint, and where each came from. */
     static final class Group {
         final String key;
         final String receiver;
         final Instant created;
         final Instant due;
         final Map<String, AlertTransition> alerts = new LinkedHashMap<>();
-        final Map<String, Integer> partitions = new LinkedHashMap<>();
+        final Map<String, Source> sources = new LinkedHashMap<>();
 
         private Group(String key, String receiver, Instant created, Instant due) {
             this.key = key;
@@ -53,11 +56,11 @@ final class AlertGroups {
     }
 
     /** Puts the alert into {@code receiver}'s group, replacing what that group held for the same alert. */
-    void add(String receiver, AlertTransition alert, int partition, Instant now) {
+    void add(String receiver, AlertTransition alert, Source source, Instant now) {
         Group group = groups.computeIfAbsent(keyOf(receiver, alert),
                 k -> new Group(k, receiver, now, now.plus(groupWait.apply(receiver))));
         group.alerts.put(alert.fingerprint(), alert);
-        group.partitions.put(alert.fingerprint(), partition);
+        group.sources.put(alert.fingerprint(), source);
     }
 
     /** Takes a firing that has not gone out yet back out of {@code receiver}'s group; true if there was one. */
@@ -68,7 +71,7 @@ final class AlertGroups {
             return false;
         }
         group.alerts.remove(alert.fingerprint());
-        group.partitions.remove(alert.fingerprint());
+        group.sources.remove(alert.fingerprint());
         if (group.alerts.isEmpty()) {
             groups.remove(group.key);
         }
@@ -82,7 +85,7 @@ final class AlertGroups {
 
     /** Groups holding an alert of one of {@code partitions}, due or not. */
     List<Group> holding(Collection<Integer> partitions) {
-        return groups.values().stream().filter(g -> g.partitions.values().stream().anyMatch(partitions::contains)).toList();
+        return groups.values().stream().filter(g -> g.sources.values().stream().anyMatch(s -> partitions.contains(s.partition()))).toList();
     }
 
     void delivered(Group group) {
@@ -92,8 +95,8 @@ final class AlertGroups {
     /** Drops what the groups hold of {@code partitions} (another instance owns them now). */
     void drop(Collection<Integer> partitions) {
         for (Group group : List.copyOf(groups.values())) {
-            group.partitions.entrySet().removeIf(e -> {
-                boolean gone = partitions.contains(e.getValue());
+            group.sources.entrySet().removeIf(e -> {
+                boolean gone = partitions.contains(e.getValue().partition());
                 if (gone) {
                     group.alerts.remove(e.getKey());
                 }
@@ -105,9 +108,30 @@ final class AlertGroups {
         }
     }
 
-    /** When the oldest of the groups still waiting that {@code which} picks began, if any. */
-    Optional<Instant> oldestSince(java.util.function.Predicate<Group> which) {
-        return groups.values().stream().filter(which).map(g -> g.created).min(Comparator.naturalOrder());
+    /**
+     * The lowest offset of {@code partition} still waiting in a group (of {@code receiver}'s, or of any
+     * receiver's if null): every record of the partition below it has been handed to delivery.
+     */
+    OptionalLong oldestOffset(int partition, String receiver) {
+        return groups.values().stream().filter(g -> receiver == null || g.receiver.equals(receiver))
+                .flatMap(g -> g.sources.values().stream())
+                .filter(s -> s.partition() == partition && s.isRecord()).mapToLong(Source::offset).min();
+    }
+
+    /** The receivers with something of {@code partition} waiting. */
+    Set<String> receiversWaiting(int partition) {
+        Set<String> out = new TreeSet<>();
+        for (Group g : groups.values()) {
+            if (g.sources.values().stream().anyMatch(s -> s.partition() == partition && s.isRecord())) {
+                out.add(g.receiver);
+            }
+        }
+        return out;
+    }
+
+    /** When the oldest group still waiting began, if any. */
+    Optional<Instant> oldestSince() {
+        return groups.values().stream().map(g -> g.created).min(Comparator.naturalOrder());
     }
 
     private String keyOf(String receiver, AlertTransition t) {

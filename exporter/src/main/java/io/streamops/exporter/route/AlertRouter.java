@@ -18,6 +18,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -108,35 +109,39 @@ public final class AlertRouter {
         }
     }
 
-    /** One new transition through the pipeline. */
-    public void accept(AlertTransition t, int partition, Instant now) {
-        partitionOf.put(t.fingerprint(), partition);
+    /**
+     * One new transition through the pipeline.
+     *
+     * @param alreadySent receivers that were handed this very transition before (by the instance this
+     *                    partition was taken over from, see {@code RouterOffsets}): they get it not again
+     */
+    public void accept(AlertTransition t, Source source, Set<String> alreadySent, Instant now) {
+        partitionOf.put(t.fingerprint(), source.partition());
         if (t.phase() == AlertPhase.RESOLVED) {
             firing.remove(t.fingerprint());
             lastQueued.remove(t.fingerprint());
             rememberedUnchecked.remove(t.fingerprint());
             for (String receiver : t.receivers()) {
                 AlertTransition sent = log.firingSentTo(t.fingerprint(), receiver);
-                if (sent == null) {
-                    // Its firing never reached this receiver (muted, or still waiting in the group with it):
-                    // the receiver hears of neither.
-                    groups.withdrawFiring(receiver, t);
-                } else if (t.sendResolved()) {
-                    // Every firing that went out gets its resolve, muted or not now, saying what the firing said.
-                    groups.add(receiver, withTextsOf(sent, t), partition, now);
-                } else {
-                    groups.withdrawFiring(receiver, t);
+                if (alreadySent.contains(receiver) || (sent != null && !t.sendResolved())) {
                     log.resolved(receiver, t.fingerprint());
+                } else if (sent != null) {
+                    // Every firing that went out gets its resolve, muted or not now, saying what the firing said.
+                    groups.add(receiver, withTextsOf(sent, t), source, now);
                 }
+                // A firing never sent to this receiver (muted, or still waiting in the group with it): the
+                // receiver hears of neither.
+                groups.withdrawFiring(receiver, t);
             }
             flushDue(now);
             return;
         }
         firing.put(t.fingerprint(), t);
+        alreadySent.forEach(receiver -> log.sent(receiver, t));
         if (muted(t, now, true)) {
             return;
         }
-        queue(t, partition, lastOnGrid(t.at(), t.repeatInterval(), now), now);
+        queue(t, source, alreadySent, lastOnGrid(t.at(), t.repeatInterval(), now), now);
         flushDue(now);
     }
 
@@ -169,7 +174,7 @@ public final class AlertRouter {
             Instant last = lastQueued.get(t.fingerprint());
             boolean due = last == null ? lookAtMuted : !now.isBefore(last.plus(t.repeatInterval()));
             if (due && !muted(t, now, false)) {
-                queue(t, partition, last == null ? now : lastOnGrid(last, t.repeatInterval(), now), now);
+                queue(t, Source.repeatOn(partition), Set.of(), last == null ? now : lastOnGrid(last, t.repeatInterval(), now), now);
             }
         }
         flushDue(now);
@@ -210,17 +215,22 @@ public final class AlertRouter {
     }
 
     /**
-     * When the oldest group still waiting out its group_wait (or waiting for delivery to take it) was
-     * started, if any. Every transition accepted before that instant has been dispatched, so its offset may
-     * be committed; later ones not yet.
+     * The lowest offset of {@code partition} still waiting in a group for {@code receiver} (any receiver if
+     * null), whether out its group_wait or for delivery to take it: every record below it has been handed
+     * to delivery, so it may be committed; it and later ones not yet.
      */
-    public Optional<Instant> oldestPendingSince() {
-        return groups.oldestSince(group -> true);
+    public OptionalLong pendingFrom(int partition, String receiver) {
+        return groups.oldestOffset(partition, receiver);
     }
 
-    /** Like {@link #oldestPendingSince()}, among the groups holding an alert of {@code partition}. */
-    public Optional<Instant> oldestPendingSince(int partition) {
-        return groups.oldestSince(group -> group.partitions.containsValue(partition));
+    /** The receivers with something of {@code partition} waiting. */
+    public Set<String> receiversWaiting(int partition) {
+        return groups.receiversWaiting(partition);
+    }
+
+    /** When the oldest group still waiting began, if any. */
+    public Optional<Instant> oldestPendingSince() {
+        return groups.oldestSince();
     }
 
     private boolean muted(AlertTransition t, Instant now, boolean count) {
@@ -235,11 +245,16 @@ public final class AlertRouter {
         return false;
     }
 
-    /** Into the groups of every receiver at {@code now}; {@code onGrid} is the point of its repeat schedule this is. */
-    private void queue(AlertTransition t, int partition, Instant onGrid, Instant now) {
+    /**
+     * Into the groups of every receiver (but those that had it already) at {@code now}; {@code onGrid} is the
+     * point of its repeat schedule this is.
+     */
+    private void queue(AlertTransition t, Source source, Set<String> alreadySent, Instant onGrid, Instant now) {
         lastQueued.put(t.fingerprint(), onGrid);
         for (String receiver : t.receivers()) {
-            groups.add(receiver, t, partition, now);
+            if (!alreadySent.contains(receiver)) {
+                groups.add(receiver, t, source, now);
+            }
         }
     }
 

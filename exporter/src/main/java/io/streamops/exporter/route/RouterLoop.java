@@ -29,8 +29,9 @@ import java.util.Properties;
 
 /**
  * Feeds the alerts topic through the {@link AlertRouter}. Offsets are committed up to the transitions
- * that have left their group for the durable delivery queue ({@link RouterOffsets}), so an instance
- * lost mid-group loses nothing: another instance re-reads from the last commit. On taking over a
+ * that have left their group for the durable delivery queue, with what each receiver had been handed
+ * beyond that ({@link RouterOffsets}), so an instance lost mid-group loses nothing and its successor,
+ * re-reading from the last commit, gives each receiver only what it had not had. On taking over a
  * partition it first re-reads its history up to the committed offset without notifying, to know what
  * fires; the router repeats nothing of that partition until the re-read is done. On giving a partition
  * up cleanly it sends what waits in the partition's groups, commits, and forgets the partition's alerts.
@@ -102,7 +103,7 @@ public final class RouterLoop implements AutoCloseable {
                     OffsetAndMetadata c = committed.get(tp);
                     handledUpTo.put(tp, c == null ? 0L : c.offset());
                     if (c != null) {
-                        offsets.assigned(tp, c.offset());
+                        offsets.assigned(tp, c);
                         if (c.offset() > 0) {
                             withHistory.add(tp.partition());
                         }
@@ -196,29 +197,27 @@ public final class RouterLoop implements AutoCloseable {
             }
             router.caughtUp(r.partition());
             try {
-                router.accept(t, r.partition(), now);
+                router.accept(t, new Source(r.partition(), r.offset()), offsets.alreadyHanded(tp, r.offset(), t.receivers()), now);
             } catch (RuntimeException e) {
                 // Our own bug on one transition must not skip the rest of the poll or stop commits.
                 routingFailures.warn(e, "could not route the alert transition at {}-{}@{} ({}): {}",
                         r.topic(), r.partition(), r.offset(), t.fingerprint(), e.toString());
             }
             handledUpTo.put(tp, r.offset() + 1);
-            offsets.accepted(tp, now, r.offset() + 1);
+            offsets.accepted(tp, r.offset() + 1);
         }
     }
 
     private void commit() {
-        Map<TopicPartition, Long> ready;
+        Map<TopicPartition, OffsetAndMetadata> ready;
         synchronized (router) {
-            ready = offsets.toCommit(tp -> router.oldestPendingSince(tp.partition()));
+            ready = offsets.toCommit(router::pendingFrom, router::receiversWaiting);
         }
         if (ready.isEmpty()) {
             return; // nothing new since the last commit: no round trip to the broker every poll
         }
-        Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
-        ready.forEach((tp, offset) -> commit.put(tp, new OffsetAndMetadata(offset)));
         try {
-            consumer.commitSync(commit);
+            consumer.commitSync(ready);
             offsets.committed(ready);
         } catch (RuntimeException e) {
             LOG.warn("could not commit router offsets: {}", e.toString());

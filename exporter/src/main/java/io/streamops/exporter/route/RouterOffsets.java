@@ -1,67 +1,134 @@
 package io.streamops.exporter.route;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.streamops.exporter.support.Json;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
-import java.time.Instant;
-import java.util.ArrayDeque;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
-import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
- * Which alerts-topic offsets the router may commit: those of transitions that have been dispatched.
- * A transition waits in a group for its group_wait; every transition accepted before the oldest group
- * still holding an alert of the same partition began has been dispatched (see {@code AlertRouter#oldestPendingSince}). So a steady
- * stream of alerts, which always leaves some group waiting, still gets committed up to a second or so
- * behind. Single-threaded, like the router loop.
+ * Which alerts-topic offsets the router may commit, and what it tells the next owner of a partition.
+ * The committed offset is the lowest record still waiting in a group for any receiver: everything below
+ * it has been handed to the durable delivery queue. Its metadata says, per receiver still waiting, from
+ * which offset on that receiver has not been handed anything yet, and up to where the others have
+ * everything ({@link Handed}). So an instance killed while an email group waits out its group_wait does
+ * not make its successor page PagerDuty a second time for a firing it had already paged: the successor
+ * re-reads from the committed offset, and gives each record only to the receivers that had not had it.
+ * Single-threaded, like the router loop.
  */
 final class RouterOffsets {
-    private record Accepted(Instant at, long nextOffset) {
+    /**
+     * Every receiver has been handed every record below {@code upTo}, except that a receiver named in
+     * {@code waiting} has been handed nothing from its offset there on.
+     */
+    record Handed(long upTo, Map<String, Long> waiting) {
+        Handed {
+            waiting = Map.copyOf(new TreeMap<>(waiting));
+        }
+
+        static final Handed NOTHING = new Handed(0, Map.of());
+
+        boolean handedTo(String receiver, long offset) {
+            return offset < upTo && offset < waiting.getOrDefault(receiver, Long.MAX_VALUE);
+        }
+
+        String toMetadata() {
+            try {
+                return Json.MAPPER.writeValueAsString(this);
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        /** What an earlier owner committed; an empty or foreign metadata string says nothing was handed beyond the offset. */
+        static Handed fromMetadata(String metadata) {
+            if (metadata == null || metadata.isBlank()) {
+                return NOTHING;
+            }
+            try {
+                return Json.MAPPER.readValue(metadata, Handed.class);
+            } catch (JsonProcessingException e) {
+                return NOTHING;
+            }
+        }
     }
 
-    private final Map<TopicPartition, ArrayDeque<Accepted>> waiting = new HashMap<>();
-    private final Map<TopicPartition, Long> dispatchedUpTo = new HashMap<>();
-    private final Map<TopicPartition, Long> committedUpTo = new HashMap<>();
+    /** What the previous owner of each partition had handed beyond its committed offset. */
+    private final Map<TopicPartition, Handed> inherited = new HashMap<>();
+    /** The offset after the last record accepted here, per partition. */
+    private final Map<TopicPartition, Long> next = new HashMap<>();
+    private final Map<TopicPartition, OffsetAndMetadata> committed = new HashMap<>();
 
     /** The group's committed position when a partition is assigned. */
-    void assigned(TopicPartition tp, long committed) {
-        committedUpTo.put(tp, committed);
+    void assigned(TopicPartition tp, OffsetAndMetadata position) {
+        committed.put(tp, position);
+        inherited.put(tp, Handed.fromMetadata(position.metadata()));
     }
 
     void revoked(TopicPartition tp) {
-        waiting.remove(tp);
-        dispatchedUpTo.remove(tp);
-        committedUpTo.remove(tp);
+        inherited.remove(tp);
+        next.remove(tp);
+        committed.remove(tp);
     }
 
-    /** The transition at {@code nextOffset - 1} went into the router at {@code at}. */
-    void accepted(TopicPartition tp, Instant at, long nextOffset) {
-        waiting.computeIfAbsent(tp, p -> new ArrayDeque<>()).add(new Accepted(at, nextOffset));
+    /** Of {@code receivers}, those the previous owner had already handed the record at {@code offset}. */
+    Set<String> alreadyHanded(TopicPartition tp, long offset, Collection<String> receivers) {
+        Handed handed = inherited.getOrDefault(tp, Handed.NOTHING);
+        Set<String> out = new LinkedHashSet<>();
+        for (String receiver : receivers) {
+            if (handed.handedTo(receiver, offset)) {
+                out.add(receiver);
+            }
+        }
+        return out;
+    }
+
+    /** The record at {@code nextOffset - 1} went into the router. */
+    void accepted(TopicPartition tp, long nextOffset) {
+        next.put(tp, nextOffset);
     }
 
     /**
-     * What to commit now, given when the oldest group still holding an alert of each partition began;
-     * empty when nothing moved.
+     * What to commit now, given the lowest offset still waiting per partition and receiver ({@code pending},
+     * any receiver for null) and the receivers waiting per partition; only what changed since the last commit.
      */
-    Map<TopicPartition, Long> toCommit(Function<TopicPartition, Optional<Instant>> oldestWaiting) {
-        waiting.forEach((tp, accepted) -> {
-            Optional<Instant> oldest = oldestWaiting.apply(tp);
-            while (!accepted.isEmpty() && (oldest.isEmpty() || accepted.peekFirst().at().isBefore(oldest.get()))) {
-                dispatchedUpTo.put(tp, accepted.pollFirst().nextOffset());
+    Map<TopicPartition, OffsetAndMetadata> toCommit(BiFunction<Integer, String, OptionalLong> pending,
+                                                    Function<Integer, Set<String>> waitingReceivers) {
+        Map<TopicPartition, OffsetAndMetadata> out = new HashMap<>();
+        next.forEach((tp, upTo) -> {
+            int partition = tp.partition();
+            long offset = pending.apply(partition, null).orElse(upTo);
+            Map<String, Long> waiting = new HashMap<>();
+            for (String receiver : waitingReceivers.apply(partition)) {
+                pending.apply(partition, receiver).ifPresent(from -> waiting.put(receiver, from));
+            }
+            Handed handed = new Handed(upTo, waiting);
+            Handed before = inherited.getOrDefault(tp, Handed.NOTHING);
+            if (before.upTo() > upTo) {
+                // Not yet past what the previous owner had handed: keep telling the next one about it.
+                Map<String, Long> merged = new HashMap<>(before.waiting());
+                merged.putAll(waiting);
+                handed = new Handed(before.upTo(), merged);
+            }
+            OffsetAndMetadata position = new OffsetAndMetadata(offset, handed.toMetadata());
+            if (!position.equals(committed.get(tp))) {
+                out.put(tp, position);
             }
         });
-        Map<TopicPartition, Long> offsets = new HashMap<>();
-        dispatchedUpTo.forEach((tp, upTo) -> {
-            if (!upTo.equals(committedUpTo.get(tp))) {
-                offsets.put(tp, upTo);
-            }
-        });
-        return offsets;
+        return out;
     }
 
     /** The broker took these; they are not sent again. A failed commit is simply asked for again. */
-    void committed(Map<TopicPartition, Long> offsets) {
-        committedUpTo.putAll(offsets);
+    void committed(Map<TopicPartition, OffsetAndMetadata> positions) {
+        committed.putAll(positions);
     }
 }

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -66,14 +67,14 @@ class AlertRouterOwnershipTest {
      */
     @Test
     void aPartitionHandedOverIsForgottenAfterWhatWaitsInItsGroupsWentOut() {
-        router.accept(alert("q1", AlertPhase.FIRING, NOW), 2, NOW);
-        router.accept(alert("q2", AlertPhase.FIRING, NOW), 4, NOW);
+        router.accept(alert("q1", AlertPhase.FIRING, NOW), next(2), Set.of(), NOW);
+        router.accept(alert("q2", AlertPhase.FIRING, NOW), next(4), Set.of(), NOW);
         assertThat(sent).extracting(Dispatch::receiver).containsExactly("pagerduty", "pagerduty");
         router.handOver(List.of(2), NOW.plusMillis(300));
         assertThat(sent).as("q1's email went out at hand-over, not after group_wait")
                 .extracting(d -> d.receiver() + " " + d.alerts().get(0).labels().get("query"))
                 .containsExactly("pagerduty q1", "pagerduty q2", "email q1");
-        assertThat(router.oldestPendingSince(2)).isEmpty();
+        assertThat(router.pendingFrom(2, null)).isEmpty();
         assertThat(router.firing()).extracting(t -> t.labels().get("query")).containsExactly("q2");
         sent.clear();
         router.tick(NOW.plus(REPEAT));
@@ -83,7 +84,7 @@ class AlertRouterOwnershipTest {
 
     @Test
     void aLostPartitionIsForgottenWithoutSendingWhatWaited() {
-        router.accept(alert("q1", AlertPhase.FIRING, NOW), 2, NOW);
+        router.accept(alert("q1", AlertPhase.FIRING, NOW), next(2), Set.of(), NOW);
         router.drop(List.of(2));
         router.tick(NOW.plus(REPEAT));
         assertThat(sent).extracting(Dispatch::receiver).containsExactly("pagerduty");
@@ -95,8 +96,15 @@ class AlertRouterOwnershipTest {
     void aFiringTakenOverIsResolvedToEveryReceiverWithItsOwnTexts() {
         router.replaying(List.of(1));
         router.remember(alert("q1", AlertPhase.FIRING, NOW.minusSeconds(60)), 1, NOW);
-        router.accept(alert("q1", AlertPhase.RESOLVED, NOW), 1, NOW);
+        router.accept(alert("q1", AlertPhase.RESOLVED, NOW), next(1), Set.of(), NOW);
         router.tick(NOW.plusSeconds(2));
         assertThat(sent).extracting(d -> d.receiver() + " " + d.status()).containsExactly("pagerduty RESOLVED", "email RESOLVED");
+    }
+
+    private long offset;
+
+    /** The next record of {@code partition}. */
+    private Source next(int partition) {
+        return new Source(partition, offset++);
     }
 }

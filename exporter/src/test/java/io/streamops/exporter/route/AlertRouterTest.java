@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,7 +38,7 @@ class AlertRouterTest {
     @Test
     void manyQueriesOfOneJobFailingTogetherMakeOneEmailButOnePagePerAlert() {
         for (String q : List.of("q1", "q2", "q3")) {
-            router.accept(alert("QueryFailed", q, AlertPhase.FIRING, T0, List.of("email", "pagerduty")), 0, T0.plusMillis(100));
+            router.accept(alert("QueryFailed", q, AlertPhase.FIRING, T0, List.of("email", "pagerduty")), next(0), Set.of(), T0.plusMillis(100));
         }
         // PagerDuty has no grouping (one event per alert, deduplicated by key): no wait, one each.
         assertThat(sent).extracting(Dispatch::receiver).containsExactly("pagerduty", "pagerduty", "pagerduty");
@@ -53,8 +54,8 @@ class AlertRouterTest {
     @Test
     void theOldestWaitingGroupSaysUpToWhenEverythingWasDispatched() {
         assertThat(router.oldestPendingSince()).isEmpty();
-        router.accept(alert("QueryFailed", "q1", AlertPhase.FIRING, T0, List.of("email")), 0, T0);
-        router.accept(alert("QueryFailed", "q2", AlertPhase.FIRING, T0, List.of("email")), 0, T0.plusSeconds(1));
+        router.accept(alert("QueryFailed", "q1", AlertPhase.FIRING, T0, List.of("email")), next(0), Set.of(), T0);
+        router.accept(alert("QueryFailed", "q2", AlertPhase.FIRING, T0, List.of("email")), next(0), Set.of(), T0.plusSeconds(1));
         assertThat(router.oldestPendingSince()).as("one group, begun by q1").contains(T0);
         router.tick(T0.plusSeconds(2));
         assertThat(router.oldestPendingSince()).isEmpty();
@@ -63,9 +64,9 @@ class AlertRouterTest {
 
     @Test
     void aLostDriverInhibitsItsQueriesStalledAlerts() {
-        router.accept(alert("DriverLost", "q1", AlertPhase.FIRING, T0, List.of("pagerduty")), 0, T0);
-        router.accept(alert("QueryStalled", "q1", AlertPhase.FIRING, T0, List.of("pagerduty")), 0, T0);
-        router.accept(alert("QueryStalled", "q2", AlertPhase.FIRING, T0, List.of("pagerduty")), 0, T0);
+        router.accept(alert("DriverLost", "q1", AlertPhase.FIRING, T0, List.of("pagerduty")), next(0), Set.of(), T0);
+        router.accept(alert("QueryStalled", "q1", AlertPhase.FIRING, T0, List.of("pagerduty")), next(0), Set.of(), T0);
+        router.accept(alert("QueryStalled", "q2", AlertPhase.FIRING, T0, List.of("pagerduty")), next(0), Set.of(), T0);
         assertThat(sent).flatExtracting(Dispatch::alerts).extracting(AlertTransition::fingerprint)
                 .containsExactly("DriverLost/q1", "QueryStalled/q2");
         assertThat(registry.get("streamops.exporter.alerts.inhibited").counter().count()).isEqualTo(1);
@@ -74,8 +75,8 @@ class AlertRouterTest {
     @Test
     void silencedAlertsAreHeldBackWhileTheSilenceLastsAndSentWhenItEnds() {
         silences.add(new Silence("s1", Map.of("query", "/q[12]/"), T0, T0.plusSeconds(60), "ops", "maintenance"));
-        router.accept(alert("QueryFailed", "q1", AlertPhase.FIRING, T0, List.of("pagerduty")), 0, T0);
-        router.accept(alert("QueryFailed", "q3", AlertPhase.FIRING, T0, List.of("pagerduty")), 0, T0);
+        router.accept(alert("QueryFailed", "q1", AlertPhase.FIRING, T0, List.of("pagerduty")), next(0), Set.of(), T0);
+        router.accept(alert("QueryFailed", "q3", AlertPhase.FIRING, T0, List.of("pagerduty")), next(0), Set.of(), T0);
         assertThat(sent).flatExtracting(Dispatch::alerts).extracting(AlertTransition::fingerprint).containsExactly("QueryFailed/q3");
         router.tick(T0.plusSeconds(59));
         assertThat(sent).hasSize(1);
@@ -89,8 +90,8 @@ class AlertRouterTest {
     @Test
     void anAlertResolvedWhileSilencedIsNeverSent() {
         silences.add(new Silence("s1", Map.of("query", "q1"), T0, T0.plusSeconds(60), "ops", "maintenance"));
-        router.accept(alert("QueryFailed", "q1", AlertPhase.FIRING, T0, List.of("pagerduty")), 0, T0);
-        router.accept(alert("QueryFailed", "q1", AlertPhase.RESOLVED, T0.plusSeconds(30), List.of("pagerduty")), 0, T0.plusSeconds(30));
+        router.accept(alert("QueryFailed", "q1", AlertPhase.FIRING, T0, List.of("pagerduty")), next(0), Set.of(), T0);
+        router.accept(alert("QueryFailed", "q1", AlertPhase.RESOLVED, T0.plusSeconds(30), List.of("pagerduty")), next(0), Set.of(), T0.plusSeconds(30));
         router.tick(T0.plusSeconds(61));
         assertThat(sent).isEmpty();
         assertThat(router.firing()).isEmpty();
@@ -98,24 +99,24 @@ class AlertRouterTest {
 
     @Test
     void anAlertThatWasPagedIsResolvedEvenWhenItIsMutedNow() {
-        router.accept(alert("QueryStalled", "q1", AlertPhase.FIRING, T0, List.of("pagerduty")), 0, T0);
-        router.accept(alert("DriverLost", "q1", AlertPhase.FIRING, T0.plusSeconds(10), List.of("pagerduty")), 0, T0.plusSeconds(10));
+        router.accept(alert("QueryStalled", "q1", AlertPhase.FIRING, T0, List.of("pagerduty")), next(0), Set.of(), T0);
+        router.accept(alert("DriverLost", "q1", AlertPhase.FIRING, T0.plusSeconds(10), List.of("pagerduty")), next(0), Set.of(), T0.plusSeconds(10));
         silences.add(new Silence("s1", Map.of("query", "q1"), T0, T0.plusSeconds(600), "ops", "maintenance"));
         // The stall ends while the driver-lost alert inhibits it and a silence covers it: the incident
         // opened for it must still be closed.
-        router.accept(alert("QueryStalled", "q1", AlertPhase.RESOLVED, T0.plusSeconds(20), List.of("pagerduty")), 0, T0.plusSeconds(20));
+        router.accept(alert("QueryStalled", "q1", AlertPhase.RESOLVED, T0.plusSeconds(20), List.of("pagerduty")), next(0), Set.of(), T0.plusSeconds(20));
         assertThat(sent).extracting(d -> d.alerts().get(0).fingerprint() + " " + d.status())
                 .containsExactly("QueryStalled/q1 FIRING", "DriverLost/q1 FIRING", "QueryStalled/q1 RESOLVED");
     }
 
     @Test
     void firingAlertsRepeatAndResolveOnce() {
-        router.accept(alert("QueryFailed", "q1", AlertPhase.FIRING, T0, List.of("pagerduty")), 0, T0);
+        router.accept(alert("QueryFailed", "q1", AlertPhase.FIRING, T0, List.of("pagerduty")), next(0), Set.of(), T0);
         router.tick(T0.plus(Duration.ofMinutes(59)));
         assertThat(sent).hasSize(1);
         router.tick(T0.plus(Duration.ofMinutes(60)));
         assertThat(sent).hasSize(2);
-        router.accept(alert("QueryFailed", "q1", AlertPhase.RESOLVED, T0.plus(Duration.ofMinutes(70)), List.of("pagerduty")), 0,
+        router.accept(alert("QueryFailed", "q1", AlertPhase.RESOLVED, T0.plus(Duration.ofMinutes(70)), List.of("pagerduty")), next(0), Set.of(),
                 T0.plus(Duration.ofMinutes(70)));
         assertThat(sent.get(2).status()).isEqualTo(AlertPhase.RESOLVED);
         router.tick(T0.plus(Duration.ofHours(3)));
@@ -136,7 +137,7 @@ class AlertRouterTest {
     @Test
     void rememberedHistoryIsNotResentButCountsForInhibition() {
         router.remember(alert("DriverLost", "q1", AlertPhase.FIRING, T0, List.of("pagerduty")), 0, T0);
-        router.accept(alert("QueryStalled", "q1", AlertPhase.FIRING, T0, List.of("pagerduty")), 0, T0.plusSeconds(1));
+        router.accept(alert("QueryStalled", "q1", AlertPhase.FIRING, T0, List.of("pagerduty")), next(0), Set.of(), T0.plusSeconds(1));
         assertThat(sent).isEmpty();
         assertThat(router.firing()).extracting(AlertTransition::rule).containsExactly("DriverLost", "QueryStalled");
     }
@@ -144,11 +145,11 @@ class AlertRouterTest {
     /** Finding 3: a group that delivery did not take stays, and holds its offsets back, until it is taken. */
     @Test
     void aGroupDeliveryDidNotTakeStaysAndGoesOutNextTick() {
-        router.accept(alert("QueryFailed", "q1", AlertPhase.FIRING, T0, List.of("email")), 0, T0);
+        router.accept(alert("QueryFailed", "q1", AlertPhase.FIRING, T0, List.of("email")), next(0), Set.of(), T0);
         deliveryFails.set(true);
         router.tick(T0.plusSeconds(3));
         assertThat(sent).isEmpty();
-        assertThat(router.oldestPendingSince(0)).as("its offset is not committed").contains(T0);
+        assertThat(router.pendingFrom(0, null)).as("its offset is not committed").hasValue(0);
         deliveryFails.set(false);
         router.tick(T0.plusSeconds(4));
         assertThat(sent).extracting(Dispatch::receiver).containsExactly("email");
@@ -163,9 +164,9 @@ class AlertRouterTest {
     @Test
     void perReceiverAFiringAndItsResolveOrNothing() {
         router.accept(withSummary(alert("DriverLost", "q1", AlertPhase.FIRING, T0, List.of("email", "pagerduty")),
-                "no heartbeat for 1m 34s"), 0, T0);
+                "no heartbeat for 1m 34s"), next(0), Set.of(), T0);
         router.accept(withSummary(alert("DriverLost", "q1", AlertPhase.RESOLVED, T0.plusSeconds(1), List.of("email", "pagerduty")),
-                "no heartbeat for 932ms"), 0, T0.plusSeconds(1));
+                "no heartbeat for 932ms"), next(0), Set.of(), T0.plusSeconds(1));
         router.tick(T0.plusSeconds(3));
         assertThat(sent).extracting(d -> d.receiver() + " " + d.status() + " " + d.alerts().get(0).annotations().get("summary"))
                 .containsExactly("pagerduty FIRING no heartbeat for 1m 34s", "pagerduty RESOLVED no heartbeat for 1m 34s");
@@ -174,9 +175,9 @@ class AlertRouterTest {
 
     @Test
     void aResolveAfterTheFiringWentOutReachesTheWaitingReceiverToo() {
-        router.accept(alert("QueryFailed", "q1", AlertPhase.FIRING, T0, List.of("email")), 0, T0);
+        router.accept(alert("QueryFailed", "q1", AlertPhase.FIRING, T0, List.of("email")), next(0), Set.of(), T0);
         router.tick(T0.plusSeconds(2));
-        router.accept(alert("QueryFailed", "q1", AlertPhase.RESOLVED, T0.plusSeconds(5), List.of("email")), 0, T0.plusSeconds(5));
+        router.accept(alert("QueryFailed", "q1", AlertPhase.RESOLVED, T0.plusSeconds(5), List.of("email")), next(0), Set.of(), T0.plusSeconds(5));
         router.tick(T0.plusSeconds(7));
         assertThat(sent).extracting(d -> d.receiver() + " " + d.status()).containsExactly("email FIRING", "email RESOLVED");
     }
@@ -184,5 +185,12 @@ class AlertRouterTest {
     private static AlertTransition withSummary(AlertTransition t, String summary) {
         return new AlertTransition(t.fingerprint(), t.rule(), t.phase(), t.severity(), t.labels(), Map.of("summary", summary),
                 t.signals(), t.receivers(), t.repeatInterval(), t.sendResolved(), t.startsAt(), t.endsAt(), t.at());
+    }
+
+    private long offset;
+
+    /** The next record of {@code partition}. */
+    private Source next(int partition) {
+        return new Source(partition, offset++);
     }
 }
