@@ -142,4 +142,18 @@ class RestartsSectionTest {
                 .hasMessageContaining("restarts.targets[5]: the name 'a' is used twice")
                 .satisfies(e -> assertThat(List.of(e.getMessage().split("\n"))).allMatch(line -> line.startsWith(dir.resolve("exporter.yaml") + ":")));
     }
+
+    @Test
+    void theExamplesRestartsSectionIsValidOnceUncommented() throws Exception {
+        List<String> lines = Files.readAllLines(Path.of("exporter.example.yaml"));
+        int start = lines.indexOf("# restarts:");
+        String section = String.join("\n", lines.subList(start, lines.size()).stream().map(l -> l.substring(2)).toList());
+        try {
+            assertThat(parse(section + "\n", Map.of("DATABRICKS_TOKEN", "dapi-x")).restarts().targets()).hasSize(4);
+        } catch (ConfigException e) {
+            // Outside a pod the service account's files are missing: those are the only problems.
+            assertThat(e.getMessage().split("\n"))
+                    .allMatch(line -> line.contains("cannot read /var/run/secrets/kubernetes.io/serviceaccount/"));
+        }
+    }
 }
