@@ -20,6 +20,10 @@ final class TestEvents {
         this.name = name;
     }
 
+    String queryId() {
+        return queryId;
+    }
+
     ObjectNode base(String type, String eventId, Instant at) {
         ObjectNode e = Json.MAPPER.createObjectNode();
         e.put("version", 1).put("type", type).put("eventId", runId + ":" + eventId)
