@@ -25,6 +25,11 @@ final class Scrape {
         if (port <= 0) {
             throw new IllegalStateException("the listener has no Prometheus endpoint");
         }
+        return metrics(port);
+    }
+
+    /** The endpoint of a listener in another JVM, on 127.0.0.1. */
+    static String metrics(int port) throws Exception {
         HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {

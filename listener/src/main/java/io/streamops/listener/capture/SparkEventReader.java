@@ -71,7 +71,7 @@ public final class SparkEventReader {
         b.eventId = e.runId() + ":terminated";
         b.timestamp = Instant.ofEpochMilli(captured.capturedAtMillis()).toString();
         b.exception = orNull(e.exception());
-        b.errorClass = orNull(e.errorClassOnException());
+        b.errorClass = SparkListenerApi.errorClassOnException(e);
         // Spark reports no exception both for stop() and for a query killed by a fatal JVM Error.
         b.outcome = b.exception != null ? ObservedEvent.Outcome.FAILED : ObservedEvent.Outcome.STOPPED;
         return b.build();
@@ -90,7 +90,7 @@ public final class SparkEventReader {
         return b.build();
     }
 
-    private static String orNull(Option<String> option) {
+    static String orNull(Option<String> option) {
         return option != null && option.isDefined() ? option.get() : null;
     }
 }
