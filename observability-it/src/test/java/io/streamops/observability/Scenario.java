@@ -20,7 +20,8 @@ import java.util.List;
  *       growing at 40 min): QueryFallingBehind, KafkaLagGrowing, BatchSlowerThanTrigger, WatermarkDelayHigh,
  *       StateMemoryGrowing;</li>
  *   <li>audit: fails at 12 min and runs again from 20 min: QueryFailed;</li>
- *   <li>ledger: a trigger hangs from 10 to 17 min (QueryStalled), the driver dies at 30 min (DriverLost);</li>
+ *   <li>ledger: its driver's listener drops 7 events at 5 min (ListenerDroppingEvents), a trigger hangs from
+ *       10 to 17 min (QueryStalled), the driver dies at 30 min (DriverLost);</li>
  *   <li>quiet: idle throughout (no data): nothing.</li>
  * </ul>
  */
@@ -28,6 +29,9 @@ final class Scenario {
     static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
     static final Duration LENGTH = Duration.ofMinutes(50);
     static final String JOB = "shop";
+    /** When ledger's listener drops events, and how many: its heartbeats say so, and so does its driver's counter. */
+    static final int DROPPED_AT = 305;
+    static final int DROPPED = 7;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final List<String> lines = new ArrayList<>();
@@ -52,7 +56,7 @@ final class Scenario {
             double memory = 300e6 + 1e6 * Math.min(batch, 240);
             progress(q, "p1-run1", t, batch, 100, broken ? 50 : 200, broken ? 12_000 : 5_000, behind,
                     broken ? 4_000_000L : 60_000L, memory);
-            heartbeat(q, "p1-run1", t + 5, batch, true, true);
+            heartbeat(q, "p1-run1", t + 5, batch, true, true, 0);
         }
     }
 
@@ -61,13 +65,13 @@ final class Scenario {
         started(q, "a1-run1", 0);
         for (int t = 10, batch = 0; t < 725; t += 10, batch++) {
             progress(q, "a1-run1", t, batch, 10, 10, 1_000, 0, null, 0);
-            heartbeat(q, "a1-run1", t + 5, batch, true, true);
+            heartbeat(q, "a1-run1", t + 5, batch, true, true, 0);
         }
         terminated(q, "a1-run1", 725);
         started(q, "a1-run2", 1205);
         for (int t = 1210, batch = 72; t <= LENGTH.toSeconds(); t += 10, batch++) {
             progress(q, "a1-run2", t, batch, 10, 10, 1_000, 0, null, 0);
-            heartbeat(q, "a1-run2", t + 5, batch, true, true);
+            heartbeat(q, "a1-run2", t + 5, batch, true, true, 0);
         }
     }
 
@@ -80,8 +84,21 @@ final class Scenario {
             if (!hung) {
                 progress(q, "l1-run1", t, batch++, 20, 20, 1_000, 0, null, 0);
             }
-            heartbeat(q, "l1-run1", t + 5, batch, true, true);
+            heartbeat(q, "l1-run1", t + 5, batch, true, true, t + 5 >= DROPPED_AT ? DROPPED : 0);
         }
+    }
+
+    /**
+     * The same drops as ledger's driver serves them on /metrics, scraped every {@code step} seconds from the
+     * start (promtool values): the counter is 0 until the drop and {@link #DROPPED} after; the driver is
+     * gone from 30 min.
+     */
+    static String driverDroppedTotal(int step) {
+        StringBuilder values = new StringBuilder();
+        for (long t = 0; t <= LENGTH.toSeconds(); t += step) {
+            values.append(t == 0 ? "" : " ").append(t >= 1800 ? "_" : t >= DROPPED_AT ? Integer.toString(DROPPED) : "0");
+        }
+        return values.toString();
     }
 
     private void quiet() {
@@ -90,7 +107,7 @@ final class Scenario {
         for (int t = 10; t <= LENGTH.toSeconds(); t += 10) {
             ObjectNode idle = envelope(q, "q3-run1", "idle", t);
             lines.add(idle.toString());
-            heartbeat(q, "q3-run1", t + 5, 0, false, false);
+            heartbeat(q, "q3-run1", t + 5, 0, false, false, 0);
         }
     }
 
@@ -135,10 +152,10 @@ final class Scenario {
         lines.add(e.toString());
     }
 
-    private void heartbeat(Query q, String runId, int second, int lastBatch, boolean triggerActive, boolean dataAvailable) {
+    private void heartbeat(Query q, String runId, int second, int lastBatch, boolean triggerActive, boolean dataAvailable, int dropped) {
         ObjectNode e = envelope(q, runId, "heartbeat", second);
         ObjectNode h = e.putObject("heartbeat").put("sequence", second / 10).put("lastBatchId", lastBatch)
-                .put("triggerIntervalMs", 10_000).put("listenerEventsDropped", 0).putNull("secondsSinceLastProgress");
+                .put("triggerIntervalMs", 10_000).put("listenerEventsDropped", dropped).putNull("secondsSinceLastProgress");
         h.putObject("status").put("message", triggerActive ? "Processing new data" : "Waiting for data to arrive")
                 .put("isDataAvailable", dataAvailable).put("isTriggerActive", triggerActive);
         lines.add(e.toString());

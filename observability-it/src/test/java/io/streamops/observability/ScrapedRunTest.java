@@ -42,6 +42,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.window;
@@ -63,6 +64,7 @@ class ScrapedRunTest {
     private static final String FAILING = "orders-to-warehouse";
     private static final String EXPORTER_KEY = "exporter-routing-key";
     private static final String ALERTMANAGER_KEY = "alertmanager-routing-key";
+    private static final Pattern METRIC = Pattern.compile("\\bstreamops_\\w+");
 
     @Test
     void prometheusScrapesARealRunAndEveryPanelAndThePageWork(@TempDir Path dir) throws Exception {
@@ -167,6 +169,17 @@ class ScrapedRunTest {
                     }
                     assertThat(ruleCount).isEqualTo(9);
                     assertThat(unhealthy).isEmpty();
+                    // ... and every series a rule reads is really exported (a renamed one would leave its alert silent).
+                    List<String> missing = new ArrayList<>();
+                    for (JsonNode rule : PrometheusRulesTest.prometheusAlerts().values()) {
+                        Matcher metric = METRIC.matcher(rule.path("expr").asText());
+                        while (metric.find()) {
+                            if (!hasData(prometheus, "count({__name__=\"" + metric.group() + "\"})")) {
+                                missing.add(rule.path("alert").asText() + ": " + metric.group());
+                            }
+                        }
+                    }
+                    assertThat(missing).as("series the rules read that nothing exports").isEmpty();
 
                     // Every panel of every dashboard returns data, variables filled from label_values answers.
                     List<String> empty = new ArrayList<>();
