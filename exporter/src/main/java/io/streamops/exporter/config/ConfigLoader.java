@@ -13,6 +13,8 @@ import io.streamops.exporter.yaml.YamlTreeReader;
 import io.streamops.exporter.yaml.YamlValues;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -122,6 +124,38 @@ public final class ConfigLoader {
     static Path resolve(Path base, String path) {
         Path p = Path.of(path);
         return p.isAbsolute() ? p : base.resolve(p).normalize();
+    }
+
+    /** The required {@code type} that chooses which settings a mapping takes (a receiver's, a restarter's). */
+    static Optional<String> type(YamlFields fields, YamlValues values, List<String> known) {
+        return fields.required("type", values::text).filter(type -> {
+            if (!known.contains(type)) {
+                fields.problem("unknown type '" + type + "' (known: " + String.join(", ", known) + ")");
+            }
+            return known.contains(type);
+        });
+    }
+
+    /** A URL setting. */
+    static Optional<URI> uri(YamlValues values, YamlNode node, String context) {
+        return values.text(node, context).flatMap(text -> {
+            try {
+                return Optional.of(new URI(text.trim()));
+            } catch (URISyntaxException e) {
+                values.problems().add(node.at(), context + ": not a URL (" + e.getReason() + ")");
+                return Optional.empty();
+            }
+        });
+    }
+
+    /** A file the exporter must read: checked when the config is read, so check-config finds a wrong path. */
+    static Optional<Path> readableFile(YamlValues values, Path base, YamlNode node, String context) {
+        return values.text(node, context).map(text -> resolve(base, text)).filter(path -> {
+            if (!Files.isReadable(path)) {
+                values.problems().add(node.at(), context + ": cannot read " + path);
+            }
+            return Files.isReadable(path);
+        });
     }
 
     /** The query-dashboard URL prefix the query id is appended to: an http(s) URL (left out or empty: no link). */

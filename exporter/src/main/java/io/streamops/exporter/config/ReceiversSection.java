@@ -11,8 +11,6 @@ import io.streamops.exporter.yaml.YamlNode;
 import io.streamops.exporter.yaml.YamlValues;
 
 import java.net.URI;
-import java.net.URISyntaxException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -54,12 +52,7 @@ final class ReceiversSection {
 
     private Optional<ReceiverConfig> read(String name, YamlNode.Mapping mapping) {
         YamlFields fields = YamlFields.section(mapping, "receivers." + name, values.problems());
-        Optional<String> type = fields.required("type", values::text).filter(t -> {
-            if (!TYPES.contains(t)) {
-                fields.problem("unknown type '" + t + "' (known: " + String.join(", ", TYPES) + ")");
-            }
-            return TYPES.contains(t);
-        });
+        Optional<String> type = ConfigLoader.type(fields, values, TYPES);
         if (type.isEmpty()) {
             return Optional.empty();
         }
@@ -88,7 +81,7 @@ final class ReceiversSection {
 
     private Optional<ReceiverConfig.Channel> pagerDuty(YamlFields fields) {
         Optional<Secret> routingKey = fields.required("routing_key", values::text).map(Secret::of);
-        Optional<URI> url = fields.optional("url", this::uri);
+        Optional<URI> url = fields.optional("url", (n, c) -> ConfigLoader.uri(values, n, c));
         return routingKey.map(key -> {
             PagerDutyConfig config = PagerDutyConfig.of(key);
             return new ReceiverConfig.PagerDuty(url.map(config::withBaseUrl).orElse(config));
@@ -104,7 +97,7 @@ final class ReceiversSection {
         Optional<String> username = fields.optional("username", values::text);
         Optional<Secret> password = username.isEmpty() ? Optional.empty()
                 : fields.required("password", values::text).map(Secret::of);
-        Optional<Path> trusted = fields.optional("trusted_certificates", this::readableFile);
+        Optional<Path> trusted = fields.optional("trusted_certificates", (n, c) -> ConfigLoader.readableFile(values, base, n, c));
         if (host.isEmpty() || from.isEmpty() || to.isEmpty() || username.isPresent() && password.isEmpty()) {
             return Optional.empty();
         }
@@ -119,22 +112,11 @@ final class ReceiversSection {
     }
 
     private Optional<HttpEndpoint> endpoint(YamlFields fields) {
-        Optional<URI> url = fields.required("url", this::uri);
+        Optional<URI> url = fields.required("url", (n, c) -> ConfigLoader.uri(values, n, c));
         Optional<Secret> token = fields.optional("token", values::text).map(Secret::of); // ${TOKEN:-} unset: none
         return url.map(u -> {
             HttpEndpoint endpoint = HttpEndpoint.of(u);
             return token.map(endpoint::withBearerToken).orElse(endpoint);
-        });
-    }
-
-    private Optional<URI> uri(YamlNode node, String context) {
-        return values.text(node, context).flatMap(text -> {
-            try {
-                return Optional.of(new URI(text.trim()));
-            } catch (URISyntaxException e) {
-                values.problems().add(node.at(), context + ": not a URL (" + e.getReason() + ")");
-                return Optional.empty();
-            }
         });
     }
 
@@ -146,16 +128,6 @@ final class ReceiversSection {
                 values.problems().add(node.at(), context + ": " + YamlValues.quoted(node) + " is not one of none, starttls, tls");
                 return Optional.empty();
             }
-        });
-    }
-
-    /** A file the exporter must read at start: checked here, so check-config finds a wrong path. */
-    private Optional<Path> readableFile(YamlNode node, String context) {
-        return values.text(node, context).map(text -> ConfigLoader.resolve(base, text)).filter(path -> {
-            if (!Files.isReadable(path)) {
-                values.problems().add(node.at(), context + ": cannot read " + path);
-            }
-            return Files.isReadable(path);
         });
     }
 

@@ -16,7 +16,6 @@ import io.streamops.exporter.yaml.YamlNode;
 import io.streamops.exporter.yaml.YamlValues;
 
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -125,12 +124,7 @@ final class RestartsSection {
 
     private Optional<RestarterSettings> restarter(YamlNode.Mapping mapping, String context, String target) {
         YamlFields fields = YamlFields.section(mapping, context, values.problems());
-        Optional<String> type = fields.required("type", values::text).filter(t -> {
-            if (!TYPES.contains(t)) {
-                fields.problem("unknown type '" + t + "' (known: " + String.join(", ", TYPES) + ")");
-            }
-            return TYPES.contains(t);
-        });
+        Optional<String> type = ConfigLoader.type(fields, values, TYPES);
         if (type.isEmpty()) {
             return Optional.empty();
         }
@@ -195,7 +189,7 @@ final class RestartsSection {
         }).orElse(KubernetesRestarter.API_VERSIONS.get(0));
         Path tokenFile = readable(fields, "token_file", SERVICE_ACCOUNT + "token");
         Path caFile = readable(fields, "ca_file", SERVICE_ACCOUNT + "ca.crt");
-        Optional<Path> manifest = fields.optional("manifest", this::readableFile);
+        Optional<Path> manifest = fields.optional("manifest", (n, c) -> ConfigLoader.readableFile(values, base, n, c));
         Duration deleteWait = fields.optional("delete_wait", this::wait).orElse(Duration.ofMinutes(2));
         if (namespace.isEmpty() || name.isEmpty()) {
             return Optional.empty();
@@ -212,15 +206,6 @@ final class RestartsSection {
             values.problems().add(at.at(), fields.contextOf(key) + ": cannot read " + path);
         }
         return path;
-    }
-
-    private Optional<Path> readableFile(YamlNode node, String context) {
-        return values.text(node, context).map(p -> ConfigLoader.resolve(base, p)).filter(path -> {
-            if (!Files.isReadable(path)) {
-                values.problems().add(node.at(), context + ": cannot read " + path);
-            }
-            return Files.isReadable(path);
-        });
     }
 
     private Optional<Path> directory(YamlNode node, String context) {
@@ -257,17 +242,12 @@ final class RestartsSection {
     }
 
     private Optional<URI> httpUrl(YamlNode node, String context) {
-        return values.text(node, context).flatMap(text -> {
-            try {
-                URI uri = new URI(text.trim());
-                if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
-                    return Optional.of(uri);
-                }
+        return ConfigLoader.uri(values, node, context).filter(uri -> {
+            boolean http = ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null;
+            if (!http) {
                 values.problems().add(node.at(), context + ": must be an http(s) URL with a host");
-            } catch (URISyntaxException e) {
-                values.problems().add(node.at(), context + ": not a URL (" + e.getReason() + ")");
             }
-            return Optional.empty();
+            return http;
         });
     }
 

@@ -1,46 +1,20 @@
 package io.streamops.exporter.restart;
 
-import io.streamops.testkit.KafkaTestBroker;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Against a real KRaft broker: what one instance journals, the instance that takes over reads. */
-class KafkaRestartJournalTest {
+class KafkaRestartJournalTest extends WithJournalBroker {
     private static final Instant T0 = Instant.parse("2026-12-03T10:00:00Z");
-    private static final String TOPIC = "streamops-restarts";
-    private static KafkaTestBroker broker;
-
-    @BeforeAll
-    static void startBroker() throws Exception {
-        broker = KafkaTestBroker.started();
-        try (Admin admin = Admin.create(kafka())) {
-            admin.createTopics(List.of(KafkaRestartJournal.topic(TOPIC, (short) 1))).all().get();
-        }
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        broker.close();
-    }
-
-    private static Properties kafka() {
-        Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-        return props;
-    }
 
     @Test
     void theTopicIsCompacted() throws Exception {

@@ -3,11 +3,6 @@ package io.streamops.exporter.restart;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.streamops.exporter.rules.Glob;
 import io.streamops.testkit.Await;
-import io.streamops.testkit.KafkaTestBroker;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,7 +13,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 
@@ -28,35 +22,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The controller end to end below the router: a real journal on a KRaft broker, the command restarter
  * running real processes, the real clock.
  */
-class RestartControllerTest {
-    private static KafkaTestBroker broker;
+class RestartControllerTest extends WithJournalBroker {
     private static final RestartPolicy QUICK = new RestartPolicy(3, Duration.ofHours(1), Duration.ofMillis(20),
             Duration.ofMillis(100), 2.0, 0.1, Duration.ofHours(1), Duration.ofMinutes(5));
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void startBroker() throws Exception {
-        broker = KafkaTestBroker.started();
-        try (Admin admin = Admin.create(kafka())) {
-            admin.createTopics(List.of(KafkaRestartJournal.topic("controller-restarts", (short) 1))).all().get();
-        }
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        broker.close();
-    }
-
-    private static Properties kafka() {
-        Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-        return props;
-    }
-
     private RestartsConfig config(List<String> command) {
-        return new RestartsConfig("controller-restarts", List.of(new RestartTarget("all", List.of(Glob.of("job-*")), Map.of(),
+        return new RestartsConfig(TOPIC, List.of(new RestartTarget("all", List.of(Glob.of("job-*")), Map.of(),
                 new CommandRestarter.CommandConfig(ArgvTemplate.of(command), List.of(), dir.resolve("logs"), Optional.empty()), QUICK)));
     }
 
@@ -74,7 +48,7 @@ class RestartControllerTest {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         List<RestartRecord> pages = new CopyOnWriteArrayList<>();
         RestartSubject subject = new RestartSubject("job-crashing", "q", "id-1", "app-1", Map.of());
-        try (KafkaRestartJournal journal = KafkaRestartJournal.open("controller-restarts", kafka());
+        try (KafkaRestartJournal journal = KafkaRestartJournal.open(TOPIC, kafka());
              RestartController controller = new RestartController(config(List.of("/bin/sh", "-c", "echo launching; exit 1")),
                      journal, s -> RestarterSettings.create(s, System::getenv), new RestartMetrics(registry, Clock.systemUTC()),
                      Clock.systemUTC(), () -> 0.0, (record, target) -> pages.add(record))) {
@@ -113,7 +87,7 @@ class RestartControllerTest {
 
     @Test
     void aCleanStopAndAJobNoTargetCoversAreNotRestarted() throws Exception {
-        try (KafkaRestartJournal journal = KafkaRestartJournal.open("controller-restarts", kafka());
+        try (KafkaRestartJournal journal = KafkaRestartJournal.open(TOPIC, kafka());
              RestartController controller = new RestartController(config(List.of("/bin/true")), journal,
                      s -> RestarterSettings.create(s, System::getenv), new RestartMetrics(new SimpleMeterRegistry(), Clock.systemUTC()),
                      Clock.systemUTC(), () -> 0.0, (record, target) -> { })) {
@@ -128,7 +102,7 @@ class RestartControllerTest {
     @Test
     void theRestartedQuerysProgressEndsTheIncidentAndTheNextOwnerSeesIt() throws Exception {
         RestartSubject subject = new RestartSubject("job-recovering", "q", "id-2", "", Map.of());
-        try (KafkaRestartJournal journal = KafkaRestartJournal.open("controller-restarts", kafka());
+        try (KafkaRestartJournal journal = KafkaRestartJournal.open(TOPIC, kafka());
              RestartController controller = new RestartController(config(List.of("/bin/true")), journal,
                      s -> RestarterSettings.create(s, System::getenv), new RestartMetrics(new SimpleMeterRegistry(), Clock.systemUTC()),
                      Clock.systemUTC(), () -> 0.0, (record, target) -> { })) {
@@ -142,7 +116,7 @@ class RestartControllerTest {
             controller.progress("job-recovering", "run-2");
             assertThat(controller.record("job-recovering").orElseThrow().phase()).isEqualTo(RestartPhase.HEALTHY);
         }
-        try (KafkaRestartJournal next = KafkaRestartJournal.open("controller-restarts", kafka())) {
+        try (KafkaRestartJournal next = KafkaRestartJournal.open(TOPIC, kafka())) {
             assertThat(next.read("job-recovering").orElseThrow().phase()).isEqualTo(RestartPhase.HEALTHY);
         }
     }
