@@ -27,7 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the jar of the matching Scala version attached by configuration only, one shared KRaft broker and
  * the real promtool. Versions run one after another.
  *
- * <p>Per version: started, progress and terminated for each of five queries (named, unnamed, stateful
+ * <p>Per version: started, progress, heartbeat (with the query's status, reached through Spark internals
+ * that move between versions) and terminated for each of five queries (named, unnamed, stateful
  * with a watermark, failing, idle); idle events from 3.5 on (before 3.5 an idle query reports no-data
  * progress instead); the failure's exception text, and its error class where Spark has one (3.5+);
  * every message schema-valid and keyed by its query id; the endpoint promtool-clean with per-query
@@ -100,6 +101,10 @@ class SparkVersionMatrixTest {
                     m -> m.type().equals("progress") && m.queryId().equals(ids.get("matrix_stateful"))
                             && m.json.path("progress").path("stateOperators").size() > 0
                             && m.json.path("progress").path("eventTime").has("watermark"));
+            events.await("heartbeat of matrix_named with the query's status and trigger", WAIT,
+                    m -> m.type().equals("heartbeat") && m.queryId().equals(ids.get("matrix_named"))
+                            && m.json.path("heartbeat").path("status").has("message")
+                            && m.json.path("heartbeat").path("triggerIntervalMs").asLong() == 200);
             String idleId = ids.get("matrix_idle");
             if (from35) {
                 events.await("idle event of matrix_idle", WAIT, m -> m.type().equals("idle") && m.queryId().equals(idleId));
