@@ -36,10 +36,26 @@ class ShadedJarTest {
 
     @Test
     void everyClassIsJava8BytecodeUnderOurOwnPackage() throws Exception {
+        assertJava8AndRelocated(listenerJar());
+    }
+
+    /** The Scala 2.13 jar (Spark 3.x on 2.13, Spark 4.x) keeps the same rules: Spark 4 needs Java 17, the jar does not. */
+    @Test
+    void theScala213JarToo() throws Exception {
+        Path jar = Path.of(System.getProperty("listener.jars"), "streamops-listener_2.13.jar");
+        assertJava8AndRelocated(jar);
+        try (JarFile file = new JarFile(jar.toFile())) {
+            assertThat(file.getManifest().getMainAttributes().getValue("Implementation-Title")).isEqualTo("streamops-listener_2.13");
+            assertThat(file.getEntry("io/streamops/listener/StreamOpsListener.class")).isNotNull();
+            assertThat(file.getEntry("io/streamops/events/streamops-event-v1.schema.json")).isNotNull();
+        }
+    }
+
+    private static void assertJava8AndRelocated(Path path) throws Exception {
         List<String> tooNew = new ArrayList<>();
         List<String> unrelocated = new ArrayList<>();
         int classes = 0;
-        try (JarFile jar = new JarFile(listenerJar().toFile())) {
+        try (JarFile jar = new JarFile(path.toFile())) {
             Enumeration<JarEntry> entries = jar.entries();
             while (entries.hasMoreElements()) {
                 JarEntry entry = entries.nextElement();
