@@ -26,6 +26,8 @@ import java.util.function.Supplier;
  */
 public final class ExporterHttpServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ExporterHttpServer.class);
+    /** The largest request body read (a silence is well under 1 KiB); a larger one is refused with 413. */
+    public static final int MAX_BODY_BYTES = 64 * 1024;
 
     /** One API resource: GET returns JSON; POST/DELETE (token required) change it. */
     public interface Resource {
@@ -96,7 +98,7 @@ public final class ExporterHttpServer implements AutoCloseable {
             } else {
                 authorize(ex);
                 if (method.equals("POST")) {
-                    result = resource.post(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+                    result = resource.post(body(ex));
                 } else if (method.equals("DELETE") && parts.length == 2) {
                     result = resource.delete(parts[1]);
                 } else {
@@ -125,14 +127,40 @@ public final class ExporterHttpServer implements AutoCloseable {
         }
     }
 
-    private static Map<String, String> query(String raw) {
+    /**
+     * The request body, read up to {@link #MAX_BODY_BYTES}: a larger one is refused whatever it claims
+     * (a stated length is checked first; a chunked body is cut off at the limit, never read whole).
+     */
+    private static String body(HttpExchange ex) throws IOException, ApiException {
+        String length = ex.getRequestHeaders().getFirst("Content-Length");
+        if (length != null && length.chars().allMatch(Character::isDigit) && length.length() < 19
+                && Long.parseLong(length) > MAX_BODY_BYTES) {
+            throw tooLarge();
+        }
+        byte[] bytes = ex.getRequestBody().readNBytes(MAX_BODY_BYTES + 1);
+        if (bytes.length > MAX_BODY_BYTES) {
+            throw tooLarge();
+        }
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    private static ApiException tooLarge() {
+        return new ApiException(413, "request body over " + MAX_BODY_BYTES + " bytes");
+    }
+
+    /** The query string's parameters; a malformed one (a bad % escape) is the caller's mistake: 400. */
+    static Map<String, String> query(String raw) throws ApiException {
         Map<String, String> out = new ConcurrentHashMap<>();
         if (raw != null) {
             for (String pair : raw.split("&")) {
                 int eq = pair.indexOf('=');
                 if (eq > 0) {
-                    out.put(java.net.URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-                            java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+                    try {
+                        out.put(java.net.URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                                java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+                    } catch (IllegalArgumentException e) {
+                        throw new ApiException(400, "malformed query string: " + e.getMessage());
+                    }
                 }
             }
         }
