@@ -22,7 +22,8 @@ import java.util.function.Supplier;
 /**
  * JSON over HTTP for the restarters that talk to a platform's API: a bearer token when there is one,
  * and retries with exponential back-off and jitter (Failsafe) on what the APIs document as passing:
- * 429 and 503 always, other 5xx and lost connections only for a request that is safe to repeat. The
+ * 429 and 503 always, other 5xx and lost connections only for a request that is safe to repeat; a
+ * Retry-After the server sends is honoured, up to the longest back-off. The
  * token never appears in a message: server answers are redacted before they are quoted.
  */
 final class RestApi {
@@ -90,6 +91,7 @@ final class RestApi {
                 .handleResultIf(r -> ALWAYS_RETRIED.contains(r.statusCode()) || idempotent && r.statusCode() >= 500)
                 .handleIf(e -> idempotent && e instanceof IOException)
                 .withBackoff(retries.initialDelay(), retries.maxDelay())
+                .withDelayFn(context -> retryAfter(context.getLastResult())) // negative: Failsafe's back-off
                 .withJitter(0.1)
                 .withMaxRetries(retries.maxRetries())
                 .build();
@@ -104,6 +106,24 @@ final class RestApi {
             throw new Restarter.RestartException(platform + " " + method + " " + path + ": "
                     + redact(secret, cause.getClass().getSimpleName() + ": " + cause.getMessage()), cause);
         }
+    }
+
+    /**
+     * The wait a 429 or 503 asked for (Retry-After in seconds, as Databricks sends it), at most the longest
+     * back-off; a negative duration when it asked for none, which tells Failsafe to use the back-off.
+     */
+    private Duration retryAfter(HttpResponse<String> response) {
+        Duration none = Duration.ofMillis(-1);
+        if (response == null) {
+            return none;
+        }
+        return response.headers().firstValue("Retry-After").flatMap(value -> {
+            try {
+                return Optional.of(Duration.ofSeconds(Long.parseLong(value.trim())));
+            } catch (NumberFormatException e) {
+                return Optional.empty(); // an HTTP date: keep to the back-off
+            }
+        }).map(wait -> wait.compareTo(retries.maxDelay()) > 0 ? retries.maxDelay() : wait).orElse(none);
     }
 
     private static JsonNode parse(String body) {

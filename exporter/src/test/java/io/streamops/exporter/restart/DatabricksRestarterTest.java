@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpClient;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -69,6 +70,9 @@ class DatabricksRestarterTest {
 
         assertThat(databricks.http().statuses()).startsWith(429, 503, 429);
         assertThat(databricks.runs()).hasSize(1);
+        // The rate limit's Retry-After (1 s, capped here at the 50 ms longest back-off) was waited for, not skipped.
+        List<LocalHttpServer.Request> requests = databricks.http().requests();
+        assertThat(requests.get(1).receivedNanos() - requests.get(0).receivedNanos()).isGreaterThanOrEqualTo(Duration.ofMillis(40).toNanos());
     }
 
     @Test
