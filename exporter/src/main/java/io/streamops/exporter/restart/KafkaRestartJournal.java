@@ -39,11 +39,14 @@ import java.util.concurrent.TimeoutException;
 public final class KafkaRestartJournal implements RestartJournal {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaRestartJournal.class);
     private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration CATCH_UP_TIMEOUT = Duration.ofSeconds(30);
 
     private final String topic;
     private final KafkaProducer<String, byte[]> producer;
     private final KafkaConsumer<String, byte[]> consumer;
     private final Map<String, RestartRecord> records = new ConcurrentHashMap<>();
+    /** The log offset of each job's record held: a catch-up never replaces a newer record with an older one. */
+    private final Map<String, Long> offsets = new ConcurrentHashMap<>();
 
     private KafkaRestartJournal(String topic, Properties kafka) {
         this.topic = topic;
@@ -112,27 +115,48 @@ public final class KafkaRestartJournal implements RestartJournal {
             throw new JournalException("cannot encode the restart record of " + record.job(), e);
         }
         try {
-            producer.send(new ProducerRecord<>(topic, record.job(), value)).get(WRITE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            long offset = producer.send(new ProducerRecord<>(topic, record.job(), value))
+                    .get(WRITE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).offset();
+            hold(record.job(), offset, record);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new JournalException("interrupted writing the restart record of " + record.job(), e);
         } catch (ExecutionException | TimeoutException e) {
             throw new JournalException("cannot write the restart record of " + record.job() + " to " + topic, e);
         }
-        records.put(record.job(), record);
+    }
+
+    /** Keeps {@code record} (null: the job was forgotten) unless a newer one is held already. */
+    private synchronized void hold(String job, long offset, RestartRecord record) {
+        if (offsets.getOrDefault(job, -1L) >= offset) {
+            return;
+        }
+        offsets.put(job, offset);
+        if (record == null) {
+            records.remove(job);
+        } else {
+            records.put(job, record);
+        }
     }
 
     @Override
-    public synchronized void catchUp() throws JournalException {
-        try {
-            Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment(), Duration.ofSeconds(30));
-            while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    apply(record);
+    public void catchUp() throws JournalException {
+        synchronized (consumer) { // the consumer is not thread-safe; writes do not use it
+            long deadline = System.nanoTime() + CATCH_UP_TIMEOUT.toNanos();
+            try {
+                Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment(), CATCH_UP_TIMEOUT);
+                while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
+                    if (System.nanoTime() > deadline) {
+                        throw new JournalException("restart journal " + topic + " not read to its end within "
+                                + CATCH_UP_TIMEOUT.toSeconds() + " s", null);
+                    }
+                    for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                        apply(record);
+                    }
                 }
+            } catch (RuntimeException e) {
+                throw new JournalException("cannot read restart journal " + topic, e);
             }
-        } catch (RuntimeException e) {
-            throw new JournalException("cannot read restart journal " + topic, e);
         }
     }
 
@@ -141,11 +165,11 @@ public final class KafkaRestartJournal implements RestartJournal {
             return;
         }
         if (record.value() == null) {
-            records.remove(record.key());
+            hold(record.key(), record.offset(), null);
             return;
         }
         try {
-            records.put(record.key(), Json.MAPPER.readValue(record.value(), RestartRecord.class));
+            hold(record.key(), record.offset(), Json.MAPPER.readValue(record.value(), RestartRecord.class));
         } catch (IOException e) {
             // A record this version cannot read must not stop the others from loading.
             LOG.warn("Skipping unreadable restart record of job {} at offset {}: {}", record.key(), record.offset(), e.getMessage());
