@@ -90,6 +90,7 @@ class PrometheusRulesTest {
         return Integer.parseInt(duration.substring(0, duration.length() - 1));
     }
 
+    /** Names, severities, for, keep_firing_for, thresholds and the restart action. */
     @Test
     void theRulesSayWhatTheExportersDefaultRulesSay() throws Exception {
         JsonNode exporter = yaml(EXPORTER_RULES);
@@ -106,6 +107,12 @@ class PrometheusRulesTest {
             assertThat(ours.path("for").asText("0s")).as(name + " for").isEqualTo(rule.path("for").asText("0s"));
             assertThat(ours.path("keep_firing_for").asText("0s")).as(name + " keep_firing_for")
                     .isEqualTo(rule.path("keep_firing_for").asText("0s"));
+            boolean restarts = false;
+            for (JsonNode action : rule.path("actions")) {
+                restarts |= action.asText().equals("restart");
+            }
+            assertThat(ours.path("labels").path("action").asText()).as(name + " action label (the exporter's actions)")
+                    .isEqualTo(restarts ? "restart" : "");
             for (double threshold : numbers(rule.path("expr").asText())) {
                 assertThat(numbers(ours.path("expr").asText())).as(name + ": the exporter's threshold " + threshold).contains(threshold);
             }
@@ -135,9 +142,9 @@ class PrometheusRulesTest {
     }
 
     @Test
-    void theExampleRoutesCriticalToPagerDutyWarningsToEmailAndFailuresToTheRestartWebhook() throws Exception {
-        assertThat(routes("alertname=QueryFailed", "severity=critical", "job=shop")).isEqualTo("pagerduty,email,streamops-restart");
-        assertThat(routes("alertname=QueryStalled", "severity=error", "job=shop")).isEqualTo("pagerduty,email,streamops-restart");
+    void theExampleRoutesCriticalToPagerDutyWarningsToEmailAndRestartsToTheExporter() throws Exception {
+        assertThat(routes("alertname=QueryFailed", "severity=critical", "action=restart", "job=shop")).isEqualTo("pagerduty,email,streamops-restart");
+        assertThat(routes("alertname=QueryStalled", "severity=error", "job=shop")).isEqualTo("pagerduty,email");
         assertThat(routes("alertname=KafkaLagGrowing", "severity=warning", "job=shop")).isEqualTo("email");
     }
 
