@@ -47,6 +47,7 @@ public final class RestartController implements AutoCloseable {
     private final GiveUpListener giveUp;
     private final Map<String, Restarter> restarters = new ConcurrentHashMap<>();
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
+    private volatile boolean closed;
     private final ExecutorService launches = Executors.newCachedThreadPool(runnable -> {
         Thread thread = new Thread(runnable, "streamops-restart");
         thread.setDaemon(true);
@@ -131,6 +132,9 @@ public final class RestartController implements AutoCloseable {
     }
 
     private Optional<Decision> observe(RestartSubject subject, Observation observation) {
+        if (closed) {
+            return Optional.empty(); // e.g. a launched driver ending after this instance handed its jobs over
+        }
         String job = subject.job();
         synchronized (locks.computeIfAbsent(job, j -> new Object())) {
             RestartRecord before = journal.read(job).orElseGet(() -> RestartRecord.idle(subject, clock.instant()));
@@ -210,6 +214,7 @@ public final class RestartController implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         launches.shutdownNow();
         try {
             launches.awaitTermination(5, TimeUnit.SECONDS);

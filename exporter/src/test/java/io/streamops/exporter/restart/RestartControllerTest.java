@@ -120,4 +120,46 @@ class RestartControllerTest extends WithJournalBroker {
             assertThat(next.read("job-recovering").orElseThrow().phase()).isEqualTo(RestartPhase.HEALTHY);
         }
     }
+
+    @Test
+    void anInstanceKilledMidRestartLeavesTheAttemptToTheNextOwnerWhichNeitherRepeatsNorForgetsIt() throws Exception {
+        RestartPolicy shortDeadline = new RestartPolicy(3, Duration.ofHours(1), Duration.ZERO, Duration.ofMillis(100), 2.0, 0.1,
+                Duration.ofHours(1), Duration.ofSeconds(2));
+        RestartsConfig config = new RestartsConfig(TOPIC, List.of(new RestartTarget("all", List.of(Glob.of("job-*")), Map.of(),
+                new CommandRestarter.CommandConfig(ArgvTemplate.of(List.of("/bin/sleep", "30")), List.of(), dir.resolve("logs"),
+                        Optional.empty()), shortDeadline)));
+        RestartSubject subject = new RestartSubject("job-handover", "q", "id-3", "", Map.of());
+        String handle;
+        try (KafkaRestartJournal journal = KafkaRestartJournal.open(TOPIC, kafka());
+             RestartController owner = new RestartController(config, journal, s -> RestarterSettings.create(s, System::getenv),
+                     new RestartMetrics(new SimpleMeterRegistry(), Clock.systemUTC()), Clock.systemUTC(), () -> 0.0, (r, t) -> { })) {
+            assertThat(owner.alertFired(subject, "QueryFailed", "failed", "run-1")).containsInstanceOf(Decision.RestartNow.class);
+            handle = Await.value("the launched driver", Duration.ofSeconds(20),
+                    () -> owner.record("job-handover").map(RestartRecord::handle).filter(h -> !h.isEmpty()).orElse(null));
+        } // the owner is gone; the driver it launched keeps running
+
+        try (KafkaRestartJournal journal = KafkaRestartJournal.open(TOPIC, kafka());
+             RestartController next = new RestartController(config, journal, s -> RestarterSettings.create(s, System::getenv),
+                     new RestartMetrics(new SimpleMeterRegistry(), Clock.systemUTC()), Clock.systemUTC(), () -> 0.0, (r, t) -> { })) {
+            next.takeOver();
+            RestartRecord found = next.record("job-handover").orElseThrow();
+            assertThat(found.phase()).isEqualTo(RestartPhase.RESTARTING);
+            next.tick(job -> true);
+            next.alertFired(subject, "DriverLost", "driver_lost", "run-1"); // old news about the run being answered
+            assertThat(logs()).as("the attempt is not repeated").isEqualTo(1);
+
+            // Not forgotten either: no progress by its deadline, so it failed and attempt 2 stops its driver first.
+            Await.until("the second attempt", Duration.ofSeconds(20), () -> {
+                next.tick(job -> true);
+                return next.record("job-handover").map(r -> r.sequence() == 2 && !r.handle().isEmpty()).orElse(false);
+            });
+            long firstDriver = Long.parseLong(handle.substring(0, handle.indexOf('@')));
+            Await.until("the first driver to be stopped", Duration.ofSeconds(20), () -> ProcessHandle.of(firstDriver).isEmpty()
+                    || !ProcessHandle.of(firstDriver).get().isAlive());
+            assertThat(logs()).isEqualTo(2);
+            assertThat(next.record("job-handover").orElseThrow().reason()).contains("made no progress within 2 s");
+            String second = next.record("job-handover").orElseThrow().handle();
+            ProcessHandle.of(Long.parseLong(second.substring(0, second.indexOf('@')))).ifPresent(ProcessHandle::destroy);
+        }
+    }
 }
