@@ -1,31 +1,24 @@
 package io.streamops.exporter.route;
 
 import io.streamops.exporter.alert.AlertTransition;
+import io.streamops.exporter.silence.SilenceMatchers;
 
 import java.time.Instant;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * Mutes matching alerts between two instants, as in Alertmanager: every matcher must match a label.
  * A matcher value wrapped in slashes ({@code /orders-.*}/) is a regular expression, anything else is
- * an exact value.
+ * an exact value. The matchers are checked, bounded and compiled (once, linear-time) by {@link SilenceMatchers}.
  */
 public record Silence(String id, Map<String, String> matchers, Instant startsAt, Instant endsAt, String createdBy,
                       String comment) {
 
     public Silence {
         matchers = Map.copyOf(matchers);
-        if (matchers.isEmpty()) {
-            throw new IllegalArgumentException("a silence needs at least one matcher");
-        }
+        SilenceMatchers.of(matchers); // refuses what is malformed or too large, and compiles it for mutes()
         if (!endsAt.isAfter(startsAt)) {
             throw new IllegalArgumentException("endsAt must be after startsAt");
-        }
-        for (String value : matchers.values()) {
-            if (isRegex(value)) {
-                Pattern.compile(value.substring(1, value.length() - 1));
-            }
         }
     }
 
@@ -37,21 +30,6 @@ public record Silence(String id, Map<String, String> matchers, Instant startsAt,
         if (!activeAt(at)) {
             return false;
         }
-        for (Map.Entry<String, String> m : matchers.entrySet()) {
-            String label = alert.labels().get(m.getKey());
-            if (label == null) {
-                return false;
-            }
-            String want = m.getValue();
-            boolean ok = isRegex(want) ? label.matches(want.substring(1, want.length() - 1)) : label.equals(want);
-            if (!ok) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static boolean isRegex(String value) {
-        return value.length() >= 2 && value.startsWith("/") && value.endsWith("/");
+        return SilenceMatchers.of(matchers).matches(alert.labels());
     }
 }
