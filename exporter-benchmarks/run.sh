@@ -8,6 +8,8 @@
 #   bash exporter-benchmarks/run.sh            all three, Markdown tables at the end (about 6-8 min on 2 cores)
 #   bash exporter-benchmarks/run.sh profile    one bare + one exporter round under JFR, then where the
 #                                              exporter's stream thread spends its time (about 3 min)
+#   bash exporter-benchmarks/run.sh rebalance  failure-to-page latency during rolling restarts of three
+#                                              instances vs steady state, side by side (about 6 min)
 # Sizes via XB_OPTS, e.g. XB_OPTS="-Dxb.rounds=5 -Dxb.queries=2000" (see RunAll). Extra Maven flags via
 # MVN_FLAGS (e.g. -o). Output: exporter-benchmarks/target/bench/ (results.md, machine.txt, per-round logs).
 # It builds in this tree's target directories and installs nothing; on a working tree that others build
@@ -38,12 +40,21 @@ machine() {
   machine "at start"
 } | tee "$out/machine.txt"
 
+if [ "$mode" = rebalance ]; then
+  # shellcheck disable=SC2086
+  java -Xmx512m ${XB_OPTS:-} -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$cp" \
+    io.streamops.exporter.benchmarks.RebalanceLatencyBench "$out" "$root" 2>&1 | tee "$out/console.log"
+  machine "at end" | tee -a "$out/machine.txt"
+  echo "== results also in $out/rebalance-results.md"
+  exit 0
+fi
+
 opts=()
 if [ "$mode" = profile ]; then
   opts=(-Dxb.only=throughput -Dxb.rounds=1
         "-Dxb.round.jvm.args=-XX:StartFlightRecording=settings=profile,filename=$out/{name}.jfr")
 elif [ "$mode" != all ]; then
-  echo "usage: $0 [all|profile]" >&2
+  echo "usage: $0 [all|profile|rebalance]" >&2
   exit 2
 fi
 

@@ -1,0 +1,249 @@
+package io.streamops.exporter.benchmarks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.streamops.exporter.support.Json;
+import io.streamops.testkit.Await;
+import io.streamops.testkit.ExporterConfigFile;
+import io.streamops.testkit.ExporterProcess;
+import io.streamops.testkit.KafkaTestBroker;
+import io.streamops.testkit.LocalHttpServer;
+import io.streamops.testkit.PagerDutyContractServer;
+import io.streamops.testkit.Ports;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Failure to page while the exporter fleet changes: three instances of the packaged jar with the shipped
+ * rules and the Kafka clients' default session timeout (45 s), as a user deploys them. A producer fails a
+ * fresh query every {@code xb.rebalance.spacing.ms} (a started event, 100 ms later a failed one; the clock
+ * starts when Kafka acknowledges the failure) for the whole run. Rounds alternate a steady phase (nothing
+ * changes: the baseline) with a rolling restart of every instance in turn (SIGTERM, start again with the
+ * same config and data_dir, wait until ready). Each failure is labelled with what the fleet was doing when
+ * it was produced: steady, rolling restart, or, inside it, a rebalance in progress (from an instance's
+ * SIGTERM until it is ready again plus {@code xb.rebalance.settle.s}). Latency = its PagerDuty trigger's
+ * arrival at the contract server minus the failure's acknowledgement, both {@code System.nanoTime()} here.
+ * Duplicate triggers (more than one per failed query) are counted too.
+ *
+ * <p>Run: {@code bash exporter-benchmarks/run.sh rebalance}.
+ */
+public final class RebalanceLatencyBench {
+    private static final int ROUNDS = Integer.getInteger("xb.rebalance.rounds", 2);
+    private static final int STEADY_SECONDS = Integer.getInteger("xb.rebalance.steady.s", 40);
+    private static final int SETTLE_SECONDS = Integer.getInteger("xb.rebalance.settle.s", 5);
+    private static final int SPACING_MS = Integer.getInteger("xb.rebalance.spacing.ms", 500);
+    private static final int INSTANCES = 3;
+
+    private enum Phase { WARMUP, STEADY, ROLLING, REBALANCING }
+
+    private record Failure(int query, long ackNanos, Phase phase) {
+    }
+
+    private final Path out;
+    private final Path jar;
+    private final Path rules;
+    private volatile Phase phase = Phase.WARMUP;
+    private final List<Failure> failures = Collections.synchronizedList(new ArrayList<>());
+
+    private RebalanceLatencyBench(Path out, Path root) {
+        this.out = out;
+        this.jar = root.resolve("exporter/target/streamops-exporter.jar");
+        this.rules = root.resolve("alert-rules/streamops-rules.yaml");
+    }
+
+    public static void main(String[] args) throws Exception {
+        new RebalanceLatencyBench(Path.of(args[0]).toAbsolutePath(), Path.of(args[1]).toAbsolutePath()).run();
+        System.exit(0);
+    }
+
+    private void run() throws Exception {
+        Files.createDirectories(out);
+        Runtime.getRuntime().addShutdownHook(new Thread(() ->
+                ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly), "xb-children-reaper"));
+        String routingKey = "xb-routing-key-0123456789abcdef";
+        Fleet fleet = Fleet.fromRecording(30);
+        StringBuilder md = new StringBuilder();
+        md.append("Run at ").append(Instant.now()).append(" on ").append(Runtime.getRuntime().availableProcessors())
+                .append(" cores; ").append(ROUNDS).append(" rounds of ").append(STEADY_SECONDS).append(" s steady + a rolling restart of ")
+                .append(INSTANCES).append(" instances; a failure every ").append(SPACING_MS).append(" ms.\n\n");
+        try (KafkaTestBroker broker = KafkaTestBroker.started();
+             PagerDutyContractServer pagerDuty = new PagerDutyContractServer(routingKey)) {
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+                admin.createTopics(List.of(new NewTopic("streamops-events", 6, (short) 1),
+                        new NewTopic("streamops-alerts", 6, (short) 1))).all().get();
+            }
+            int deadSmtpPort = Ports.free(); // nothing listens: email fails and is retried, which must not delay pages
+            List<Path> configs = new ArrayList<>();
+            List<Integer> ports = new ArrayList<>();
+            for (int i = 0; i < INSTANCES; i++) {
+                int port = Ports.free();
+                ports.add(port);
+                configs.add(ExporterConfigFile.of(broker.bootstrapServers(), port, rules, out.resolve("data-" + i))
+                        .pagerDuty(pagerDuty.baseUrl()).email(deadSmtpPort, "data-oncall@example.com")
+                        .writeTo(out.resolve("exporter-" + i + ".yaml")));
+            }
+            List<ExporterProcess> running = new ArrayList<>();
+            List<ExporterProcess> all = new ArrayList<>();
+            int[] starts = new int[INSTANCES];
+            for (int i = 0; i < INSTANCES; i++) {
+                ExporterProcess p = start(i, starts, configs, ports, routingKey);
+                running.add(p);
+                all.add(p);
+            }
+            for (ExporterProcess p : running) {
+                p.awaitReady(Duration.ofSeconds(180));
+            }
+            AtomicBoolean producing = new AtomicBoolean(true);
+            Thread producer = new Thread(() -> produce(broker, fleet, producing), "xb-failures");
+            producer.start();
+            try {
+                Await.until("first pages", Duration.ofSeconds(180), () -> triggers(pagerDuty).size() >= 5);
+                for (int round = 1; round <= ROUNDS; round++) {
+                    phase = Phase.STEADY;
+                    long until = System.nanoTime() + Duration.ofSeconds(STEADY_SECONDS).toNanos();
+                    Await.until("steady phase of round " + round, Duration.ofSeconds(STEADY_SECONDS + 10), () -> System.nanoTime() >= until);
+                    for (int i = 0; i < INSTANCES; i++) {
+                        phase = Phase.REBALANCING;
+                        ExporterProcess old = running.get(i);
+                        if (!old.stop(Duration.ofSeconds(60))) {
+                            throw new IllegalStateException("instance " + i + " did not stop within 60 s");
+                        }
+                        ExporterProcess fresh = start(i, starts, configs, ports, routingKey);
+                        running.set(i, fresh);
+                        all.add(fresh);
+                        fresh.awaitReady(Duration.ofSeconds(180));
+                        long settled = System.nanoTime() + Duration.ofSeconds(SETTLE_SECONDS).toNanos();
+                        Await.until("instance " + i + " to settle", Duration.ofSeconds(SETTLE_SECONDS + 10), () -> System.nanoTime() >= settled);
+                        phase = Phase.ROLLING;
+                    }
+                }
+                phase = Phase.STEADY;
+                long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                Await.until("a last steady stretch", Duration.ofSeconds(20), () -> System.nanoTime() >= until);
+            } finally {
+                producing.set(false);
+                producer.join(30_000);
+            }
+            int expected = failures.size();
+            try {
+                Await.until(expected + " pages", Duration.ofSeconds(180), () -> triggers(pagerDuty).size() >= expected);
+            } catch (RuntimeException e) {
+                md.append("**Not every failure was paged within 180 s: ").append(triggers(pagerDuty).size()).append(" of ")
+                        .append(expected).append(".**\n\n");
+            }
+            Map<String, List<Long>> triggers = triggers(pagerDuty);
+            Map<Phase, List<Double>> latency = new HashMap<>();
+            int duplicates = 0;
+            int missing = 0;
+            for (Failure f : failures) {
+                List<Long> pages = triggers.get(fleet.queryName(f.query()));
+                if (pages == null) {
+                    missing++;
+                    continue;
+                }
+                duplicates += pages.size() - 1;
+                double ms = (Collections.min(pages) - f.ackNanos()) / 1e6;
+                latency.computeIfAbsent(f.phase(), p -> new ArrayList<>()).add(ms);
+                if (f.phase() == Phase.REBALANCING) {
+                    latency.computeIfAbsent(Phase.ROLLING, p -> new ArrayList<>()).add(ms);
+                }
+            }
+            md.append("| failures produced while | n | p50 ms | p90 ms | p99 ms | max ms |\n|---|---|---|---|---|---|\n")
+                    .append(row("steady (baseline: no instance changes)", latency.get(Phase.STEADY)))
+                    .append(row("a rolling restart of every instance (all of it)", latency.get(Phase.ROLLING)))
+                    .append(row("a rebalance in progress (SIGTERM of one instance until it is ready again + " + SETTLE_SECONDS + " s)",
+                            latency.get(Phase.REBALANCING)))
+                    .append('\n');
+            double steady = RunAll.percentile(orEmpty(latency.get(Phase.STEADY)), 99);
+            double rolling = RunAll.percentile(orEmpty(latency.get(Phase.ROLLING)), 99);
+            double rebalancing = RunAll.percentile(orEmpty(latency.get(Phase.REBALANCING)), 99);
+            md.append(String.format(Locale.ROOT, "p99 ratio rolling restart / steady: **%.1f**; rebalance in progress / steady: **%.1f**. "
+                            + "Goal p99 < 10 s during a rolling restart and a rebalance: **%s** (%.0f ms, %.0f ms). "
+                            + "Duplicate triggers: %d. Failures never paged: %d. Contract violations: %d.\n",
+                    rolling / steady, rebalancing / steady, rolling < 10_000 && rebalancing < 10_000 ? "met" : "NOT met",
+                    rolling, rebalancing, duplicates, missing, pagerDuty.violations().size()));
+            for (ExporterProcess p : all) {
+                p.close();
+            }
+        }
+        Files.writeString(out.resolve("rebalance-results.md"), md.toString());
+        System.out.println();
+        System.out.println(md);
+    }
+
+    private ExporterProcess start(int i, int[] starts, List<Path> configs, List<Integer> ports, String routingKey) throws Exception {
+        return new ExporterProcess(jar, configs.get(i), ports.get(i), out.resolve("exporter-" + i + "-" + starts[i]++ + ".log"),
+                Map.of(ExporterConfigFile.ROUTING_KEY_ENV, routingKey));
+    }
+
+    private void produce(KafkaTestBroker broker, Fleet fleet, AtomicBoolean producing) {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", broker.bootstrapServers());
+        p.put("acks", "all");
+        p.put("enable.idempotence", "true");
+        p.put("linger.ms", "0");
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
+            long next = System.nanoTime();
+            for (int q = 200_000; producing.get(); q++) {
+                LockSupport.parkNanos(next - System.nanoTime());
+                next += Duration.ofMillis(SPACING_MS).toNanos();
+                Phase at = phase;
+                producer.send(new ProducerRecord<>("streamops-events", Fleet.queryId(q), fleet.started(q, Instant.now()))).get();
+                LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
+                producer.send(new ProducerRecord<>("streamops-events", Fleet.queryId(q), fleet.failed(q, Instant.now()))).get();
+                Phase now = phase;
+                // A failure that straddles a phase change counts for the busier phase.
+                failures.add(new Failure(q, System.nanoTime(), now.ordinal() > at.ordinal() ? now : at));
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static List<Double> orEmpty(List<Double> values) {
+        return values == null ? List.of(Double.NaN) : values;
+    }
+
+    private static String row(String what, List<Double> ms) {
+        if (ms == null || ms.isEmpty()) {
+            return "| " + what + " | 0 | | | | |\n";
+        }
+        return String.format(Locale.ROOT, "| %s | %d | %.0f | %.0f | %.0f | %.0f |\n", what, ms.size(), RunAll.percentile(ms, 50),
+                RunAll.percentile(ms, 90), RunAll.percentile(ms, 99), Collections.max(ms));
+    }
+
+    /** Arrival times of the QueryFailed triggers, per query name. */
+    private static Map<String, List<Long>> triggers(PagerDutyContractServer pagerDuty) {
+        Map<String, List<Long>> out = new ConcurrentHashMap<>();
+        for (LocalHttpServer.Request r : pagerDuty.http().requests()) {
+            try {
+                JsonNode e = Json.MAPPER.readTree(r.body());
+                JsonNode p = e.path("payload");
+                if (e.path("event_action").asText().equals("trigger") && p.path("class").asText().equals("QueryFailed")) {
+                    out.computeIfAbsent(p.path("component").asText(), k -> new ArrayList<>()).add(r.receivedNanos());
+                }
+            } catch (Exception ignored) {
+                // not JSON: the contract server counts it as a violation
+            }
+        }
+        return out;
+    }
+}
