@@ -1,5 +1,6 @@
 package io.streamops.exporter.restart;
 
+import io.streamops.exporter.alert.AlertTransition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,6 +85,18 @@ public final class RestartController implements AutoCloseable {
      */
     public Optional<Decision> alertFired(RestartSubject subject, String alertname, String queryStatus, String runId) {
         return observe(subject, new Observation.AlertFired(subject, alertname, queryStatus, runId, clock.instant()));
+    }
+
+    /**
+     * A FIRING transition of a rule with {@code actions: [restart]}: what the router calls for the jobs it
+     * owns, for transitions it has not seen before (not for history it replays).
+     */
+    public Optional<Decision> alertFired(AlertTransition transition) {
+        TransitionSubject told = TransitionSubject.of(transition);
+        if (told.subject().job().isEmpty()) {
+            return Optional.empty();
+        }
+        return alertFired(told.subject(), transition.rule(), told.queryStatus(), told.runId());
     }
 
     /** A progress or idle event of the job's query, from run {@code runId}. Cheap for jobs never restarted. */

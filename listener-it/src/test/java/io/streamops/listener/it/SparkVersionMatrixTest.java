@@ -1,15 +1,15 @@
 package io.streamops.listener.it;
 
-import io.streamops.testkit.Await;
+import io.streamops.listener.it.matrix.MatrixDriver;
 import io.streamops.testkit.KafkaTestBroker;
 import io.streamops.testkit.Ports;
 import io.streamops.testkit.Promtool;
+import io.streamops.testkit.SparkDriverJvm;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -83,7 +83,8 @@ class SparkVersionMatrixTest {
 
         long began = System.nanoTime();
         try (EventTopic events = new EventTopic(broker.bootstrapServers(), topic);
-             SparkDriverProcess driver = new SparkDriverProcess(sparkClasspath(version), listenerJar(scala), work, conf)) {
+             SparkDriverJvm driver = new SparkDriverJvm(SparkDriverJvm.sparkClasspath(Paths.get(".."), version), listenerJar(scala),
+                     MatrixDriver.class, work, conf)) {
             driver.await("STARTED", WAIT);
             Map<String, String> ids = new LinkedHashMap<>();
             for (String name : NAMED) {
@@ -180,12 +181,6 @@ class SparkVersionMatrixTest {
                 }
             }
         }
-    }
-
-    private static String sparkClasspath(String version) throws Exception {
-        Path file = Paths.get(System.getProperty("matrix.dir"), "spark-" + version, "target", "spark.classpath");
-        assertThat(file).as("Spark %s classpath, written by listener-matrix", version).exists();
-        return new String(Files.readAllBytes(file), StandardCharsets.UTF_8).trim();
     }
 
     private static Path listenerJar(String scala) {
