@@ -16,8 +16,7 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * {@link Backlog} from the broker, through an admin client made from the application's own Kafka
- * settings (security included). A task opens one when it starts and closes it once it has caught up,
- * so an instance holds admin clients only while it is catching up.
+ * settings (security included). Each task holds one while it runs and asks it every few seconds.
  */
 final class BrokerBacklog implements Backlog {
     private final Admin admin;

@@ -34,9 +34,9 @@ import java.util.Optional;
  *
  * <p>Events are stamped with when this instance heard them (its own clock), and silence is measured on
  * that clock, never against the driver's timestamps. After the task starts (a restart, a deploy, a
- * takeover) it judges no silence until it has read the backlog its partition already held
- * ({@link CatchUp}): until then the passes save but do not evaluate, and only a start or termination is
- * evaluated, with silence not judged.
+ * takeover), and whenever it has fallen behind its partition, it judges no silence until it has read
+ * what the partition held a few seconds ago ({@link CatchUp}): until then the passes save but do not
+ * evaluate, and only a start or termination is evaluated, with silence not judged.
  */
 final class QueryProcessor implements Processor<String, byte[], String, AlertTransition> {
     private static final Logger LOG = LoggerFactory.getLogger(QueryProcessor.class);
@@ -150,8 +150,8 @@ final class QueryProcessor implements Processor<String, byte[], String, AlertTra
         Instant now = Instant.ofEpochMilli(wallClockMillis);
         long saveBefore = wallClockMillis - cadence.saveProgressEvery().toMillis();
         if (!catchUp.caughtUp(wallClockMillis)) {
-            // Still reading what was sent before this task started: no query is judged (nor forgotten) on
-            // records that do not have it yet; what was read is saved as usual.
+            // Still reading what the partition held (after a start, or fallen behind): no query is judged
+            // (nor forgotten) on records that do not have its latest events yet; what was read is saved as usual.
             for (Map.Entry<String, QueryRecord> next : live.entrySet()) {
                 if (next.getValue().unsaved && next.getValue().savedAtMillis <= saveBefore) {
                     save(next.getKey(), next.getValue(), wallClockMillis);

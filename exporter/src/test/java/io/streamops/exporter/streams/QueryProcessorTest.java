@@ -267,6 +267,61 @@ class QueryProcessorTest {
         assertThat(alerts.readValue().rule()).isEqualTo("DriverLost");
     }
 
+    /**
+     * Issue 7, finding 4: an instance that has fallen behind its partition (consumer lag) does not take
+     * its own lag for the drivers' silence. The partition's end offset is what the broker would say; the
+     * records past what the test driver was given stand for those not read yet.
+     */
+    @Test
+    void anInstanceBehindItsPartitionJudgesNoSilenceUntilItCatchesUp() {
+        java.util.concurrent.atomic.AtomicLong partitionEnd = new java.util.concurrent.atomic.AtomicLong(0);
+        driver.close();
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "exporter-test-lag");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve("lag").toString());
+        RuleStage rules = defaultRules();
+        clock = T0.toEpochMilli();
+        driver = new TopologyTestDriver(ExporterTopology.build("events", "alerts", new EventParser(64 * 1024),
+                new QueryEvaluation(StatusPolicy.DEFAULT, () -> rules, errors -> {
+                }), new ExporterMetrics(new SimpleMeterRegistry()), QueryCadence.DEFAULT, latest,
+                (configs, task) -> new Backlog() {
+                    @Override
+                    public java.util.concurrent.CompletableFuture<Long> endOffset(org.apache.kafka.common.TopicPartition partition) {
+                        return java.util.concurrent.CompletableFuture.completedFuture(partitionEnd.get());
+                    }
+
+                    @Override
+                    public java.util.concurrent.CompletableFuture<Long> committedOffset(org.apache.kafka.common.TopicPartition partition) {
+                        return java.util.concurrent.CompletableFuture.completedFuture(0L);
+                    }
+
+                    @Override
+                    public void close() {
+                    }
+                }), props, T0);
+        events = driver.createInputTopic("events", Serdes.String().serializer(), Serdes.ByteArray().serializer());
+        alerts = driver.createOutputTopic("alerts", Serdes.String().deserializer(), Json.serde(AlertTransition.class).deserializer());
+
+        send(T0, orders.started(T0));
+        send(T0.plusSeconds(1), orders.heartbeat(0, T0.plusSeconds(1), false, true));
+        partitionEnd.set(2); // both read
+        advanceTo(T0.plusSeconds(10));
+        partitionEnd.set(1_000); // the driver goes on sending, but this instance falls behind
+        advanceTo(T0.plusSeconds(180));
+        assertThat(alerts.readValuesToList()).as("three minutes behind its partition, no silence is judged").isEmpty();
+
+        // It reads the rest: another query's events, nothing from this one.
+        TestEvents other = new TestEvents("grocery-alerts", "q-2", "run-2", "payments");
+        for (int i = 0; i < 998; i++) {
+            Instant t = T0.plusSeconds(180).plusMillis(i);
+            events.pipeInput("q-2", other.progress(i, t, 10, 10, 0), t);
+        }
+        advanceTo(T0.plusSeconds(190));
+        assertThat(alerts.readValuesToList()).extracting(AlertTransition::rule).as("caught up: judged, and lost")
+                .containsExactly("DriverLost");
+    }
+
     /** Issue 7, finding 9: a query that processes nothing while records wait is infinitely behind. */
     @Test
     void aFullyStuckQueryIsInfinitelyBehindAndUnknownRatesDoNotCountAsZero() {
