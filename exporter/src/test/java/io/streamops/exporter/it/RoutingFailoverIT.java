@@ -62,6 +62,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Shortened against the issue's description, with the behaviour under test unchanged: the instance is
  * stopped for 40 s instead of 2 minutes (longer than the session timeout, driver_lost_after and two
  * repeat intervals, so its partitions move away and back while alerts repeat and heartbeats continue).
+ * {@code -Dstreamops.exporter.jar=...} runs it against another build.
  */
 class RoutingFailoverIT {
     private static final Duration WAIT = Duration.ofSeconds(90);
@@ -247,7 +248,8 @@ class RoutingFailoverIT {
     private static ExporterProcess start(List<ExporterProcess> processes, Path dir, Map<String, Path> configs, String name) throws Exception {
         int port = Integer.parseInt(Files.readAllLines(configs.get(name)).stream().filter(l -> l.startsWith("  port: "))
                 .findFirst().orElseThrow().substring("  port: ".length()).strip());
-        ExporterProcess process = new ExporterProcess(Path.of("target", "streamops-exporter.jar").toAbsolutePath(), configs.get(name),
+        Path jar = Path.of(System.getProperty("streamops.exporter.jar", Path.of("target", "streamops-exporter.jar").toString())).toAbsolutePath();
+        ExporterProcess process = new ExporterProcess(jar, configs.get(name),
                 port, dir.resolve(name + "-" + processes.size() + ".log"),
                 Map.of(ExporterConfigFile.ROUTING_KEY_ENV, "routing-key-for-tests"));
         processes.add(process);
