@@ -79,6 +79,11 @@ public final class ExporterHttpServer implements AutoCloseable {
         resources.put(name, resource);
     }
 
+    /** Serves {@code path} and everything under it not otherwise routed (the web dashboard's page and assets). */
+    public void page(String path, com.sun.net.httpserver.HttpHandler handler) {
+        server.createContext(path, handler);
+    }
+
     public int port() {
         return server.getAddress().getPort();
     }

@@ -60,6 +60,7 @@ public final class ExporterService implements AutoCloseable {
     private final SilenceStore silences;
     private final RouterLoop router;
     private final ExporterHttpServer http;
+    private final io.streamops.exporter.web.Dashboard dashboard;
     private final DirectoryLock dataDir;
 
     /** @param instanceName names this process's Kafka clients (host and pid, say); it is not persisted */
@@ -136,6 +137,7 @@ public final class ExporterService implements AutoCloseable {
                 return Map.of("expired", id);
             }
         });
+        dashboard = io.streamops.exporter.web.Dashboard.serve(http, this::localSignals, router::firing, registry, java.util.Optional.empty());
     }
 
     /**
@@ -204,6 +206,7 @@ public final class ExporterService implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        dashboard.close();
         http.close();
         router.close();
         streams.close(new KafkaStreams.CloseOptions().leaveGroup(true).timeout(Duration.ofSeconds(10)));
