@@ -1,5 +1,6 @@
 package io.streamops.exporter.route;
 
+import io.streamops.exporter.silence.SilenceLimits;
 import io.streamops.exporter.support.Json;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -89,10 +90,24 @@ public final class SilenceStore implements AutoCloseable {
         return out;
     }
 
-    public Silence add(Silence silence) throws Exception {
+    /**
+     * Stores a new silence for every instance.
+     *
+     * @throws IllegalArgumentException when {@link SilenceLimits#MAX_SILENCES} have not ended at {@code now}:
+     *                                  each is matched against every alert on the router's thread
+     */
+    public Silence add(Silence silence, Instant now) throws Exception {
+        checkRoom(current(now));
         producer.send(new ProducerRecord<>(topic, silence.id(), Json.MAPPER.writeValueAsString(silence))).get(10, TimeUnit.SECONDS);
         silences.put(silence.id(), silence);
         return silence;
+    }
+
+    static void checkRoom(Collection<Silence> notEnded) {
+        if (notEnded.size() >= SilenceLimits.MAX_SILENCES) {
+            throw new IllegalArgumentException("there are already " + notEnded.size() + " silences that have not ended, the most "
+                    + "the exporter keeps (" + SilenceLimits.MAX_SILENCES + "); expire some first");
+        }
     }
 
     public boolean expire(String id) throws Exception {

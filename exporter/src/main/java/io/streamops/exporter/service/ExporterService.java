@@ -123,7 +123,7 @@ public final class ExporterService implements AutoCloseable {
                     Instant now = clock.instant();
                     return silences.add(new Silence(UUID.randomUUID().toString(), request.matchers(),
                             request.startsAt() == null ? now : request.startsAt(), request.endsAt(),
-                            request.createdBy() == null ? "" : request.createdBy(), request.comment() == null ? "" : request.comment()));
+                            request.createdBy() == null ? "" : request.createdBy(), request.comment() == null ? "" : request.comment()), now);
                 } catch (IllegalArgumentException | NullPointerException | com.fasterxml.jackson.core.JsonProcessingException e) {
                     throw new ExporterHttpServer.ApiException(400, "invalid silence: " + e.getMessage());
                 }
