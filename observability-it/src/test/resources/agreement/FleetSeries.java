@@ -24,7 +24,9 @@ import java.util.Map;
 /**
  * What the exporter's /metrics would show for recorded events if Prometheus scraped it every step: the
  * events folded in with the exporter's own code (the fold replay and the service run), rendered by its
- * own FleetCollector. Run against the packaged jar, as a single-file program:
+ * own FleetCollector. Run against the packaged jar, as a single-file program, in its own JVM: the jar is
+ * what users run (the same classes and dependency versions exporter replay uses in the same test), and
+ * its Kafka and Jackson stay off the test JVM's classpath, where Spark's own versions must win:
  *
  *   java -cp streamops-exporter.jar FleetSeries.java events.jsonl PT15S 2026-01-01T00:00:00Z 2026-01-01T00:50:00Z
  *

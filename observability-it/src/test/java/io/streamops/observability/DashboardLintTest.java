@@ -8,6 +8,9 @@ import io.streamops.observability.Dashboards.Target;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,8 +32,14 @@ class DashboardLintTest {
     private static final String DATASOURCE = "${datasource}";
     private static final Pattern RANGE_FUNCTION = Pattern.compile("\\b(rate|irate|increase)\\s*\\(");
     private static final Pattern RANGE = Pattern.compile("\\[([^]]*)]");
-    /** Counters and the counter parts of summaries and histograms. */
+    /** Counters and the counter parts of summaries and histograms; every other series is a gauge. */
     private static final Pattern COUNTER = Pattern.compile("\\b\\w+_(total|count|sum|bucket)\\b");
+    private static final Pattern SERIES = Pattern.compile("\\b(streamops_\\w+|ALERTS)\\b");
+    /** A vector selector with its label matchers. */
+    private static final Pattern SELECTOR = Pattern.compile("\\b(streamops_\\w+|ALERTS)\\s*\\{([^}]*)}");
+    private static final Pattern MATCHER = Pattern.compile("(\\w+)\\s*(=~|!~|!=|=)\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
+    /** The exporter's documented notification link (exporter.example.yaml's dashboard_url), which the query id ends. */
+    private static final Pattern DASHBOARD_URL = Pattern.compile("#\\s*dashboard_url:\\s*(\\S+)");
 
     private final List<Dashboard> dashboards = Dashboards.all();
     private final List<String> problems = new ArrayList<>();
@@ -55,6 +64,9 @@ class DashboardLintTest {
             JsonNode input = j.path("__inputs").path(0);
             check(input.path("name").asText().equals("DS_PROMETHEUS") && input.path("type").asText().equals("datasource")
                     && input.path("pluginId").asText().equals("prometheus"), d.name() + ": __inputs must declare DS_PROMETHEUS, a prometheus datasource");
+            String withoutInputs = ((com.fasterxml.jackson.databind.node.ObjectNode) j.deepCopy()).without("__inputs").toString();
+            check(withoutInputs.contains("${" + input.path("name").asText() + "}"),
+                    d.name() + ": __inputs declares " + input.path("name").asText() + " but nothing uses it (the datasource variable's current)");
             Set<String> required = new HashSet<>();
             j.path("__requires").forEach(r -> required.add(r.path("type").asText() + ":" + r.path("id").asText()));
             check(required.contains("grafana:grafana") && required.contains("datasource:prometheus"), d.name() + ": __requires grafana and prometheus");
@@ -140,13 +152,135 @@ class DashboardLintTest {
                 while (range.find()) {
                     check(range.group(1).equals("$__rate_interval"), t.where() + ": range [" + range.group(1) + "] must be [$__rate_interval]");
                 }
-                Matcher counter = COUNTER.matcher(expr);
-                while (counter.find()) {
-                    check(insideRateFunction(expr, counter.start()), t.where() + ": counter " + counter.group() + " read without rate()");
+                Matcher series = SERIES.matcher(expr);
+                while (series.find()) {
+                    boolean counter = COUNTER.matcher(series.group()).matches();
+                    boolean inRate = insideRateFunction(expr, series.start());
+                    check(!counter || inRate, t.where() + ": counter " + series.group() + " read without rate()");
+                    check(counter || !inRate, t.where() + ": gauge " + series.group() + " read through rate() (rate of a gauge is meaningless)");
                 }
             }
         }
         assertNoProblems();
+    }
+
+    /**
+     * Every selector of a streaming job's series selects the dashboard's $job (the exporter's own
+     * streamops_exporter_* have none); on the Query dashboard also $query and the one run $query_id, so two
+     * runs of a query sharing a name (a restart on a fresh checkpoint) are never merged.
+     */
+    @Test
+    void targetsSelectTheDashboardsVariables() {
+        for (Dashboard d : dashboards) {
+            boolean queryDashboard = d.json().path("uid").asText().equals("streamops-query");
+            for (Target t : d.targets()) {
+                Matcher series = SERIES.matcher(t.expr());
+                while (series.find()) {
+                    if (series.group().startsWith("streamops_exporter_")) {
+                        continue;
+                    }
+                    Matcher selector = SELECTOR.matcher(t.expr()).region(series.start(), t.expr().length());
+                    String where = t.where() + " selector " + series.group();
+                    if (!selector.lookingAt()) {
+                        check(false, where + ": no {...} selecting the dashboard's variables");
+                        continue;
+                    }
+                    Map<String, String> m = matchers(selector.group(2));
+                    check(m.getOrDefault("job", "").matches("=~?\\$job"), where + ": must select job=~\"$job\"");
+                    if (queryDashboard) {
+                        check(m.getOrDefault("query", "").matches("=~?\\$query"), where + ": must select query=~\"$query\"");
+                        check(m.getOrDefault("query_id", "").equals("=$query_id"), where + ": must select query_id=\"$query_id\"");
+                    }
+                }
+            }
+        }
+        assertNoProblems();
+    }
+
+    /** label -> operator and value, e.g. job -> "=~$job". */
+    private static Map<String, String> matchers(String inside) {
+        Map<String, String> out = new HashMap<>();
+        Matcher m = MATCHER.matcher(inside);
+        while (m.find()) {
+            out.put(m.group(1), m.group(2) + m.group(3));
+        }
+        return out;
+    }
+
+    /**
+     * The exporter's notification link names only the query id. Opened, Grafana takes query_id from the
+     * URL and every other variable from its saved value (job and query at All): the query_id variable must
+     * then offer the linked id (else Grafana replaces it with its first option) and every panel must select
+     * that run of the query and no other run of the same name.
+     */
+    @Test
+    void aNotificationLinkWithTheQueryIdSelectsThatQuery() throws Exception {
+        Matcher documented = DASHBOARD_URL.matcher(Files.readString(Tool.REPO.resolve("exporter").resolve("exporter.example.yaml")));
+        assertThat(documented.find()).as("exporter.example.yaml documents dashboard_url").isTrue();
+        String linkedId = "8f14e45f-ceea-467f-a0e6-1d2b3c4d5e6f";
+        URI link = URI.create(documented.group(1) + linkedId);
+        Matcher uid = Pattern.compile("^/d/([^/]+)").matcher(link.getPath());
+        assertThat(uid.find()).as(link.toString()).isTrue();
+        Dashboard d = dashboards.stream().filter(x -> x.json().path("uid").asText().equals(uid.group(1))).findFirst()
+                .orElseThrow(() -> new AssertionError("the link " + link + " names no dashboard's uid"));
+        Map<String, String> fromUrl = new HashMap<>();
+        for (String param : link.getRawQuery().split("&")) {
+            String[] kv = param.split("=", 2);
+            if (kv[0].startsWith("var-")) {
+                fromUrl.put(kv[0].substring(4), URLDecoder.decode(kv[1], StandardCharsets.UTF_8));
+            }
+        }
+        assertThat(fromUrl).containsEntry("query_id", linkedId);
+        Map<String, String> values = new HashMap<>();
+        for (JsonNode v : d.queryVariables()) {
+            String name = v.path("name").asText();
+            boolean savedAll = v.path("current").path("value").asText().equals("$__all");
+            check(fromUrl.containsKey(name) || (v.path("includeAll").asBoolean() && savedAll),
+                    d.name() + " variable " + name + ": neither in the link nor saved at All, so the link cannot choose it");
+            values.put(name, fromUrl.getOrDefault(name, v.path("allValue").asText()));
+        }
+        JsonNode queryId = d.queryVariables().stream().filter(v -> v.path("name").asText().equals("query_id")).findFirst().orElse(null);
+        check(queryId != null && !queryId.path("multi").asBoolean() && !queryId.path("includeAll").asBoolean(),
+                d.name() + ": a single-valued query_id variable without All");
+        Map<String, String> linked = Map.of("job", "shop", "query", "orders-by-window", "query_id", linkedId);
+        Map<String, String> otherRun = Map.of("job", "shop", "query", "orders-by-window", "query_id", "a-restarted-run");
+        if (queryId != null) {
+            Matcher lv = Dashboards.LABEL_VALUES.matcher(Dashboards.variableQuery(queryId));
+            check(lv.matches() && selects(Dashboards.fill(lv.group(1), "1m", values), linked),
+                    d.name() + ": the query_id variable's options leave out the linked id, so Grafana drops it");
+        }
+        for (Target t : d.targets()) {
+            String expr = Dashboards.fill(t.expr(), "1m", values);
+            check(selects(expr, linked), t.where() + ": does not select the linked query: " + expr);
+            check(!selects(expr, otherRun), t.where() + ": also selects another run of the same name: " + expr);
+        }
+        assertNoProblems();
+    }
+
+    /** Whether every selector in {@code expr} admits a series with {@code labels} (job, query and query_id matchers). */
+    private static boolean selects(String expr, Map<String, String> labels) {
+        Matcher selector = SELECTOR.matcher(expr);
+        boolean any = false;
+        while (selector.find()) {
+            any = true;
+            Matcher m = MATCHER.matcher(selector.group(2));
+            while (m.find()) {
+                String value = labels.get(m.group(1));
+                if (value == null) {
+                    continue;
+                }
+                boolean ok = switch (m.group(2)) {
+                    case "=" -> value.equals(m.group(3));
+                    case "!=" -> !value.equals(m.group(3));
+                    case "=~" -> Pattern.compile(m.group(3)).matcher(value).matches();
+                    default -> !Pattern.compile(m.group(3)).matcher(value).matches();
+                };
+                if (!ok) {
+                    return false;
+                }
+            }
+        }
+        return any;
     }
 
     /** Whether position {@code at} lies within the parentheses of a rate(), irate() or increase() call. */

@@ -146,6 +146,8 @@ class PrometheusRulesTest {
         assertThat(routes("alertname=QueryFailed", "severity=critical", "action=restart", "job=shop")).isEqualTo("pagerduty,email,streamops-restart");
         assertThat(routes("alertname=QueryStalled", "severity=error", "job=shop")).isEqualTo("pagerduty,email");
         assertThat(routes("alertname=KafkaLagGrowing", "severity=warning", "job=shop")).isEqualTo("email");
+        // A warning the operator labelled for restart still gets its email (the restart route continues).
+        assertThat(routes("alertname=KafkaLagGrowing", "severity=warning", "action=restart", "job=shop")).isEqualTo("streamops-restart,email");
     }
 
     private static String routes(String... labels) throws Exception {

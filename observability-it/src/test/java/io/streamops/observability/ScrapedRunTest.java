@@ -2,8 +2,6 @@ package io.streamops.observability;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import io.streamops.observability.Dashboards.Dashboard;
@@ -15,7 +13,7 @@ import io.streamops.testkit.KafkaTestBroker;
 import io.streamops.testkit.PagerDutyContractServer;
 import io.streamops.testkit.Ports;
 import io.streamops.testkit.PrometheusServer;
-import io.streamops.testkit.ServerProcess;
+import io.streamops.testkit.AlertmanagerServer;
 import jakarta.mail.internet.MimeMessage;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -31,13 +29,13 @@ import org.apache.spark.sql.streaming.Trigger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,7 +56,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ScrapedRunTest {
     private static final Duration WAIT = Duration.ofSeconds(150);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final String JOB = "shop";
     private static final String BEHIND = "orders-by-window";
     private static final String FAILING = "orders-to-warehouse";
@@ -79,14 +76,17 @@ class ScrapedRunTest {
             }
             produceOrders(broker.bootstrapServers(), 20_000);
             int exporterPort = Ports.free();
-            ExporterConfigFile.of(broker.bootstrapServers(), exporterPort, Tool.REPO.resolve("alert-rules").resolve("streamops-rules.yaml"),
+            ExporterConfigFile exporterConfig = ExporterConfigFile.of(broker.bootstrapServers(), exporterPort, Tool.REPO.resolve("alert-rules").resolve("streamops-rules.yaml"),
                             dir.resolve("exporter-data"))
                     .pagerDuty(exporterPagerDuty.baseUrl()).email(smtp.getSmtp().getPort(), "exporter@example.com")
-                    .writeTo(dir.resolve("exporter.yaml"));
+;
+            // Per-partition lag on, for the Query dashboard's per-partition panel.
+            Files.writeString(dir.resolve("exporter.yaml"), exporterConfig.yaml() + "metrics:\n  partition_lag: true\n");
             int driverPort = Ports.freeOtherThan(exporterPort);
             try (ExporterProcess exporter = new ExporterProcess(Tool.REPO.resolve("exporter").resolve("target").resolve("streamops-exporter.jar"),
                     dir.resolve("exporter.yaml"), exporterPort, dir.resolve("exporter.log"), Map.of(ExporterConfigFile.ROUTING_KEY_ENV, EXPORTER_KEY));
-                 ServerProcess alertmanager = startAlertmanager(dir, pagerDuty, smtp.getSmtp().getPort(), exporterPort);
+                 AlertmanagerServer alertmanager = ExampleAlertmanager.start(dir, pagerDuty.baseUrl(), ALERTMANAGER_KEY,
+                         smtp.getSmtp().getPort(), URI.create("http://127.0.0.1:" + exporterPort + "/api/alertmanager"));
                  PrometheusServer prometheus = PrometheusServer.start(dir, prometheusConfig(exporterPort, driverPort, alertmanager))) {
                 exporter.awaitReady(WAIT);
                 SparkSession spark = SparkSession.builder().master("local[2]").appName(JOB)
@@ -98,7 +98,6 @@ class ScrapedRunTest {
                         .config("spark.streamops.heartbeat.interval", "1s")
                         .config("spark.streamops.prometheus.host", "127.0.0.1")
                         .config("spark.streamops.prometheus.port", Integer.toString(driverPort))
-                        .config("spark.streamops.metrics.partitions.enabled", "true")
                         .config("spark.streamops.metrics.terminated.grace", "10m")
                         .getOrCreate();
                 try {
@@ -152,7 +151,7 @@ class ScrapedRunTest {
                     Await.until(BEHIND + " to have state rows and records behind in Prometheus", WAIT, () ->
                             hasData(prometheus, "count_over_time(streamops_query_state_rows{query=\"" + BEHIND + "\"}[1m]) >= 5")
                                     && hasData(prometheus, "streamops_fleet_query_records_behind_latest{query=\"" + BEHIND + "\"} > 0")
-                                    && hasData(prometheus, "streamops_query_partition_records_behind_latest{query=\"" + BEHIND + "\"}"));
+                                    && hasData(prometheus, "streamops_fleet_query_partition_records_behind_latest{query=\"" + BEHIND + "\"}"));
                     assertThat(behind.isActive()).isTrue();
 
                     // Every rule evaluates cleanly against the real series (no many-to-many or type errors).
@@ -184,8 +183,12 @@ class ScrapedRunTest {
                     // Every panel of every dashboard returns data, variables filled from label_values answers.
                     List<String> empty = new ArrayList<>();
                     int evaluated = 0;
+                    // The Query dashboard as the exporter's notification link opens it: ?var-query_id=<id>, the rest saved.
+                    String behindId = behind.id().toString();
+                    List<String> otherRuns = new ArrayList<>();
                     for (Dashboard d : Dashboards.all()) {
-                        Map<String, String> values = variableValues(prometheus, d);
+                        boolean queryDashboard = d.json().path("uid").asText().equals("streamops-query");
+                        Map<String, String> values = variableValues(prometheus, d, queryDashboard ? Map.of("query_id", behindId) : Map.of());
                         for (Target t : d.targets()) {
                             String expr = Dashboards.fill(t.expr(), "1m", values);
                             JsonNode answer = JSON.readTree(prometheus.query(expr).body());
@@ -193,10 +196,17 @@ class ScrapedRunTest {
                             if (answer.path("data").path("result").isEmpty()) {
                                 empty.add(t.where() + ": " + expr);
                             }
+                            for (JsonNode series : answer.path("data").path("result")) {
+                                String id = series.path("metric").path("query_id").asText(behindId);
+                                if (queryDashboard && !id.equals(behindId)) {
+                                    otherRuns.add(t.where() + ": " + series.path("metric"));
+                                }
+                            }
                             evaluated++;
                         }
                     }
                     assertThat(empty).as("panels without data").isEmpty();
+                    assertThat(otherRuns).as("Query dashboard panels showing another query than the linked one").isEmpty();
                     assertThat(evaluated).isGreaterThan(30);
                 } finally {
                     spark.stop();
@@ -214,13 +224,15 @@ class ScrapedRunTest {
     }
 
     /**
-     * The dashboard's variables as a user's first view has them: each label_values query asked of
-     * Prometheus in order (with the variables before it filled in); a multi-value variable takes all its
-     * values, as Grafana's "All" does; a single-value one takes the value this run is about.
+     * The dashboard's variables as Grafana fills them: each label_values query asked of Prometheus in order
+     * (with the variables before it filled in), and must offer the value this run is about. A variable
+     * given in {@code chosen} (as the exporter's notification link gives query_id) takes that value; one
+     * saved at All takes its allValue, as Grafana sends it (".*"); any other the value this run is about.
      */
-    private static Map<String, String> variableValues(PrometheusServer prometheus, Dashboard d) throws Exception {
+    private static Map<String, String> variableValues(PrometheusServer prometheus, Dashboard d, Map<String, String> chosen) throws Exception {
         Map<String, String> values = new LinkedHashMap<>();
-        Map<String, String> wanted = Map.of("job", JOB, "query", BEHIND);
+        Map<String, String> wanted = new LinkedHashMap<>(Map.of("job", JOB, "query", BEHIND));
+        wanted.putAll(chosen);
         for (JsonNode v : d.queryVariables()) {
             String name = v.path("name").asText();
             Matcher m = Dashboards.LABEL_VALUES.matcher(Dashboards.variableQuery(v));
@@ -231,7 +243,8 @@ class ScrapedRunTest {
             List<String> options = new ArrayList<>();
             answer.path("data").forEach(o -> options.add(o.asText()));
             assertThat(options).as(d.name() + " variable " + name + " from " + selector).contains(wanted.get(name));
-            values.put(name, v.path("multi").asBoolean() ? String.join("|", options) : wanted.get(name));
+            boolean savedAll = v.path("current").path("value").asText().equals("$__all");
+            values.put(name, !chosen.containsKey(name) && savedAll ? v.path("allValue").asText() : wanted.get(name));
         }
         return values;
     }
@@ -260,7 +273,7 @@ class ScrapedRunTest {
     }
 
     /** Scrapes the exporter and the driver every second (honor_labels, as the example says) and evaluates the streamops rules. */
-    private static String prometheusConfig(int exporterPort, int driverPort, ServerProcess alertmanager) {
+    private static String prometheusConfig(int exporterPort, int driverPort, AlertmanagerServer alertmanager) {
         return """
                 global:
                   scrape_interval: 1s
@@ -283,41 +296,4 @@ class ScrapedRunTest {
                 """.formatted(Tool.REPO.resolve(PrometheusRulesTest.RULES), alertmanager.url().getAuthority(), exporterPort, driverPort);
     }
 
-    /**
-     * Alertmanager on the example config, pointed at local parts: PagerDuty at the contract server, SMTP at
-     * GreenMail (no TLS or login there), the restart webhook at the exporter; secrets in files, as the
-     * example has them. Groups are sent after 1 s instead of 30 s.
-     */
-    private static ServerProcess startAlertmanager(Path dir, PagerDutyContractServer pagerDuty, int smtpPort, int exporterPort) throws Exception {
-        ObjectNode config = (ObjectNode) YAML.readTree(Tool.REPO.resolve(PrometheusRulesTest.DIR).resolve("alertmanager.example.yml").toFile());
-        ObjectNode global = (ObjectNode) config.path("global");
-        global.put("smtp_smarthost", "127.0.0.1:" + smtpPort).put("smtp_require_tls", false);
-        global.remove(List.of("smtp_auth_username", "smtp_auth_password_file"));
-        ((ObjectNode) config.path("route")).put("group_wait", "1s");
-        Map<String, String> secrets = new HashMap<>();
-        for (JsonNode receiver : config.path("receivers")) {
-            for (JsonNode pd : receiver.path("pagerduty_configs")) {
-                ((ObjectNode) pd).put("url", pagerDuty.baseUrl().resolve("/v2/enqueue").toString())
-                        .put("routing_key_file", secret(dir, "pagerduty-routing-key", ALERTMANAGER_KEY).toString());
-            }
-            for (JsonNode hook : receiver.path("webhook_configs")) {
-                ((ObjectNode) hook).put("url", "http://127.0.0.1:" + exporterPort + "/api/alertmanager");
-                ((ObjectNode) hook.path("http_config").path("authorization"))
-                        .put("credentials_file", secret(dir, "streamops-token", "test-token").toString());
-            }
-        }
-        Path file = dir.resolve("alertmanager.yml");
-        YAML.writeValue(file.toFile(), config);
-        Tool check = Tool.run(List.of("amtool", "check-config", file.toString()));
-        assertThat(check.ok()).as(check.output()).isTrue();
-        int port = Ports.free();
-        return ServerProcess.start("Alertmanager", List.of("prometheus-alertmanager", "--config.file=" + file,
-                "--storage.path=" + Files.createDirectories(dir.resolve("alertmanager-data")),
-                "--web.listen-address=127.0.0.1:" + port, "--cluster.listen-address="), port,
-                dir.resolve("alertmanager.log"), "/-/ready", Duration.ofSeconds(30));
-    }
-
-    private static Path secret(Path dir, String name, String value) throws Exception {
-        return Files.writeString(dir.resolve(name), value);
-    }
 }

@@ -31,8 +31,7 @@ public final class PrometheusServer implements AutoCloseable {
             return new PrometheusServer(ServerProcess.start("Prometheus", List.of("prometheus",
                     "--config.file=" + config,
                     "--storage.tsdb.path=" + Files.createDirectories(dir.resolve("prometheus-data")),
-                    "--web.listen-address=127.0.0.1:" + port,
-                    "--web.enable-lifecycle"), port, dir.resolve("prometheus.log"), "/-/ready", Duration.ofSeconds(60)));
+                    "--web.listen-address=127.0.0.1:" + port), port, dir.resolve("prometheus.log"), "/-/ready", Duration.ofSeconds(60)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -70,12 +70,21 @@ public final class ServerProcess implements AutoCloseable {
 
     /** GET {@code pathAndQuery}; a refused connection is a {@link RefusedResponse}. */
     public HttpResponse<String> get(String pathAndQuery) {
-        URI uri = url().resolve(pathAndQuery);
+        return send(HttpRequest.newBuilder(url().resolve(pathAndQuery)));
+    }
+
+    /** POST {@code json} to {@code path}; a refused connection is a {@link RefusedResponse}. */
+    public HttpResponse<String> post(String path, String json) {
+        return send(HttpRequest.newBuilder(url().resolve(path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8)));
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request) {
+        HttpRequest r = request.timeout(Duration.ofSeconds(10)).build();
         try {
-            return HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
-                    HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            return HTTP.send(r, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (IOException e) {
-            return new RefusedResponse(uri);
+            return new RefusedResponse(r.uri());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
