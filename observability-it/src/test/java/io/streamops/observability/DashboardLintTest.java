@@ -39,6 +39,7 @@ class DashboardLintTest {
     private static final Pattern SELECTOR = Pattern.compile("\\b(streamops_\\w+|ALERTS)\\s*\\{([^}]*)}");
     private static final Pattern MATCHER = Pattern.compile("(\\w+)\\s*(=~|!~|!=|=)\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
     /** The exporter's documented notification link (exporter.example.yaml's dashboard_url), which the query id ends. */
+    private static final Pattern BY = Pattern.compile("\\bby\\s*\\(([^)]*)\\)");
     private static final Pattern DASHBOARD_URL = Pattern.compile("#\\s*dashboard_url:\\s*(\\S+)");
 
     private final List<Dashboard> dashboards = Dashboards.all();
@@ -191,6 +192,30 @@ class DashboardLintTest {
                         check(m.getOrDefault("query", "").matches("=~?\\$query"), where + ": must select query=~\"$query\"");
                         check(m.getOrDefault("query_id", "").equals("=$query_id"), where + ": must select query_id=\"$query_id\"");
                     }
+                }
+            }
+        }
+        assertNoProblems();
+    }
+
+    /**
+     * A query restarted on a fresh checkpoint has a new query_id while the old run's series stay (until the
+     * exporter's forget_after): an aggregation that keeps query but not query_id adds the two runs up, and a
+     * legend naming the query alone shows two lines alike. The Query dashboard selects one query_id instead.
+     */
+    @Test
+    void runsOfAQuerySharingANameAreNeverMerged() {
+        for (Dashboard d : dashboards) {
+            for (JsonNode p : d.panels()) {
+                for (JsonNode t : p.path("targets")) {
+                    String where = d.name() + " panel " + p.path("id").asInt() + " target " + t.path("refId").asText();
+                    Matcher by = BY.matcher(t.path("expr").asText());
+                    while (by.find()) {
+                        List<String> labels = List.of(by.group(1).replace(" ", "").split(","));
+                        check(!labels.contains("query") || labels.contains("query_id"), where + ": by (" + by.group(1) + ") keeps query but not query_id");
+                    }
+                    String legend = t.path("legendFormat").asText();
+                    check(!legend.contains("{{query}}") || legend.contains("{{query_id}}"), where + ": legend " + legend + " names the query without its query_id");
                 }
             }
         }
