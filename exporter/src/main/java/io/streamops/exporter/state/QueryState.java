@@ -104,6 +104,11 @@ public final class QueryState {
         boolean newRun = !e.runId().equals(runId);
         switch (e.type()) {
             case STARTED -> {
+                // A run's started can arrive after its terminated (the listener retried it): the run
+                // has ended, and re-opening it would page DriverLost for a query that is gone.
+                if (e.runId().equals(endedRunId)) {
+                    return;
+                }
                 if (newRun || startedAtMillis < 0) {
                     startRun(e.runId(), at, heard);
                 }
