@@ -1,9 +1,9 @@
 package io.streamops.listener.publish;
 
 import io.streamops.events.EventType;
-import io.streamops.listener.capture.EventBuffer;
 import io.streamops.listener.metrics.ListenerHealth;
 import io.streamops.listener.metrics.ListenerHealth.DropReason;
+import io.streamops.listener.publish.Outbox.Outgoing;
 import io.streamops.listener.support.RateLimitedLog;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -22,37 +22,16 @@ import java.util.concurrent.TimeUnit;
  * Sends encoded events to Kafka from its own thread, so a slow or absent broker costs Spark nothing.
  *
  * <p>Records wait in a bounded outbox that gives up telemetry before lifecycle events. A lifecycle
- * event that Kafka refuses or times out on goes back to the head of the outbox and is tried again
+ * event that Kafka refuses or times out on goes back in its original place, ahead of newer events ({@link Outbox}), and is tried again
  * until shutdown; a failed telemetry event is counted and let go (the next one supersedes it). The
  * producer itself reconnects with back-off, so delivery resumes when the broker returns.
  */
 public final class KafkaPublisher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaPublisher.class);
 
-    /** One encoded event on its way to Kafka. */
-    static final class Outgoing {
-        final EventType type;
-        final String key;
-        final byte[] value;
-        final long capturedAtMillis;
-        final int attempt;
-
-        Outgoing(EventType type, String key, byte[] value, long capturedAtMillis, int attempt) {
-            this.type = type;
-            this.key = key;
-            this.value = value;
-            this.capturedAtMillis = capturedAtMillis;
-            this.attempt = attempt;
-        }
-
-        Outgoing retry() {
-            return new Outgoing(type, key, value, capturedAtMillis, attempt + 1);
-        }
-    }
-
     private final String topic;
     private final KafkaProducer<String, byte[]> producer;
-    private final EventBuffer<Outgoing> outbox;
+    private final Outbox outbox;
     private final ListenerHealth health;
     private final Thread sender;
     private final RateLimitedLog errors = new RateLimitedLog(LOG, 30_000);
@@ -75,8 +54,7 @@ public final class KafkaPublisher implements AutoCloseable {
         } finally {
             Thread.currentThread().setContextClassLoader(previous);
         }
-        this.outbox = new EventBuffer<>(outboxCapacity, o -> o.type.isLifecycle(),
-                o -> health.dropped(o.type, DropReason.OUTBOX_FULL));
+        this.outbox = new Outbox(outboxCapacity, o -> health.dropped(o.type, DropReason.OUTBOX_FULL));
         health.buffer("outbox", outbox::size, outboxCapacity);
         this.sender = new Thread(this::sendLoop, "streamops-kafka-sender");
         sender.setDaemon(true);
@@ -85,7 +63,7 @@ public final class KafkaPublisher implements AutoCloseable {
 
     /** Never blocks. */
     public void publish(EventType type, String key, byte[] value, long capturedAtMillis) {
-        outbox.offer(new Outgoing(type, key, value, capturedAtMillis, 0));
+        outbox.add(new Outgoing(type, key, value, capturedAtMillis, 0));
     }
 
     private void sendLoop() {
@@ -136,7 +114,7 @@ public final class KafkaPublisher implements AutoCloseable {
                 + (o.type.isLifecycle() ? "; will retry" : "; dropped"));
         boolean retriable = error instanceof RetriableException;
         if (o.type.isLifecycle() && retriable && running) {
-            outbox.offerFirst(o.retry());
+            outbox.retry(o);
         }
     }
 
