@@ -117,7 +117,9 @@ class RoutingFailoverIT {
                 // Resolved before any rebalance: nothing may be sent for these afterwards.
                 fail(producer, 0);
                 fail(producer, 1);
-                awaitPagerDuty(pagerDuty, "trigger", "QueryFailed/" + queryId(0), "QueryFailed/" + queryId(1));
+                // Each receiver is told of the firing before it resolves: a firing and its resolve within one
+                // group_wait would rightly reach the waiting receivers as nothing.
+                awaitFiringEverywhere(pagerDuty, webhook, smtp, "QueryFailed/" + queryId(0), "QueryFailed/" + queryId(1));
                 startRun(producer, 0, 2);
                 startRun(producer, 1, 2);
                 awaitPagerDuty(pagerDuty, "resolve", "QueryFailed/" + queryId(0), "QueryFailed/" + queryId(1));
@@ -134,7 +136,7 @@ class RoutingFailoverIT {
                 assertThat(c.stop(WAIT)).isTrue();
                 fail(producer, 5);                 // while the partitions move back
                 startRun(producer, 4, 2);
-                awaitPagerDuty(pagerDuty, "trigger", "DriverLost/" + queryId(3));
+                awaitFiringEverywhere(pagerDuty, webhook, smtp, "DriverLost/" + queryId(3));
 
                 // SIGKILL: nothing handed over; the survivor takes over after the session timeout.
                 b.kill();
@@ -287,6 +289,23 @@ class RoutingFailoverIT {
             List<String> seen = pd.acceptedEvents().stream().filter(e -> e.path("event_action").asText().equals(action))
                     .map(e -> e.path("dedup_key").asText()).toList();
             return seen.containsAll(List.of(dedupKeys));
+        });
+    }
+
+    private static void awaitFiringEverywhere(PagerDutyContractServer pd, LocalHttpServer webhook, GreenMail smtp, String... fingerprints) {
+        Await.until("the firing of " + List.of(fingerprints) + " at every receiver", WAIT, () -> {
+            try {
+                for (Map<String, List<Sent>> byAlert : List.of(pagerDutyEvents(pd), webhookAlerts(webhook), emails(smtp))) {
+                    for (String fingerprint : fingerprints) {
+                        if (byAlert.getOrDefault(fingerprint, List.of()).stream().noneMatch(s -> s.phase().equals("firing"))) {
+                            return false;
+                        }
+                    }
+                }
+                return true;
+            } catch (Exception e) {
+                return false;
+            }
         });
     }
 
