@@ -28,23 +28,17 @@ import static org.assertj.core.api.Assertions.assertThat;
  * evaluation interval.
  *
  * <p>promtool is asked, at every evaluation, to expect no alert at all; the alerts it reports as got
- * instead are Prometheus's timeline. ListenerDroppingEvents reads the driver's own counter, which the
- * scenario records beside its events; it is per job (that counter has no query label) and looks at the
- * last minute's drops, so it may resolve up to a minute later (alert-rules/README.md).
+ * instead are Prometheus's timeline.
  */
 class RulesAgreementTest {
     private static final int INTERVAL = 15; // seconds: Prometheus's evaluation interval and the scrape step
-    private static final String PER_JOB = "ListenerDroppingEvents";
-    /** The Prometheus rule's increase() window: how much later ListenerDroppingEvents may resolve. */
-    private static final int DROP_WINDOW = 60;
     private static final Path JAR = Tool.REPO.resolve("exporter").resolve("target").resolve("streamops-exporter.jar");
     private static final Pattern REPLAYED = Pattern.compile("^(\\S+) (FIRING|RESOLVED) (\\w+) job=(\\S*) query=(\\S*) .*");
     private static final Pattern PROMTOOL_CHECK = Pattern.compile("alertname: (\\w+), time: (\\w+),");
     private static final Pattern GOT_QUERY = Pattern.compile("Labels:\\{.*query=\"([^\"]*)\"");
-    private static final Pattern GOT_JOB = Pattern.compile("Labels:\\{.*job=\"([^\"]*)\"");
     private static final Pattern DURATION_PART = Pattern.compile("(\\d+)([hms])");
 
-    /** One change of one alert on one query (or job, for {@link #PER_JOB}), {@code second}s after the scenario's start. */
+    /** One change of one alert on one query, {@code second}s after the scenario's start. */
     record Transition(String alert, String query, String phase, long second) {
         @Override
         public String toString() {
@@ -62,7 +56,7 @@ class RulesAgreementTest {
         assertThat(exporter.keySet()).as("alerts the scenario makes the exporter fire").containsExactlyInAnyOrder(
                 "QueryFallingBehind/payments", "KafkaLagGrowing/payments", "BatchSlowerThanTrigger/payments",
                 "WatermarkDelayHigh/payments", "StateMemoryGrowing/payments", "QueryFailed/audit",
-                "QueryStalled/ledger", "DriverLost/ledger", PER_JOB + "/job=" + Scenario.JOB);
+                "QueryStalled/ledger", "DriverLost/ledger", "ListenerDroppingEvents/ledger");
         assertThat(prometheus.keySet()).as("Prometheus: " + prometheus + "%nexporter: " + exporter).isEqualTo(exporter.keySet());
         List<String> disagreements = new ArrayList<>();
         for (String key : exporter.keySet()) {
@@ -70,9 +64,8 @@ class RulesAgreementTest {
             List<Transition> p = prometheus.get(key);
             boolean same = e.size() == p.size();
             for (int i = 0; same && i < e.size(); i++) {
-                long late = e.get(i).alert().equals(PER_JOB) && e.get(i).phase().equals("RESOLVED") ? DROP_WINDOW : 0;
                 long difference = p.get(i).second() - e.get(i).second();
-                same = e.get(i).phase().equals(p.get(i).phase()) && difference >= -INTERVAL && difference <= INTERVAL + late;
+                same = e.get(i).phase().equals(p.get(i).phase()) && Math.abs(difference) <= INTERVAL;
             }
             if (!same) {
                 disagreements.add(key + ": exporter " + e + ", Prometheus " + p);
@@ -101,7 +94,7 @@ class RulesAgreementTest {
         for (String line : replay.stdout().lines().toList()) {
             Matcher m = REPLAYED.matcher(line);
             if (m.matches()) {
-                out.add(new Transition(m.group(3), m.group(3).equals(PER_JOB) ? "job=" + m.group(4) : m.group(5), m.group(2),
+                out.add(new Transition(m.group(3), m.group(5), m.group(2),
                         Instant.parse(m.group(1)).getEpochSecond() - Scenario.START.getEpochSecond()));
             }
         }
@@ -119,8 +112,6 @@ class RulesAgreementTest {
             String[] parts = line.split("\t");
             input.add(Map.of("series", parts[0], "values", parts[1]));
         }
-        input.add(Map.of("series", "streamops_listener_events_dropped_total{job=\"" + Scenario.JOB + "\",type=\"progress\",reason=\"buffer_full\"}",
-                "values", Scenario.driverDroppedTotal(INTERVAL)));
         Set<String> alerts = new TreeSet<>(PrometheusRulesTest.prometheusAlerts().keySet());
         List<Map<String, Object>> checks = new ArrayList<>();
         for (long k = 0; k <= steps; k++) {
@@ -147,10 +138,8 @@ class RulesAgreementTest {
                 second = seconds(check.group(2));
             }
             Matcher query = GOT_QUERY.matcher(line);
-            Matcher job = GOT_JOB.matcher(line);
-            if (alert != null && job.find()) {
-                String subject = query.find() ? query.group(1) : "job=" + job.group(1);
-                firing.computeIfAbsent(alert + "/" + subject, key -> new TreeSet<>()).add(second);
+            if (alert != null && query.find()) {
+                firing.computeIfAbsent(alert + "/" + query.group(1), key -> new TreeSet<>()).add(second);
             }
         }
         List<Transition> out = new ArrayList<>();

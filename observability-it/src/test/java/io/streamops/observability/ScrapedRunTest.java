@@ -146,6 +146,12 @@ class ScrapedRunTest {
                     });
                     assertThat(mail.getSubject()).contains(JOB);
 
+                    // The exporter's own rules fired QueryFailed too, and its /metrics says so: what the Fleet
+                    // dashboard's "Firing alerts" shows to teams that run the exporter's rules and not Prometheus's.
+                    String exporterFiring = "streamops_fleet_query_alert_firing{alertname=\"QueryFailed\",severity=\"critical\",job=\"" + JOB
+                            + "\",query=\"" + FAILING + "\",query_id=\"" + failingId + "\"} == 1";
+                    Await.until("the exporter's QueryFailed in Prometheus", WAIT, () -> hasData(prometheus, exporterFiring));
+
                     // The behind query has made progress with state and lag, seen through Prometheus.
                     // Five scrapes of its state at least, so rate() over the panels' counters has samples to work on.
                     Await.until(BEHIND + " to have state rows and records behind in Prometheus", WAIT, () ->
@@ -206,6 +212,20 @@ class ScrapedRunTest {
                         }
                     }
                     assertThat(empty).as("panels without data").isEmpty();
+                    // ... and each series a panel reads has data of its own: a panel joining two with `or` still
+                    // shows data when one of them was renamed.
+                    List<String> unexported = new ArrayList<>();
+                    for (Dashboard d : Dashboards.all()) {
+                        for (Target t : d.targets()) {
+                            Matcher metric = METRIC.matcher(t.expr());
+                            while (metric.find()) {
+                                if (!hasData(prometheus, "count({__name__=\"" + metric.group() + "\"})")) {
+                                    unexported.add(t.where() + ": " + metric.group());
+                                }
+                            }
+                        }
+                    }
+                    assertThat(unexported).as("series the dashboards read that nothing exports").isEmpty();
                     assertThat(otherRuns).as("Query dashboard panels showing another query than the linked one").isEmpty();
                     assertThat(evaluated).isGreaterThan(30);
                 } finally {

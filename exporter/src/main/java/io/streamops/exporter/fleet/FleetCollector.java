@@ -6,10 +6,13 @@ import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.streamops.events.SourceLag;
 import io.streamops.events.TopicPartitionOffset;
+import io.streamops.exporter.rules.AlertState;
+import io.streamops.exporter.rules.QueryAlertState;
 import io.streamops.exporter.signals.QueryStatus;
 import io.streamops.exporter.signals.Signals;
 
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 
@@ -18,7 +21,9 @@ import java.util.function.ToDoubleFunction;
  * the last once-a-second pass, labelled job / query / query_id. Prometheus scrapes the exporters (each
  * owns its share of the queries) instead of chasing short-lived drivers. Records behind also comes per
  * source ({@code source} = its index in the query, {@code description} = Spark's) and, when asked
- * for, per Kafka partition.
+ * for, per Kafka partition. The alerts the exporter's own rules have firing on each query come as
+ * {@code streamops_fleet_query_alert_firing} (1 while firing, like Prometheus's {@code ALERTS}), so a
+ * dashboard shows them without the Prometheus rules.
  */
 public final class FleetCollector implements MultiCollector {
     private record Series(String name, String help, ToDoubleFunction<Signals> value) {
@@ -36,15 +41,27 @@ public final class FleetCollector implements MultiCollector {
             new Series("streamops_fleet_query_watermark_delay_seconds", "Batch time minus watermark", Signals::watermarkDelaySeconds),
             new Series("streamops_fleet_query_state_rows", "Rows in state, all operators", Signals::stateRows),
             new Series("streamops_fleet_query_state_memory_bytes", "State memory, all operators", Signals::stateMemoryBytes),
+            new Series("streamops_fleet_query_state_rows_growth_per_minute", "Change of state rows per minute", Signals::stateRowsGrowthPerMinute),
+            new Series("streamops_fleet_query_state_memory_growth_bytes_per_minute", "Change of state memory per minute", Signals::stateMemoryGrowthBytesPerMinute),
+            new Series("streamops_fleet_query_listener_dropped_events", "Events the listener reported dropping between its last two heartbeats",
+                    Signals::listenerDroppedEvents),
             new Series("streamops_fleet_query_seconds_since_progress", "Seconds since the last progress", Signals::secondsSinceProgress),
             new Series("streamops_fleet_query_seconds_since_heartbeat", "Seconds since the last heartbeat", Signals::secondsSinceHeartbeat),
             new Series("streamops_fleet_query_consecutive_failures", "Failed runs in a row", s -> s.consecutiveFailures()));
 
     private final Supplier<List<Signals>> queries;
+    private final Supplier<Map<String, QueryAlertState>> alerts;
     private final boolean partitionLag;
 
+    /** Without the exporter's alerts (no alert_firing points): for signals that no rules ran on. */
     public FleetCollector(Supplier<List<Signals>> queries, boolean partitionLag) {
+        this(queries, Map::of, partitionLag);
+    }
+
+    /** @param alerts the state of the queries' alerts by query id; a query missing from it has none firing */
+    public FleetCollector(Supplier<List<Signals>> queries, Supplier<Map<String, QueryAlertState>> alerts, boolean partitionLag) {
         this.queries = queries;
+        this.alerts = alerts;
         this.partitionLag = partitionLag;
     }
 
@@ -72,6 +89,7 @@ public final class FleetCollector implements MultiCollector {
             }
         }
         out.metricSnapshot(status.build());
+        out.metricSnapshot(firing(all, labels));
         GaugeSnapshot.Builder sources = GaugeSnapshot.builder().name("streamops_fleet_query_source_records_behind_latest")
                 .help("Records behind latest, per Kafka source of the query (other kinds' offsets are not records)");
         GaugeSnapshot.Builder partitions = GaugeSnapshot.builder().name("streamops_fleet_query_partition_records_behind_latest")
@@ -101,6 +119,29 @@ public final class FleetCollector implements MultiCollector {
             out.metricSnapshot(partitions.build());
         }
         return out.build();
+    }
+
+    /** One point per alert firing on an owned query: alertname and severity as the exporter's alert has them. */
+    private GaugeSnapshot firing(List<Signals> all, List<Labels> labels) {
+        Map<String, QueryAlertState> states = alerts.get();
+        GaugeSnapshot.Builder firing = GaugeSnapshot.builder().name("streamops_fleet_query_alert_firing")
+                .help("1 for each alert the exporter's rules have firing on the query");
+        for (int i = 0; i < all.size(); i++) {
+            QueryAlertState state = states.get(all.get(i).queryId());
+            if (state == null) {
+                continue;
+            }
+            for (Map.Entry<String, AlertState> alert : state.alerts().entrySet()) {
+                if (alert.getValue().isFiring()) {
+                    // The severity is what the alert fired with (a reload may since have changed the rule).
+                    String severity = alert.getValue().fired() == null ? "" : alert.getValue().fired().severity();
+                    firing.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder()
+                            .labels(labels.get(i).add("alertname", alert.getKey()).add("severity", severity))
+                            .value(1).build());
+                }
+            }
+        }
+        return firing.build();
     }
 
     private static Labels labels(Signals s) {

@@ -87,7 +87,7 @@ public final class ExporterService implements AutoCloseable {
                 config.kafka().applicationId() + "-" + memberName(config.dataDir()));
         streams = new KafkaStreams(ExporterTopology.build(config.kafka().eventsTopic(), config.kafka().alertsTopic(),
                 new EventParser(config.kafka().maxEventBytes()), evaluation, metrics, QueryCadence.DEFAULT, latestSignals), streamsProps);
-        registry.getPrometheusRegistry().register(new FleetCollector(this::localSignals, config.metrics().partitionLag()));
+        registry.getPrometheusRegistry().register(new FleetCollector(this::localSignals, latestSignals::alerts, config.metrics().partitionLag()));
 
         delivery = new DeliveryQueue(config.dataDir().resolve("deliveries"),
                 Receivers.build(config.receivers().values()), registry);

@@ -4,6 +4,7 @@ import io.streamops.exporter.support.LogLimiter;
 import io.streamops.exporter.alert.AlertTransition;
 import io.streamops.exporter.event.EventParser;
 import io.streamops.exporter.event.QueryEvent;
+import io.streamops.exporter.rules.QueryAlertState;
 import io.streamops.exporter.signals.Signals;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KeyValue;
@@ -161,6 +162,7 @@ final class QueryProcessor implements Processor<String, byte[], String, AlertTra
             return;
         }
         Map<String, Signals> seen = new HashMap<>(live.size() * 2);
+        Map<String, QueryAlertState> alerts = new HashMap<>(live.size() * 2);
         for (var it = live.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<String, QueryRecord> next = it.next();
             QueryRecord entry = next.getValue();
@@ -171,13 +173,16 @@ final class QueryProcessor implements Processor<String, byte[], String, AlertTra
             }
             if (result != null) {
                 seen.put(next.getKey(), result.signals());
+                if (entry.alerts != null) {
+                    alerts.put(next.getKey(), entry.alerts);
+                }
             }
             // An idle fleet costs evaluations here, not a changelog write per query per second.
             if ((result != null && result.changed()) || (entry.unsaved && entry.savedAtMillis <= saveBefore)) {
                 save(next.getKey(), entry, wallClockMillis);
             }
         }
-        latest.publish(context.taskId().toString(), seen, wallClockMillis);
+        latest.publish(context.taskId().toString(), seen, alerts, wallClockMillis);
         metrics.pass().record(Duration.ofNanos(System.nanoTime() - start));
     }
 

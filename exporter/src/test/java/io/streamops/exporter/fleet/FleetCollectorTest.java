@@ -10,6 +10,10 @@ import io.streamops.events.SourceLag;
 import io.streamops.events.TopicPartitionOffset;
 import io.streamops.exporter.event.EventParser;
 import io.streamops.exporter.event.QueryEvent;
+import io.streamops.exporter.rules.AlertTracker;
+import io.streamops.exporter.rules.QueryAlertState;
+import io.streamops.exporter.rules.RulesLoader;
+import io.streamops.exporter.signals.QueryStatus;
 import io.streamops.exporter.signals.Signals;
 import io.streamops.exporter.state.QueryState;
 import io.streamops.exporter.state.StatusPolicy;
@@ -21,6 +25,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -150,6 +155,46 @@ class FleetCollectorTest {
         assertThat(exposition.lines().filter(l -> l.startsWith("streamops_fleet_query_source_records_behind_latest{")))
                 .singleElement().satisfies(l -> assertThat(l).contains("kind=\"kafka\"").contains("source=\"0\"").endsWith(" 10.0"));
         assertThat(Promtool.checkMetrics(exposition)).isEmpty();
+    }
+
+    /**
+     * The growth and drop signals the default rules test are exported as they are, and the alerts the
+     * shipped default rules (alert-rules/streamops-rules.yaml) have firing on a query are one point each,
+     * labelled as the exporter's alert; a pending alert, and a query with no alert state, give none.
+     */
+    @Test
+    void growthDropsAndTheExportersFiringAlertsAreSeries() throws Exception {
+        Signals failed = new Signals("shop", "q-failed", "audit", "run-1", Map.of(), QueryStatus.FAILED, 0, 0, Double.NaN, 1, 10,
+                0, 0, 0, Double.NaN, 4000, 3.0e8, 1.5e6, 250, 5, 5, 2, false, false, "java.lang.IllegalStateException: boom", "", 7,
+                List.of());
+        Signals slow = new Signals("shop", "q-slow", "payments", "run-2", Map.of(), QueryStatus.ACTIVE, 100, 50, 0.5, 12, 10,
+                1000, 10, 20, Double.NaN, 0, 0, -2.0e5, -3, 5, 5, 0, true, true, "", "", 0, List.of());
+        Signals quiet = new Signals("shop", "q-quiet", "quiet", "run-3", Map.of(), QueryStatus.IDLE, 0, 0, Double.NaN, 1, 10,
+                0, 0, 0, Double.NaN, 0, 0, 0, 0, 60, 5, 0, false, false, "", "", 0, List.of());
+        AlertTracker tracker = new AlertTracker(RulesLoader.load(Path.of("..", "alert-rules", "streamops-rules.yaml")));
+        Instant now = Instant.parse("2026-01-01T00:00:00Z");
+        Map<String, QueryAlertState> alerts = Map.of(
+                "q-failed", tracker.evaluate(QueryAlertState.empty("q-failed"), failed, now).state(),
+                "q-slow", tracker.evaluate(QueryAlertState.empty("q-slow"), slow, now).state());
+        assertThat(alerts.get("q-slow").alerts()).as("falling behind, pending for its 10m").containsKey("QueryFallingBehind");
+
+        PrometheusRegistry registry = new PrometheusRegistry();
+        registry.register(new FleetCollector(() -> List.of(failed, slow, quiet), () -> alerts, false));
+        ByteArrayOutputStream text = new ByteArrayOutputStream();
+        new PrometheusTextFormatWriter(false).write(text, registry.scrape());
+        String exposition = text.toString(StandardCharsets.UTF_8);
+        assertThat(exposition.lines().filter(l -> l.startsWith("streamops_fleet_query_alert_firing{")))
+                .containsExactlyInAnyOrder(
+                        "streamops_fleet_query_alert_firing{alertname=\"ListenerDroppingEvents\",job=\"shop\",query=\"audit\",query_id=\"q-failed\",severity=\"warning\"} 1.0",
+                        "streamops_fleet_query_alert_firing{alertname=\"QueryFailed\",job=\"shop\",query=\"audit\",query_id=\"q-failed\",severity=\"critical\"} 1.0");
+        assertThat(exposition)
+                .contains("streamops_fleet_query_state_memory_growth_bytes_per_minute{job=\"shop\",query=\"audit\",query_id=\"q-failed\"} 1500000.0")
+                .contains("streamops_fleet_query_state_memory_growth_bytes_per_minute{job=\"shop\",query=\"payments\",query_id=\"q-slow\"} -200000.0")
+                .contains("streamops_fleet_query_state_rows_growth_per_minute{job=\"shop\",query=\"audit\",query_id=\"q-failed\"} 250.0")
+                .contains("streamops_fleet_query_state_rows_growth_per_minute{job=\"shop\",query=\"payments\",query_id=\"q-slow\"} -3.0")
+                .contains("streamops_fleet_query_listener_dropped_events{job=\"shop\",query=\"audit\",query_id=\"q-failed\"} 7.0")
+                .contains("streamops_fleet_query_listener_dropped_events{job=\"shop\",query=\"quiet\",query_id=\"q-quiet\"} 0.0");
+        assertThat(Promtool.checkMetrics(exposition)).as("promtool check metrics").isEmpty();
     }
 
     private static List<String> names(MetricSnapshots snapshots) {
