@@ -146,10 +146,10 @@
   function chartFor(spec) {
     if (charts[spec.id]) return charts[spec.id];
     const figure = $(spec.id);
-    const width = Math.max(240, figure.clientWidth || 320);
+    const width = Math.max(160, figure.clientWidth || 200);
     const opts = {
       width: width, height: 140,
-      legend: { show: true },
+      legend: { show: spec.series.length > 1, live: false },
       scales: { x: { time: true } },
       series: [{}].concat(spec.series.map(([, label, color]) => ({ label: label, stroke: color, width: 1.5, spanGaps: false }))),
       axes: [{}, { size: 56 }],
@@ -234,10 +234,12 @@
   let polls = 0;
   async function poll() {
     try {
+      const asked = fleetUrl();
       const [fleet, alerts, notifications, silences, restarts] = await Promise.all([
-        getJson(fleetUrl()), getJson("api/alert-history?limit=100"), getJson("api/notifications"),
+        getJson(asked), getJson("api/alert-history?limit=100"), getJson("api/notifications"),
         getJson("api/silences"), getJson("api/restarts")]);
-      renderFleet(fleet);
+      // A page asked for before the filters changed is not shown: the poll the change scheduled brings the right one.
+      if (asked === fleetUrl()) renderFleet(fleet);
       renderAlerts(alerts);
       renderNotifications(notifications);
       renderSilences(silences);
