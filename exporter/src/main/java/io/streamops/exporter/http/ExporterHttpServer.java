@@ -37,6 +37,11 @@ public final class ExporterHttpServer implements AutoCloseable {
             throw new ApiException(405, "not supported");
         }
 
+        /** POST to {@code /api/<resource>/<path>}; {@code path} is "" for the resource itself. */
+        default Object post(String path, String body) throws Exception {
+            return post(body);
+        }
+
         default Object delete(String id) throws Exception {
             throw new ApiException(405, "not supported");
         }
@@ -103,7 +108,7 @@ public final class ExporterHttpServer implements AutoCloseable {
             } else {
                 authorize(ex);
                 if (method.equals("POST")) {
-                    result = resource.post(body(ex));
+                    result = resource.post(parts.length == 2 ? parts[1] : "", body(ex));
                 } else if (method.equals("DELETE") && parts.length == 2) {
                     result = resource.delete(parts[1]);
                 } else {

@@ -50,12 +50,7 @@ public final class KafkaRestartJournal implements RestartJournal {
 
     private KafkaRestartJournal(String topic, Properties kafka) {
         this.topic = topic;
-        Properties producerProps = new Properties();
-        producerProps.putAll(kafka);
-        producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
-        producerProps.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        producerProps.put(ProducerConfig.LINGER_MS_CONFIG, "0");
-        this.producer = new KafkaProducer<>(producerProps, new StringSerializer(), new ByteArraySerializer());
+        this.producer = durableProducer(kafka);
         Properties consumerProps = new Properties();
         consumerProps.putAll(kafka);
         consumerProps.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -84,6 +79,19 @@ public final class KafkaRestartJournal implements RestartJournal {
             journal.close();
             throw e instanceof JournalException je ? je : new JournalException("cannot read restart journal " + topic, e);
         }
+    }
+
+    /**
+     * A producer whose sends are done only once every in-sync replica has the record (acks=all, idempotent,
+     * no linger): for records that must not be lost or doubled, as the journal's and the RestartsExhausted page.
+     */
+    public static KafkaProducer<String, byte[]> durableProducer(Properties kafka) {
+        Properties producerProps = new Properties();
+        producerProps.putAll(kafka);
+        producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
+        producerProps.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        producerProps.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+        return new KafkaProducer<>(producerProps, new StringSerializer(), new ByteArraySerializer());
     }
 
     /**

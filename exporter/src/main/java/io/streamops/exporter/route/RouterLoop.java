@@ -49,9 +49,37 @@ public final class RouterLoop implements AutoCloseable {
     /** Per partition: offsets below this were handled by this group before (history), from it on they are new. */
     private final Map<TopicPartition, Long> handledUpTo = new HashMap<>();
     private final RouterOffsets offsets = new RouterOffsets();
+    private final OwnerActions owner;
+    private int partitionCount;
     private volatile boolean running = true;
 
+    /**
+     * What else acts on the alerts of the jobs whose partitions this instance owns (the restart
+     * controller): called on the router thread, outside the router's lock.
+     */
+    public interface OwnerActions {
+        OwnerActions NONE = new OwnerActions() {
+        };
+
+        /** Partitions were assigned: read what other instances left, before acting on the jobs they bring. */
+        default void assigned() {
+        }
+
+        /** A transition of an owned partition not handled before (never replayed history). */
+        default void fresh(AlertTransition transition) {
+        }
+
+        /** Once per loop pass; {@code ownsJob} says whether this instance owns a job's alerts now. */
+        default void pass(java.util.function.Predicate<String> ownsJob) {
+        }
+    }
+
     public RouterLoop(Properties kafka, String groupId, String topic, AlertRouter router, Clock clock) {
+        this(kafka, groupId, topic, router, clock, OwnerActions.NONE);
+    }
+
+    public RouterLoop(Properties kafka, String groupId, String topic, AlertRouter router, Clock clock, OwnerActions owner) {
+        this.owner = owner;
         Properties p = new Properties();
         p.putAll(kafka);
         p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
@@ -113,6 +141,12 @@ public final class RouterLoop implements AutoCloseable {
                     router.replaying(withHistory);
                 }
                 consumer.seekToBeginning(partitions);
+                partitionCount = consumer.partitionsFor(topic).size();
+                try {
+                    owner.assigned();
+                } catch (RuntimeException e) {
+                    LOG.warn("alert routing: acting on the assigned partitions failed: {}", e.toString());
+                }
             }
         });
         try {
@@ -125,6 +159,7 @@ public final class RouterLoop implements AutoCloseable {
                     synchronized (router) {
                         router.tick(clock.instant());
                     }
+                    owner.pass(this::ownsJob);
                     commit();
                 } catch (WakeupException | InterruptException e) {
                     throw e;
@@ -205,6 +240,30 @@ public final class RouterLoop implements AutoCloseable {
             }
             handledUpTo.put(tp, r.offset() + 1);
             offsets.accepted(tp, r.offset() + 1);
+        }
+        try {
+            owner.fresh(t);
+        } catch (RuntimeException e) {
+            routingFailures.warn(e, "could not act on the alert transition at {}-{}@{} ({}): {}",
+                    r.topic(), r.partition(), r.offset(), t.fingerprint(), e.toString());
+        }
+    }
+
+    /**
+     * Whether the job's alerts are on a partition this instance owns and has caught up on: transitions are
+     * keyed by job, so the producer's default partitioner (murmur2 of the key) says which partition.
+     */
+    private boolean ownsJob(String job) {
+        if (partitionCount == 0) {
+            return false;
+        }
+        int partition = org.apache.kafka.common.utils.Utils.toPositive(
+                org.apache.kafka.common.utils.Utils.murmur2(job.getBytes(java.nio.charset.StandardCharsets.UTF_8))) % partitionCount;
+        if (!handledUpTo.containsKey(new TopicPartition(topic, partition))) {
+            return false;
+        }
+        synchronized (router) {
+            return !router.isReplaying(partition);
         }
     }
 

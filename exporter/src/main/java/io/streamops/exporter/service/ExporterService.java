@@ -40,6 +40,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
 
@@ -59,6 +60,7 @@ public final class ExporterService implements AutoCloseable {
     private final DeliveryQueue delivery;
     private final SilenceStore silences;
     private final RouterLoop router;
+    private final Optional<Restarts> restarts;
     private final ExporterHttpServer http;
     private final io.streamops.exporter.web.Dashboard dashboard;
     private final DirectoryLock dataDir;
@@ -94,16 +96,18 @@ public final class ExporterService implements AutoCloseable {
         silences = new SilenceStore(kafka, silencesTopic);
         DashboardLinks links = config.dashboard();
         Clock clock = Clock.systemUTC();
+        restarts = Restarts.start(config, kafka, rules, registry, clock);
         AlertRouter alertRouter = new AlertRouter(InhibitRule.DEFAULTS, () -> silences.current(clock.instant()),
                 config.routing().groupBy(),
                 config::groupWaitOf,
-                dispatch -> delivery.submit(Notification.of(dispatch.receiver(), dispatch.groupKey(), dispatch.alerts(), links)),
+                dispatch -> delivery.submit(Notification.of(dispatch.receiver(), dispatch.groupKey(),
+                        restarts.map(r -> r.annotate(dispatch.alerts())).orElse(dispatch.alerts()), links)),
                 registry);
         Properties routerProps = new Properties();
         routerProps.putAll(kafka);
         routerProps.put("client.id", config.kafka().applicationId() + "-router-" + instanceName);
         router = new RouterLoop(routerProps, config.kafka().applicationId() + "-router", config.kafka().alertsTopic(),
-                alertRouter, clock);
+                alertRouter, clock, restarts.<RouterLoop.OwnerActions>map(r -> r).orElse(RouterLoop.OwnerActions.NONE));
 
         http = new ExporterHttpServer(config.http().host(), config.http().port(), config.http().token(), registry::scrape,
                 () -> streams.state() == KafkaStreams.State.RUNNING);
@@ -137,7 +141,8 @@ public final class ExporterService implements AutoCloseable {
                 return Map.of("expired", id);
             }
         });
-        dashboard = io.streamops.exporter.web.Dashboard.serve(http, this::localSignals, router::firing, registry, java.util.Optional.empty());
+        dashboard = io.streamops.exporter.web.Dashboard.serve(http, this::localSignals, router::firing, registry, restarts.<java.util.function.Supplier<? extends List<?>>>map(r -> r::records));
+        restarts.ifPresent(r -> r.serve(http));
     }
 
     /**
@@ -209,6 +214,7 @@ public final class ExporterService implements AutoCloseable {
         dashboard.close();
         http.close();
         router.close();
+        restarts.ifPresent(Restarts::close);
         streams.close(new KafkaStreams.CloseOptions().leaveGroup(true).timeout(Duration.ofSeconds(10)));
         silences.close();
         delivery.close();
