@@ -123,6 +123,43 @@ class PrometheusRulesTest {
         assertThat(prometheus.keySet()).containsExactlyElementsOf(names);
     }
 
+    /** The fleet series that exports each variable the exporter's default rules test. */
+    private static final Map<String, String> SERIES_OF_VARIABLE = Map.ofEntries(
+            Map.entry("status", "streamops_fleet_query_status"),
+            Map.entry("input_rate", "streamops_fleet_query_input_rows_per_second"),
+            Map.entry("rate_ratio", "streamops_fleet_query_rate_ratio"),
+            Map.entry("batch_duration_seconds", "streamops_fleet_query_batch_duration_seconds"),
+            Map.entry("trigger_interval_seconds", "streamops_fleet_query_trigger_interval_seconds"),
+            Map.entry("records_behind", "streamops_fleet_query_records_behind_latest"),
+            Map.entry("records_behind_growth_per_minute", "streamops_fleet_query_records_behind_growth_per_minute"),
+            Map.entry("time_behind_seconds", "streamops_fleet_query_time_behind_seconds"),
+            Map.entry("watermark_delay_seconds", "streamops_fleet_query_watermark_delay_seconds"),
+            Map.entry("state_memory_bytes", "streamops_fleet_query_state_memory_bytes"),
+            Map.entry("state_memory_growth_bytes_per_minute", "streamops_fleet_query_state_memory_growth_bytes_per_minute"),
+            Map.entry("listener_dropped_events", "streamops_fleet_query_listener_dropped_events"));
+    private static final Pattern IDENTIFIER = Pattern.compile("\\b[a-z_][a-z0-9_]*\\b");
+
+    /**
+     * Each Prometheus rule tests what the exporter's rule of its name tests, as the exporter computed it:
+     * it reads the fleet series of every variable the exporter's expression uses, and never works out a
+     * figure of its own over a range (rate, delta, increase: the exporter's growth and drops are exported).
+     */
+    @Test
+    void theRulesReadTheExportersOwnFiguresForEachVariable() throws Exception {
+        Map<String, JsonNode> prometheus = prometheusAlerts();
+        for (JsonNode rule : yaml(EXPORTER_RULES).path("rules")) {
+            String name = rule.path("name").asText();
+            String ours = prometheus.get(name).path("expr").asText();
+            assertThat(ours).as(name + ": a range selector computes what the exporter exports").doesNotContain("[");
+            Matcher variable = IDENTIFIER.matcher(rule.path("expr").asText().replaceAll("\"[^\"]*\"", ""));
+            while (variable.find()) {
+                String series = SERIES_OF_VARIABLE.get(variable.group());
+                assertThat(series).as(name + ": the fleet series of the exporter's variable " + variable.group()).isNotNull();
+                assertThat(ours).as(name + " reads " + series + " for " + variable.group()).containsPattern("\\b" + series + "\\b");
+            }
+        }
+    }
+
     private static final Pattern NUMBER = Pattern.compile("(?<![\\w.])\\d+(\\.\\d+)?(?![\\w.\\[])");
 
     private static List<Double> numbers(String expr) {
