@@ -94,7 +94,10 @@ public final class SparkDriverJvm implements AutoCloseable {
         stdin.flush();
     }
 
-    /** Waits for the driver's next line to start with {@code prefix}; fails with the log's tail otherwise. */
+    /**
+     * Waits for a line from the driver that starts with {@code prefix}, skipping (and consuming) the lines
+     * before it; fails with the log's tail if none comes within {@code timeout} or the driver exits.
+     */
     public String await(String prefix, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
@@ -132,5 +135,13 @@ public final class SparkDriverJvm implements AutoCloseable {
     @Override
     public void close() {
         process.destroyForcibly();
+        try {
+            // Its ports, files and memory are only released once it is gone: the next test must not race it.
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("driver JVM " + process.pid() + " still running 10 s after it was killed");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
