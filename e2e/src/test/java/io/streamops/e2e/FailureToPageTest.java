@@ -2,16 +2,9 @@ package io.streamops.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.ServerSetup;
 import io.streamops.testkit.Await;
-import io.streamops.testkit.ExporterConfigFile;
-import io.streamops.testkit.ExporterProcess;
-import io.streamops.testkit.KafkaTestBroker;
-import io.streamops.testkit.Ports;
 import io.streamops.testkit.PagerDutyContractServer;
 import jakarta.mail.internet.MimeMessage;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.spark.api.java.function.VoidFunction2;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -24,8 +17,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -37,7 +28,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class FailureToPageTest {
     private static final Duration WAIT = Duration.ofSeconds(180);
-    private static final String ROUTING_KEY = "e2e-routing-key";
 
     /** The decoded body of the first part of this MIME type, searching nested multiparts. */
     private static String part(Object content, String mimeType) throws Exception {
@@ -58,87 +48,62 @@ class FailureToPageTest {
 
     @Test
     void aFailingQueryPagesAndMails(@TempDir Path dir) throws Exception {
-        // A port GreenMail picks itself: no window between finding a free port and binding it.
-        GreenMail smtp = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP).dynamicPort());
-        smtp.start();
-        int smtpPort = smtp.getSmtp().getPort();
-        try (KafkaTestBroker broker = KafkaTestBroker.started();
-             PagerDutyContractServer pagerDuty = new PagerDutyContractServer(ROUTING_KEY)) {
-            try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
-                admin.createTopics(List.of(new NewTopic("streamops-events", 3, (short) 1),
-                        new NewTopic("streamops-alerts", 3, (short) 1))).all().get();
-            }
-            int httpPort = Ports.free();
-            Path config = dir.resolve("exporter.yaml");
-            ExporterConfigFile.of(broker.bootstrapServers(), httpPort, Path.of("..", "alert-rules", "streamops-rules.yaml"),
-                            dir.resolve("data"))
-                    .groupWait("500ms").dashboardUrl("http://127.0.0.1:" + httpPort + "/")
-                    .pagerDuty(pagerDuty.baseUrl()).email(smtpPort, "oncall@example.com")
-                    .writeTo(config);
-            try (ExporterProcess exporter = new ExporterProcess(Path.of("..", "exporter", "target", "streamops-exporter.jar").toAbsolutePath(),
-                    config, httpPort, dir.resolve("exporter.log"), Map.of(ExporterConfigFile.ROUTING_KEY_ENV, ROUTING_KEY))) {
-                exporter.awaitReady(WAIT);
-
-                SparkSession spark = SparkSession.builder().master("local[2]").appName("warehouse-sync")
-                        .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
-                        .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2")
-                        .config("spark.sql.streaming.streamingQueryListeners", "io.streamops.listener.StreamOpsListener")
-                        .config("spark.streamops.kafka.bootstrap.servers", broker.bootstrapServers())
-                        .config("spark.streamops.job", "warehouse-sync")
-                        .config("spark.streamops.heartbeat.interval", "1s")
-                        .getOrCreate();
-                String queryId;
-                try {
-                    StreamingQuery query = spark.readStream().format("rate-micro-batch").option("rowsPerBatch", "10").load()
-                            .writeStream().queryName("orders-to-warehouse")
-                            .foreachBatch((VoidFunction2<Dataset<Row>, Long>) (batch, id) -> {
-                                if (id >= 2) {
-                                    throw new IllegalStateException("<b>warehouse</b> & \"db\" unreachable");
-                                }
-                            })
-                            .trigger(Trigger.ProcessingTime(200)).start();
-                    queryId = query.id().toString();
-                    Await.until("the query to fail", WAIT, () -> !query.isActive());
-                } finally {
-                    spark.stop();
-                }
-
-                JsonNode page = Await.value("a PagerDuty trigger for the failed query", WAIT, () -> pagerDuty.acceptedEvents().stream()
-                        .filter(e -> e.path("event_action").asText().equals("trigger")
-                                && e.path("dedup_key").asText().equals("QueryFailed/" + queryId))
-                        .findFirst().orElse(null));
-                assertThat(page.path("payload").path("severity").asText()).isEqualTo("critical");
-                assertThat(page.path("payload").path("summary").asText())
-                        .contains("orders-to-warehouse").contains("IllegalStateException");
-                assertThat(page.path("links").toString()).contains(queryId);
-                assertThat(pagerDuty.violations()).isEmpty();
-
-                MimeMessage mail = Await.value("an email about the failure", WAIT, () -> {
-                    for (MimeMessage m : smtp.getReceivedMessages()) {
-                        try {
-                            if (m.getSubject().contains("QueryFailed")) {
-                                return m;
+        try (PagingStack stack = new PagingStack(dir, WAIT, "e2e-exporter.log")) {
+            PagerDutyContractServer pagerDuty = stack.pagerDuty();
+            GreenMail smtp = stack.smtp();
+            SparkSession spark = SparkSession.builder().master("local[2]").appName("warehouse-sync")
+                    .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
+                    .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2")
+                    .config("spark.sql.streaming.streamingQueryListeners", "io.streamops.listener.StreamOpsListener")
+                    .config("spark.streamops.kafka.bootstrap.servers", stack.bootstrapServers())
+                    .config("spark.streamops.job", "warehouse-sync")
+                    .config("spark.streamops.heartbeat.interval", "1s")
+                    .getOrCreate();
+            String queryId;
+            try {
+                StreamingQuery query = spark.readStream().format("rate-micro-batch").option("rowsPerBatch", "10").load()
+                        .writeStream().queryName("orders-to-warehouse")
+                        .foreachBatch((VoidFunction2<Dataset<Row>, Long>) (batch, id) -> {
+                            if (id >= 2) {
+                                throw new IllegalStateException("<b>warehouse</b> & \"db\" unreachable");
                             }
-                        } catch (Exception e) {
-                            throw new IllegalStateException(e);
-                        }
-                    }
-                    return null;
-                });
-                assertThat(mail.getAllRecipients()[0].toString()).isEqualTo("oncall@example.com");
-                String html = part(mail.getContent(), "text/html");
-                String text = part(mail.getContent(), "text/plain");
-                assertThat(text).contains("orders-to-warehouse").contains("<b>warehouse</b> & \"db\" unreachable");
-                // Spark's text is escaped in the HTML part: the markup arrives as text, never as markup.
-                assertThat(html).contains("orders-to-warehouse").contains("&lt;b&gt;warehouse&lt;/b&gt;").doesNotContain("<b>warehouse</b>");
-                assertThat(Files.readString(dir.resolve("exporter.log"))).doesNotContain(ROUTING_KEY);
+                        })
+                        .trigger(Trigger.ProcessingTime(200)).start();
+                queryId = query.id().toString();
+                Await.until("the query to fail", WAIT, () -> !query.isActive());
             } finally {
-                // Kept for whoever reads a failure: the temp dir goes away with the test.
-                Files.copy(dir.resolve("exporter.log"), Path.of("target", "e2e-exporter.log"),
-                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                spark.stop();
             }
-        } finally {
-            smtp.stop();
+
+            JsonNode page = Await.value("a PagerDuty trigger for the failed query", WAIT, () -> pagerDuty.acceptedEvents().stream()
+                    .filter(e -> e.path("event_action").asText().equals("trigger")
+                            && e.path("dedup_key").asText().equals("QueryFailed/" + queryId))
+                    .findFirst().orElse(null));
+            assertThat(page.path("payload").path("severity").asText()).isEqualTo("critical");
+            assertThat(page.path("payload").path("summary").asText())
+                    .contains("orders-to-warehouse").contains("IllegalStateException");
+            assertThat(page.path("links").toString()).contains(queryId);
+            assertThat(pagerDuty.violations()).isEmpty();
+
+            MimeMessage mail = Await.value("an email about the failure", WAIT, () -> {
+                for (MimeMessage m : smtp.getReceivedMessages()) {
+                    try {
+                        if (m.getSubject().contains("QueryFailed")) {
+                            return m;
+                        }
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+                return null;
+            });
+            assertThat(mail.getAllRecipients()[0].toString()).isEqualTo("oncall@example.com");
+            String html = part(mail.getContent(), "text/html");
+            String text = part(mail.getContent(), "text/plain");
+            assertThat(text).contains("orders-to-warehouse").contains("<b>warehouse</b> & \"db\" unreachable");
+            // Spark's text is escaped in the HTML part: the markup arrives as text, never as markup.
+            assertThat(html).contains("orders-to-warehouse").contains("&lt;b&gt;warehouse&lt;/b&gt;").doesNotContain("<b>warehouse</b>");
+            assertThat(Files.readString(stack.exporterLog())).doesNotContain(PagingStack.ROUTING_KEY);
         }
     }
 }
