@@ -8,16 +8,22 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.Trigger;
 import org.junit.jupiter.api.Test;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
+import org.w3c.dom.NodeList;
 
 import java.io.DataInputStream;
 import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.Map;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
+import javax.xml.parsers.DocumentBuilderFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -31,6 +37,8 @@ class ShadedJarTest {
     private static Path listenerJar() throws Exception {
         Path path = Path.of(StreamOpsListener.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         assertThat(path.toString()).as("the listener must come from the shaded jar, not classes").endsWith(".jar");
+        // Both jars hold the same class names; surefire keeps the 2.13 one off this (Scala 2.12) classpath.
+        assertThat(path.getFileName().toString()).as("the jar the listener class came from").startsWith("streamops-listener_2.12-");
         return path;
     }
 
@@ -49,6 +57,80 @@ class ShadedJarTest {
             assertThat(file.getEntry("io/streamops/listener/StreamOpsListener.class")).isNotNull();
             assertThat(file.getEntry("io/streamops/events/streamops-event-v1.schema.json")).isNotNull();
         }
+    }
+
+    /** The Scala 2.12 jar is the one on this test's classpath, even though the 2.13 jar is a dependency of the module. */
+    @Test
+    void theListenerOnTheClasspathIsTheScala212Jar() throws Exception {
+        listenerJar();
+        assertThat(System.getProperty("java.class.path")).doesNotContain("streamops-listener_2.13");
+    }
+
+    /**
+     * A build that resolves the jar by its coordinates gets the jar alone: everything it was built from is
+     * inside it, relocated, so each dependency of the pom that gets installed (the shade plugin's
+     * dependency-reduced pom) and of its parents is optional, provided (Spark) or test-only.
+     */
+    @Test
+    void resolvingTheJarByCoordinatesBringsNoOtherJar() throws Exception {
+        for (String module : List.of("listener", "listener_2.13")) {
+            Path pom = Paths.get("..", module, "dependency-reduced-pom.xml").toAbsolutePath().normalize();
+            assertThat(pom).as("the shade plugin writes the pom it installs").exists();
+            List<String> transitive = new ArrayList<>();
+            List<Path> chain = new ArrayList<>();
+            for (Path p = pom; p != null; p = parentPom(p)) {
+                chain.add(p);
+                transitive.addAll(transitiveDependencies(p));
+            }
+            assertThat(chain).as("the poms from %s up", module).hasSizeGreaterThanOrEqualTo(3);
+            assertThat(transitive).as("dependencies a user of %s would get with it", module).isEmpty();
+        }
+    }
+
+    /** The dependencies of a pom (and its profiles) that reach its users: neither optional, provided nor test. */
+    private static List<String> transitiveDependencies(Path pom) throws Exception {
+        Element project = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(pom.toFile()).getDocumentElement();
+        List<String> found = new ArrayList<>();
+        NodeList dependencies = project.getElementsByTagName("dependency");
+        for (int i = 0; i < dependencies.getLength(); i++) {
+            Element dependency = (Element) dependencies.item(i);
+            Node list = dependency.getParentNode();
+            // Only <dependencies> of the project or a profile: managed versions and plugins' own do not reach users.
+            if (!list.getNodeName().equals("dependencies") || !(list.getParentNode().getNodeName().equals("project")
+                    || list.getParentNode().getNodeName().equals("profile"))) {
+                continue;
+            }
+            String scope = child(dependency, "scope");
+            if (!"true".equals(child(dependency, "optional")) && !"provided".equals(scope) && !"test".equals(scope)) {
+                found.add(child(dependency, "groupId") + ":" + child(dependency, "artifactId") + " in " + pom);
+            }
+        }
+        return found;
+    }
+
+    /** The parent pom by its relativePath (Maven's default ../pom.xml), or null at the top of the repository's tree. */
+    private static Path parentPom(Path pom) throws Exception {
+        Element project = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(pom.toFile()).getDocumentElement();
+        NodeList parents = project.getElementsByTagName("parent");
+        if (parents.getLength() == 0) {
+            return null;
+        }
+        String relative = child((Element) parents.item(0), "relativePath");
+        Path parent = pom.getParent().resolve(relative == null ? "../pom.xml" : relative).normalize();
+        if (Files.isDirectory(parent)) {
+            parent = parent.resolve("pom.xml");
+        }
+        assertThat(parent).as("parent of %s", pom).exists();
+        return parent;
+    }
+
+    private static String child(Element element, String name) {
+        for (Node n = element.getFirstChild(); n != null; n = n.getNextSibling()) {
+            if (n.getNodeName().equals(name)) {
+                return n.getTextContent().trim();
+            }
+        }
+        return null;
     }
 
     private static void assertJava8AndRelocated(Path path) throws Exception {
