@@ -225,10 +225,17 @@
     }
     $("restarts").hidden = false;
     $("restarts-state").textContent = body.restarts.length === 0 ? "no restarts so far" : "";
-    replaceRows(tbody, body.restarts.map((r) => el("tr", {},
-      el("td", { class: "text" }, (r.subject && r.subject.job) || ""), el("td", {}, String(r.phase || "").toLowerCase()),
-      el("td", { class: "num" }, String(r.consecutive == null ? "" : r.consecutive)),
-      el("td", {}, time(r.since)), el("td", {}, time(r.due)), el("td", { class: "text" }, r.reason || ""))));
+    // Records as the restart controller keeps them (restart/RestartRecord), one per job.
+    replaceRows(tbody, body.restarts.map((r) => {
+      const subject = r.subject || {};
+      const attempts = r.attemptTimes || [];
+      return el("tr", {},
+        el("td", { class: "text" }, subject.job || ""), el("td", { class: "name" }, subject.queryName || subject.queryId || ""),
+        el("td", {}, String(r.phase || "").toLowerCase().replace("_", " ")),
+        el("td", { class: "num" }, String(r.consecutive == null ? "" : r.consecutive)),
+        el("td", {}, attempts.length ? time(attempts[attempts.length - 1]) : "–"),
+        el("td", {}, time(r.since)), el("td", {}, time(r.due)), el("td", { class: "text" }, r.reason || ""));
+    }));
   }
 
   let polls = 0;

@@ -139,6 +139,29 @@ class DashboardApiTest {
     }
 
     @Test
+    void restartsShowTheControllersRecordsOnceConfigured() throws Exception {
+        io.streamops.exporter.restart.RestartRecord record = io.streamops.exporter.restart.RestartRecord.idle(
+                new io.streamops.exporter.restart.RestartSubject("grocery", "cough-syrup-alerts", "q-1", "app-1", java.util.Map.of()),
+                java.time.Instant.parse("2026-12-03T10:00:00Z"));
+        try (ExporterHttpServer other = new ExporterHttpServer("127.0.0.1", 0, Optional.empty(), () -> "", () -> true);
+             Dashboard withRestarts = Dashboard.serve(other, List::of, List::of, new SimpleMeterRegistry(),
+                     Optional.of(() -> List.of(record)))) {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + other.port() + "/api/restarts"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            JsonNode restarts = Json.MAPPER.readTree(r.body());
+            assertThat(restarts.path("configured").asBoolean()).isTrue();
+            JsonNode first = restarts.path("restarts").get(0);
+            // The fields the page reads.
+            assertThat(first.path("subject").path("job").asText()).isEqualTo("grocery");
+            assertThat(first.path("subject").path("queryName").asText()).isEqualTo("cough-syrup-alerts");
+            assertThat(first.path("phase").asText()).isEqualTo("IDLE");
+            assertThat(first.path("consecutive").asInt()).isZero();
+            assertThat(first.path("attemptTimes").isArray()).isTrue();
+            assertThat(first.path("since").asText()).isEqualTo("2026-12-03T10:00:00Z");
+        }
+    }
+
+    @Test
     void thePageAndAssetsComeFromTheExporterUnderAStrictPolicy() throws Exception {
         HttpResponse<String> page = get("/");
         assertThat(page.statusCode()).isEqualTo(200);
