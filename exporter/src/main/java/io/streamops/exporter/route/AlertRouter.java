@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -51,11 +50,11 @@ public final class AlertRouter {
     /**
      * Where each firing alert's repeat schedule stands: when it was last put into its groups, on a grid of
      * repeat intervals from when it fired, so an instance taking the alert over repeats it on the same grid.
-     * A firing alert missing here has not been sent yet (it was muted): the next look at mutes sends it.
+     * A firing alert missing here has not been sent yet (it was muted when it fired): the next look at
+     * mutes sends it. Whether it is muted <em>now</em> never says it was not sent: a paged alert that is
+     * inhibited or silenced later still gets its resolve, and is not paged again as new when the mute ends.
      */
     private final Map<String, Instant> lastQueued = new LinkedHashMap<>();
-    /** Firing alerts rebuilt from history whose mute the next tick has to look at (see {@link #remember}). */
-    private final Set<String> rememberedUnchecked = new LinkedHashSet<>();
     /** Partitions whose history is still being re-read: their alerts are neither repeated nor checked for mutes. */
     private final Set<Integer> replaying = new HashSet<>();
     /** When tick next looks at firing alerts that were muted and never sent. */
@@ -89,24 +88,40 @@ public final class AlertRouter {
     }
 
     /**
-     * Remembers a transition without notifying: used to rebuild state from already-handled history. A
-     * firing alert counts as sent to all its receivers, with its last repeat on its grid before {@code now},
-     * unless the first tick after its partition caught up finds it muted: then it was most likely muted when
-     * it fired too, and goes out once its mute ends.
+     * Remembers a transition without notifying: used to rebuild state from already-handled history, in
+     * order, so the firing alerts known here are those firing when {@code t} happened. A firing alert
+     * counts as sent to all its receivers, with its last repeat on its grid before {@code now}, unless it
+     * was muted when it fired (by what fired before it, or a silence active then): then it was held back,
+     * and goes out once its mute ends. One whose inhibitor resolved later in the history was sent then.
      */
     public void remember(AlertTransition t, int partition, Instant now) {
         partitionOf.put(t.fingerprint(), partition);
         if (t.phase() == AlertPhase.FIRING) {
             firing.put(t.fingerprint(), t);
-            lastQueued.put(t.fingerprint(), lastOnGrid(t.at(), t.repeatInterval(), now));
-            log.sentToAll(t);
-            rememberedUnchecked.add(t.fingerprint());
+            if (muted(t, t.at(), false)) {
+                lastQueued.remove(t.fingerprint());
+                log.forget(t.fingerprint());
+            } else {
+                rememberSent(t, t.at(), now);
+            }
         } else {
             firing.remove(t.fingerprint());
             lastQueued.remove(t.fingerprint());
             log.forget(t.fingerprint());
-            rememberedUnchecked.remove(t.fingerprint());
+            // The alerts this one inhibited went out when it resolved, on whichever instance owned them then.
+            for (AlertTransition held : new ArrayList<>(firing.values())) {
+                if (partitionOf.get(held.fingerprint()) == partition && !lastQueued.containsKey(held.fingerprint())
+                        && !muted(held, t.at(), false)) {
+                    rememberSent(held, t.at(), now);
+                }
+            }
         }
+    }
+
+    /** {@code t} went out to all its receivers at {@code sentAt}, and repeated on its grid from there until {@code now}. */
+    private void rememberSent(AlertTransition t, Instant sentAt, Instant now) {
+        lastQueued.put(t.fingerprint(), lastOnGrid(sentAt, t.repeatInterval(), now));
+        log.sentToAll(t);
     }
 
     /**
@@ -120,7 +135,6 @@ public final class AlertRouter {
         if (t.phase() == AlertPhase.RESOLVED) {
             firing.remove(t.fingerprint());
             lastQueued.remove(t.fingerprint());
-            rememberedUnchecked.remove(t.fingerprint());
             for (String receiver : t.receivers()) {
                 AlertTransition sent = log.firingSentTo(t.fingerprint(), receiver);
                 if (alreadySent.contains(receiver) || (sent != null && !t.sendResolved())) {
@@ -138,6 +152,10 @@ public final class AlertRouter {
         }
         firing.put(t.fingerprint(), t);
         alreadySent.forEach(receiver -> log.sent(receiver, t));
+        if (!alreadySent.isEmpty()) {
+            // It went out before (from the previous owner): muted now or not, it is not new when the mute ends.
+            lastQueued.put(t.fingerprint(), lastOnGrid(t.at(), t.repeatInterval(), now));
+        }
         if (muted(t, now, true)) {
             return;
         }
@@ -154,17 +172,6 @@ public final class AlertRouter {
         boolean lookAtMuted = !now.isBefore(nextMuteCheck);
         if (lookAtMuted) {
             nextMuteCheck = now.plusSeconds(1);
-            for (String fingerprint : List.copyOf(rememberedUnchecked)) {
-                AlertTransition t = firing.get(fingerprint);
-                if (t != null && replaying.contains(partitionOf.get(fingerprint))) {
-                    continue;
-                }
-                if (t != null && muted(t, now, false)) {
-                    lastQueued.remove(fingerprint); // never sent, as far as we can tell: sent once unmuted
-                    log.forget(fingerprint);
-                }
-                rememberedUnchecked.remove(fingerprint);
-            }
         }
         for (AlertTransition t : new ArrayList<>(firing.values())) {
             int partition = partitionOf.get(t.fingerprint());
@@ -203,7 +210,6 @@ public final class AlertRouter {
         groups.drop(partitions);
         firing.keySet().removeAll(gone);
         lastQueued.keySet().removeAll(gone);
-        rememberedUnchecked.removeAll(gone);
         partitionOf.keySet().removeAll(gone);
         log.forgetAll(gone);
         replaying.removeAll(partitions);

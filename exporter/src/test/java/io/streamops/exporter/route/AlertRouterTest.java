@@ -125,13 +125,82 @@ class AlertRouterTest {
     }
 
     @Test
-    void rememberedHistoryThatIsMutedNowGoesOutWhenItsMuteEnds() {
+    void rememberedHistoryMutedWhenItFiredGoesOutWhenItsMuteEnds() {
         silences.add(new Silence("s1", Map.of("query", "q1"), T0, T0.plusSeconds(60), "ops", "maintenance"));
         router.remember(alert("QueryFailed", "q1", AlertPhase.FIRING, T0, List.of("pagerduty")), 0, T0);
         router.tick(T0.plusSeconds(30));
         assertThat(sent).isEmpty();
         router.tick(T0.plusSeconds(61));
         assertThat(sent).flatExtracting(Dispatch::alerts).extracting(AlertTransition::fingerprint).containsExactly("QueryFailed/q1");
+    }
+
+    /**
+     * Issue 7 review, finding 1: an alert paged by the previous owner and inhibited when this instance takes
+     * it over was treated as never sent; its resolve was lost (the PagerDuty incident stayed open).
+     */
+    @Test
+    void aPagedAlertInhibitedWhenTakenOverGetsItsResolve() {
+        takeOverStalledThenInhibited();
+        assertOnlyItsResolveGoesOut("QueryStalled", T0.plusSeconds(120));
+    }
+
+    /** Finding 1: ... and when its inhibitor resolved first, it was paged again as a new firing. */
+    @Test
+    void aPagedAlertInhibitedWhenTakenOverIsNotPagedAgainWhenTheInhibitionEnds() {
+        takeOverStalledThenInhibited();
+        router.accept(alert("DriverLost", "q1", AlertPhase.RESOLVED, T0.plusSeconds(120), List.of("pagerduty")), next(0), Set.of(), T0.plusSeconds(120));
+        router.tick(T0.plusSeconds(125));
+        router.tick(T0.plusSeconds(130));
+        assertThat(sent).extracting(d -> d.alerts().get(0).fingerprint() + " " + d.status()).containsExactly("DriverLost/q1 RESOLVED");
+    }
+
+    /** QueryStalled paged, then DriverLost fired and inhibits it; then this instance takes the partition over. */
+    private void takeOverStalledThenInhibited() {
+        router.replaying(List.of(0));
+        router.remember(alert("QueryStalled", "q1", AlertPhase.FIRING, T0, List.of("pagerduty")), 0, T0.plusSeconds(100));
+        router.remember(alert("DriverLost", "q1", AlertPhase.FIRING, T0.plusSeconds(60), List.of("pagerduty")), 0, T0.plusSeconds(100));
+        router.caughtUp(0);
+        router.tick(T0.plusSeconds(101));
+        assertThat(sent).isEmpty();
+    }
+
+    /** Finding 1: a silence made after the alert was paged does not make the next owner page it again, nor lose its resolve. */
+    @Test
+    void aPagedAlertSilencedLaterIsNotPagedAgainByItsNextOwnerAndGetsItsResolve() {
+        silences.add(new Silence("s1", Map.of("query", "q1"), T0.plusSeconds(30), T0.plusSeconds(60), "ops", "maintenance"));
+        router.replaying(List.of(0));
+        router.remember(alert("QueryFailed", "q1", AlertPhase.FIRING, T0, List.of("pagerduty")), 0, T0.plusSeconds(40));
+        router.caughtUp(0);
+        router.tick(T0.plusSeconds(40));
+        router.tick(T0.plusSeconds(61));
+        router.tick(T0.plusSeconds(63));
+        assertThat(sent).isEmpty();
+        assertOnlyItsResolveGoesOut("QueryFailed", T0.plusSeconds(70));
+    }
+
+    /** Finding 1: an alert inhibited when it fired, whose inhibitor resolved before the take-over, was sent then: not again. */
+    @Test
+    void rememberedHistoryWhoseMuteEndedInHistoryIsNotPagedAgain() {
+        router.replaying(List.of(0));
+        router.remember(alert("DriverLost", "q1", AlertPhase.FIRING, T0, List.of("pagerduty")), 0, T0.plusSeconds(100));
+        router.remember(alert("QueryStalled", "q1", AlertPhase.FIRING, T0.plusSeconds(10), List.of("pagerduty")), 0, T0.plusSeconds(100));
+        router.remember(alert("DriverLost", "q1", AlertPhase.RESOLVED, T0.plusSeconds(20), List.of("pagerduty")), 0, T0.plusSeconds(100));
+        router.caughtUp(0);
+        router.tick(T0.plusSeconds(100));
+        router.tick(T0.plusSeconds(102));
+        assertThat(sent).isEmpty();
+        assertOnlyItsResolveGoesOut("QueryStalled", T0.plusSeconds(110));
+    }
+
+    /** Finding 1: a firing the previous owner had handed to a receiver, muted now, is not sent to it again when the mute ends. */
+    @Test
+    void aFiringAlreadyHandedOnAndMutedNowIsNotSentAgainWhenItsMuteEnds() {
+        silences.add(new Silence("s1", Map.of("query", "q1"), T0, T0.plusSeconds(60), "ops", "maintenance"));
+        router.accept(alert("QueryFailed", "q1", AlertPhase.FIRING, T0, List.of("pagerduty")), next(0), Set.of("pagerduty"), T0.plusSeconds(1));
+        router.tick(T0.plusSeconds(61));
+        router.tick(T0.plusSeconds(63));
+        assertThat(sent).isEmpty();
+        assertOnlyItsResolveGoesOut("QueryFailed", T0.plusSeconds(70));
     }
 
     @Test
@@ -185,6 +254,12 @@ class AlertRouterTest {
     private static AlertTransition withSummary(AlertTransition t, String summary) {
         return new AlertTransition(t.fingerprint(), t.rule(), t.phase(), t.severity(), t.labels(), Map.of("summary", summary),
                 t.signals(), t.receivers(), t.repeatInterval(), t.sendResolved(), t.startsAt(), t.endsAt(), t.at());
+    }
+
+    /** {@code rule} for q1 resolves at {@code at}, and that resolve is all that was ever sent. */
+    private void assertOnlyItsResolveGoesOut(String rule, Instant at) {
+        router.accept(alert(rule, "q1", AlertPhase.RESOLVED, at, List.of("pagerduty")), next(0), Set.of(), at);
+        assertThat(sent).extracting(d -> d.alerts().get(0).fingerprint() + " " + d.status()).containsExactly(rule + "/q1 RESOLVED");
     }
 
     private long offset;
