@@ -13,25 +13,15 @@ import java.lang.invoke.MethodType;
  * <p>The jar is compiled against Spark 3.5 but runs on 3.3 to 4.1. Accessors that a version lacks are
  * found absent here, at class initialisation, and read as absent values afterwards, never as a
  * {@code NoSuchMethodError} per event: before 3.5, {@code QueryTerminatedEvent.errorClassOnException()}
- * and {@code QueryIdleEvent} (with its callback) do not exist.
+ * does not exist. ({@code QueryIdleEvent} does not either, but needs nothing here: a Spark without it
+ * never calls {@code onQueryIdle}, and the listener links without it, as the version matrix shows on
+ * 3.3 and 3.4.)
  */
 public final class SparkListenerApi {
-    private static final String LISTENER = "org.apache.spark.sql.streaming.StreamingQueryListener";
     private static final MethodHandle ERROR_CLASS_ON_EXCEPTION =
             accessor(QueryTerminatedEvent.class, "errorClassOnException", Option.class);
-    private static final boolean IDLE_EVENTS = classExists(LISTENER + "$QueryIdleEvent");
 
     private SparkListenerApi() {
-    }
-
-    /** Spark 3.5+: whether a query without new data reports {@code onQueryIdle} (before 3.5 it reports progress). */
-    public static boolean hasIdleEvents() {
-        return IDLE_EVENTS;
-    }
-
-    /** Spark 3.5+: whether a terminated event carries the error class of its exception. */
-    public static boolean hasErrorClassOnException() {
-        return ERROR_CLASS_ON_EXCEPTION != null;
     }
 
     /** The terminated event's error class; null when there is none or this Spark cannot tell (before 3.5). */
@@ -54,15 +44,6 @@ public final class SparkListenerApi {
             return MethodHandles.publicLookup().findVirtual(owner, name, MethodType.methodType(returns));
         } catch (NoSuchMethodException | IllegalAccessException e) {
             return null;
-        }
-    }
-
-    private static boolean classExists(String name) {
-        try {
-            Class.forName(name, false, SparkListenerApi.class.getClassLoader());
-            return true;
-        } catch (ClassNotFoundException | LinkageError e) {
-            return false;
         }
     }
 }
