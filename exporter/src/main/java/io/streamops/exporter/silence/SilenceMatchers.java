@@ -4,7 +4,6 @@ import com.google.re2j.Pattern;
 import com.google.re2j.PatternSyntaxException;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -17,6 +16,8 @@ import java.util.Map;
  * alert, so they are compiled with RE2/J, whose matching takes time linear in the input (no
  * backtracking: {@code (a+)+$} cannot stall routing), and bounded in number and size
  * ({@link SilenceLimits}). RE2 syntax has no backreferences or lookaround; such a pattern is refused.
+ * RE2 is linear in the input, not in the pattern: counted repetitions are unrolled when compiling, so
+ * they are bounded too ({@link RepetitionBound}).
  */
 public final class SilenceMatchers {
     private record Matcher(String label, String exact, Pattern regex) {
@@ -24,14 +25,6 @@ public final class SilenceMatchers {
             return regex == null ? exact.equals(value) : regex.matcher(value).matches();
         }
     }
-
-    /** Compiled matchers by their silence's matchers: a silence is compiled once, not on every check. */
-    private static final Map<Map<String, String>, SilenceMatchers> COMPILED = new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Map<String, String>, SilenceMatchers> eldest) {
-            return size() > 2 * SilenceLimits.MAX_SILENCES;
-        }
-    };
 
     private final List<Matcher> matchers;
 
@@ -64,8 +57,10 @@ public final class SilenceMatchers {
                         + SilenceLimits.MAX_MATCHER_CHARS + " characters");
             }
             if (isRegex(value)) {
+                String regex = value.substring(1, value.length() - 1);
+                RepetitionBound.check(label, regex);
                 try {
-                    out.add(new Matcher(label, null, Pattern.compile(value.substring(1, value.length() - 1))));
+                    out.add(new Matcher(label, null, Pattern.compile(regex)));
                 } catch (PatternSyntaxException e) {
                     throw new IllegalArgumentException("matcher " + label + ": not a regular expression in RE2 syntax ("
                             + e.getDescription() + ")");
@@ -75,21 +70,6 @@ public final class SilenceMatchers {
             }
         }
         return new SilenceMatchers(List.copyOf(out));
-    }
-
-    /**
-     * The compiled form of {@code matchers}, compiled on first use and then kept (at most twice
-     * {@link SilenceLimits#MAX_SILENCES} of them, least recently used dropped first).
-     */
-    public static SilenceMatchers of(Map<String, String> matchers) {
-        synchronized (COMPILED) {
-            SilenceMatchers compiled = COMPILED.get(matchers);
-            if (compiled == null) {
-                compiled = compile(matchers);
-                COMPILED.put(Map.copyOf(matchers), compiled);
-            }
-            return compiled;
-        }
     }
 
     /** Whether every matcher matches a label in {@code labels}. */

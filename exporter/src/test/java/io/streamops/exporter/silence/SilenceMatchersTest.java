@@ -3,6 +3,7 @@ package io.streamops.exporter.silence;
 import io.streamops.exporter.alert.AlertPhase;
 import io.streamops.exporter.alert.AlertTransition;
 import io.streamops.exporter.route.Silence;
+import io.streamops.exporter.support.Json;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -13,6 +14,7 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /** Issue 7, finding 10: silence matchers from API callers are bounded, compiled once, and linear-time. */
@@ -76,13 +78,36 @@ class SilenceMatchersTest {
         assertThat(silence(Map.of("query", "/" + "a".repeat(SilenceLimits.MAX_MATCHER_CHARS - 2) + "/")).matchers()).hasSize(1);
     }
 
+    /**
+     * Issue 7 review, finding 2: RE2 is linear in the input, not in the pattern. These 23 characters ran a
+     * 512 MB heap out of memory compiling, under the lock the router's thread needed for every check.
+     */
     @Test
-    void aSilenceIsCompiledOnceNotOnEveryCheck() {
-        Map<String, String> matchers = Map.of("job", "/billing-[0-9]+/");
-        Silence s = silence(matchers);
-        assertThat(s.mutes(alert(Map.of("job", "billing-7")), NOW)).isTrue();
+    void nestedCountedRepetitionsAreRefusedBeforeTheyAreCompiled() {
+        Silence[] made = new Silence[1];
+        Throwable refused = assertTimeoutPreemptively(Duration.ofSeconds(30),
+                () -> catchThrowable(() -> made[0] = silence(Map.of("query", "/((a{1000}){1000}){1000}/"))),
+                "a hang detector, not a benchmark: it is refused before RE2 unrolls anything");
+        assertThat(made[0]).isNull();
+        assertThat(refused).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("matcher query")
+                .hasMessageContaining("{1000}").hasMessageContaining("more than " + SilenceLimits.MAX_REPEAT_COUNT);
+        assertThatThrownBy(() -> silence(Map.of("job", "/(x(a{10}|b){20}){6}/"))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("matcher job").hasMessageContaining("multiply to 1200");
+        assertThat(silence(Map.of("job", "/(orders-[0-9]{1,10}){1,100}/")).mutes(alert(Map.of("job", "orders-12")), NOW))
+                .as("bounded counts stay usable").isTrue();
+        assertThat(silence(Map.of("job", "/x\\{1000}[{]1000}\\x{41}/")).matchers())
+                .as("braces that are not counts are not counted").hasSize(1);
+    }
 
-        assertThat(SilenceMatchers.of(Map.of("job", "/billing-[0-9]+/"))).as("the same compiled matchers")
-                .isSameAs(SilenceMatchers.of(matchers));
+    /** Finding 2: the matchers are compiled when the silence is made or read back, and kept in it. */
+    @Test
+    void aSilenceReadBackFromItsTopicMatchesLikeTheOneMade() throws Exception {
+        Silence made = silence(Map.of("job", "/billing-[0-9]+/"));
+        Silence read = Json.MAPPER.readValue(Json.MAPPER.writeValueAsString(made), Silence.class);
+        assertThat(read).isEqualTo(made);
+        assertThat(read.mutes(alert(Map.of("job", "billing-7")), NOW)).isTrue();
+        assertThat(read.mutes(alert(Map.of("job", "billing-x")), NOW)).isFalse();
+        assertThatThrownBy(() -> Json.MAPPER.readValue(Json.MAPPER.writeValueAsString(made).replace("billing-[0-9]+", "(a{1000}){1000}"),
+                Silence.class)).as("a stored silence from before the bound is refused when read").hasMessageContaining("matcher job");
     }
 }
