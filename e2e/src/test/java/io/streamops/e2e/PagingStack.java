@@ -35,6 +35,11 @@ final class PagingStack implements AutoCloseable {
 
     /** Starts everything and waits for the exporter; {@code keptLogName} is the log's name under {@code target/}. */
     PagingStack(Path dir, Duration wait, String keptLogName) throws Exception {
+        this(dir, wait, keptLogName, Map.of());
+    }
+
+    /** As above, with these settings in the exporter's {@code status:} section ({@code driver_lost_after}, ...). */
+    PagingStack(Path dir, Duration wait, String keptLogName, Map<String, String> status) throws Exception {
         this.exporterLog = dir.resolve("exporter.log");
         this.keptLog = Path.of("target", keptLogName);
         // A port GreenMail picks itself: no window between finding a free port and binding it.
@@ -52,9 +57,10 @@ final class PagingStack implements AutoCloseable {
             int httpPort = Ports.free();
             Path config = dir.resolve("exporter.yaml");
             // The shipped rules also mail, so the exporter needs an email receiver to start.
-            ExporterConfigFile.of(startedBroker.bootstrapServers(), httpPort, Path.of("..", "alert-rules", "streamops-rules.yaml"),
-                            dir.resolve("data"))
-                    .groupWait("500ms").dashboardUrl("http://127.0.0.1:" + httpPort + "/")
+            ExporterConfigFile file = ExporterConfigFile.of(startedBroker.bootstrapServers(), httpPort,
+                    Path.of("..", "alert-rules", "streamops-rules.yaml"), dir.resolve("data"));
+            status.forEach(file::status);
+            file.groupWait("500ms").dashboardUrl("http://127.0.0.1:" + httpPort + "/")
                     .pagerDuty(startedPagerDuty.baseUrl()).email(smtp.getSmtp().getPort(), "oncall@example.com")
                     .writeTo(config);
             exporter = new ExporterProcess(Path.of("..", "exporter", "target", "streamops-exporter.jar").toAbsolutePath(),
@@ -95,6 +101,10 @@ final class PagingStack implements AutoCloseable {
 
     PagerDutyContractServer pagerDuty() {
         return pagerDuty;
+    }
+
+    ExporterProcess exporter() {
+        return exporter;
     }
 
     Path exporterLog() {
