@@ -190,13 +190,23 @@ public final class AlertRouter {
     /**
      * The partitions move to another instance, cleanly: what waits in their groups goes out now (so the
      * group's offsets can be committed before the new owner reads on from them), then their alerts are
-     * forgotten here: the new owner repeats and resolves them.
+     * forgotten here: the new owner repeats and resolves them. A partition with a group delivery did not
+     * take is kept: its pending offsets must be committed first (the new owner re-reads from there and
+     * sends it), so the caller commits, then {@link #drop}s it.
+     *
+     * @return the partitions kept because something of theirs could not be handed to delivery
      */
-    public void handOver(Collection<Integer> partitions, Instant now) {
+    public Set<Integer> handOver(Collection<Integer> partitions, Instant now) {
         for (AlertGroups.Group group : groups.holding(partitions)) {
             dispatch(group);
         }
-        drop(partitions);
+        Set<Integer> undelivered = new HashSet<>();
+        List<Integer> delivered = new ArrayList<>();
+        for (int partition : partitions) {
+            (groups.holding(List.of(partition)).isEmpty() ? delivered : undelivered).add(partition);
+        }
+        drop(delivered);
+        return undelivered;
     }
 
     /** Forgets the partitions' alerts without sending anything (they were lost to another instance). */

@@ -26,6 +26,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 
 /**
  * Feeds the alerts topic through the {@link AlertRouter}. Offsets are committed up to the transitions
@@ -104,10 +105,14 @@ public final class RouterLoop implements AutoCloseable {
         consumer.subscribe(List.of(topic), new ConsumerRebalanceListener() {
             @Override
             public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                Set<Integer> undelivered;
                 synchronized (router) {
-                    router.handOver(numbers(partitions), clock.instant());
+                    undelivered = router.handOver(numbers(partitions), clock.instant());
                 }
-                commit();
+                commit(); // at the lowest offset still waiting in an undelivered group: the new owner sends it
+                synchronized (router) {
+                    router.drop(undelivered);
+                }
                 forget(partitions);
             }
 

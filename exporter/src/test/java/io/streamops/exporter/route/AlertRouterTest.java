@@ -227,6 +227,32 @@ class AlertRouterTest {
     }
 
     /**
+     * Issue 7 review, finding 3: a hand-over whose delivery failed dropped the group anyway, so the commit
+     * that followed went past its offset and nobody ever sent it. The group now stays, holding its offset
+     * back, until the loop has committed and drops the partition.
+     */
+    @Test
+    void aHandOverWhoseDeliveryFailsKeepsTheGroupsOffsetForTheCommit() {
+        Source firing = next(0);
+        router.accept(alert("QueryFailed", "q1", AlertPhase.FIRING, T0, List.of("email")), firing, Set.of(), T0);
+        router.accept(alert("QueryFailed", "q2", AlertPhase.FIRING, T0, List.of("email")), next(1), Set.of(), T0);
+        deliveryFails.set(true);
+        Set<Integer> undelivered = router.handOver(List.of(0), T0.plusSeconds(1));
+        assertThat(sent).isEmpty();
+        assertThat(undelivered).containsExactly(0);
+        assertThat(router.pendingFrom(0, null)).as("not committed past").hasValue(firing.offset());
+        assertThat(router.receiversWaiting(0)).containsExactly("email");
+        router.drop(undelivered);
+        assertThat(router.pendingFrom(0, null)).isEmpty();
+        assertThat(router.firing()).extracting(t -> t.labels().get("query")).containsExactly("q2");
+
+        deliveryFails.set(false);
+        assertThat(router.handOver(List.of(1), T0.plusSeconds(2))).as("delivered: nothing left to commit at").isEmpty();
+        assertThat(sent).extracting(Dispatch::receiver).containsExactly("email");
+        assertThat(router.firing()).isEmpty();
+    }
+
+    /**
      * Finding 12: a firing and its resolve within one group_wait reach a waiting receiver as nothing (not as
      * a lone resolve), a receiver without wait as both; the resolve says what the firing said.
      */
