@@ -44,6 +44,23 @@ final class TestSpark {
         return b.getOrCreate();
     }
 
+    /**
+     * The {@code spark.*} settings of a driver in its own JVM ({@code SparkDriverJvm}): on loopback, no
+     * UI, the listener attached by configuration alone and sending to {@code topic}. A map to add to.
+     */
+    static Map<String, String> driverJvmConf(String bootstrapServers, String topic, Path checkpoints) {
+        Map<String, String> conf = new java.util.LinkedHashMap<>();
+        conf.put("spark.sql.streaming.streamingQueryListeners", "io.streamops.listener.StreamOpsListener");
+        conf.put("spark.driver.host", "127.0.0.1");
+        conf.put("spark.driver.bindAddress", "127.0.0.1");
+        conf.put("spark.ui.enabled", "false");
+        conf.put("spark.sql.shuffle.partitions", "2");
+        conf.put("spark.sql.streaming.checkpointLocation", checkpoints.toString());
+        conf.put("spark.streamops.kafka.bootstrap.servers", bootstrapServers);
+        conf.put("spark.streamops.kafka.topic", topic);
+        return conf;
+    }
+
     /** Stops Spark, then closes the rest in order; nulls (a set-up that failed half way) are skipped. */
     static void closeAll(SparkSession spark, AutoCloseable... others) throws Exception {
         if (spark != null) {

@@ -1,7 +1,7 @@
 package io.streamops.listener.agent;
 
 import io.streamops.listener.capture.KnownQueries;
-import io.streamops.listener.config.AppInfo;
+import io.streamops.listener.capture.Origin;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -18,17 +18,17 @@ final class QueryRegistry implements KnownQueries {
         final UUID id;
         final UUID runId;
         final String name;
-        final AppInfo app;
+        final Origin origin;
         final long startedAtMillis;
         volatile long lastProgressAtMillis = -1;
         volatile long lastBatchId = -1;
         volatile long terminatedAtMillis = -1;
 
-        TrackedQuery(UUID id, UUID runId, String name, AppInfo app, long startedAtMillis) {
+        TrackedQuery(UUID id, UUID runId, String name, Origin origin, long startedAtMillis) {
             this.id = id;
             this.runId = runId;
             this.name = name;
-            this.app = app;
+            this.origin = origin;
             this.startedAtMillis = startedAtMillis;
         }
 
@@ -39,8 +39,8 @@ final class QueryRegistry implements KnownQueries {
 
     private final ConcurrentHashMap<UUID, TrackedQuery> queries = new ConcurrentHashMap<>();
 
-    TrackedQuery started(UUID id, UUID runId, String name, AppInfo app, long atMillis) {
-        TrackedQuery query = new TrackedQuery(id, runId, name, app, atMillis);
+    TrackedQuery started(UUID id, UUID runId, String name, Origin origin, long atMillis) {
+        TrackedQuery query = new TrackedQuery(id, runId, name, origin, atMillis);
         queries.put(id, query);
         return query;
     }
@@ -65,6 +65,15 @@ final class QueryRegistry implements KnownQueries {
     public long lastBatchId(UUID queryId) {
         TrackedQuery q = queries.get(queryId);
         return q == null ? -1 : q.lastBatchId;
+    }
+
+    boolean anyActive() {
+        for (TrackedQuery query : queries.values()) {
+            if (query.active()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     List<TrackedQuery> active() {

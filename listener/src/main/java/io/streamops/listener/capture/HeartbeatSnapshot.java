@@ -12,10 +12,11 @@ public final class HeartbeatSnapshot {
     private final Boolean triggerActive;
     private final Long triggerIntervalMs;
     private final long listenerEventsDropped;
+    private final long intervalMs;
 
     public HeartbeatSnapshot(UUID queryId, UUID runId, long sequence, String statusMessage,
                              Boolean dataAvailable, Boolean triggerActive, Long triggerIntervalMs,
-                             long listenerEventsDropped) {
+                             long listenerEventsDropped, long intervalMs) {
         this.queryId = queryId;
         this.runId = runId;
         this.sequence = sequence;
@@ -24,6 +25,7 @@ public final class HeartbeatSnapshot {
         this.triggerActive = triggerActive;
         this.triggerIntervalMs = triggerIntervalMs;
         this.listenerEventsDropped = listenerEventsDropped;
+        this.intervalMs = intervalMs;
     }
 
     public UUID queryId() { return queryId; }
@@ -36,4 +38,6 @@ public final class HeartbeatSnapshot {
     public Long triggerIntervalMs() { return triggerIntervalMs; }
     /** Events this JVM's listener has given up so far, all queries and reasons: the exporter watches its growth. */
     public long listenerEventsDropped() { return listenerEventsDropped; }
+    /** The configured heartbeat.interval: the exporter allows each driver a few of its own intervals before DriverLost. */
+    public long intervalMs() { return intervalMs; }
 }

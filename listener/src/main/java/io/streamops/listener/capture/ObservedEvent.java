@@ -65,8 +65,8 @@ public final class ObservedEvent {
         return newline < 0 ? exception : exception.substring(0, newline);
     }
 
-    static Builder builder(EventType type, CapturedEvent captured) {
-        return new Builder(type, captured);
+    static Builder builder(EventType type, CapturedEvent captured, AppInfo app) {
+        return new Builder(type, captured, app);
     }
 
     static final class Builder {
@@ -87,9 +87,9 @@ public final class ObservedEvent {
         Double secondsSinceLastProgress;
         Long lastBatchId;
 
-        Builder(EventType type, CapturedEvent captured) {
+        Builder(EventType type, CapturedEvent captured, AppInfo app) {
             this.type = type;
-            this.app = captured.app();
+            this.app = app;
             this.capturedAtMillis = captured.capturedAtMillis();
         }
 

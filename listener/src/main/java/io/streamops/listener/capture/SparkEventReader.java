@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamops.events.EventType;
 import io.streamops.events.ProgressSignals;
+import io.streamops.listener.config.ListenerConfig;
 import org.apache.spark.sql.streaming.StreamingQueryListener.QueryIdleEvent;
 import org.apache.spark.sql.streaming.StreamingQueryListener.QueryProgressEvent;
 import org.apache.spark.sql.streaming.StreamingQueryListener.QueryStartedEvent;
@@ -18,9 +19,11 @@ import java.time.Instant;
 public final class SparkEventReader {
     private final ObjectMapper json = new ObjectMapper();
     private final KnownQueries known;
+    private final ListenerConfig config;
 
-    public SparkEventReader(KnownQueries known) {
+    public SparkEventReader(KnownQueries known, ListenerConfig config) {
         this.known = known;
+        this.config = config;
     }
 
     public ObservedEvent read(CapturedEvent captured) throws IOException {
@@ -32,7 +35,9 @@ public final class SparkEventReader {
             case IDLE:
                 return idle(captured, (QueryIdleEvent) captured.payload());
             case TERMINATED:
-                return terminated(captured, (QueryTerminatedEvent) captured.payload());
+                return captured.payload() instanceof EndedWithApplication
+                        ? endedWithApplication(captured, (EndedWithApplication) captured.payload())
+                        : terminated(captured, (QueryTerminatedEvent) captured.payload());
             case HEARTBEAT:
                 return heartbeat(captured, (HeartbeatSnapshot) captured.payload());
             default:
@@ -41,14 +46,14 @@ public final class SparkEventReader {
     }
 
     private ObservedEvent started(CapturedEvent captured, QueryStartedEvent e) {
-        ObservedEvent.Builder b = ObservedEvent.builder(EventType.STARTED, captured).query(e.id(), e.runId(), e.name());
+        ObservedEvent.Builder b = builder(EventType.STARTED, captured).query(e.id(), e.runId(), e.name());
         b.eventId = e.runId() + ":started";
         b.timestamp = e.timestamp();
         return b.build();
     }
 
     private ObservedEvent progress(CapturedEvent captured, StreamingQueryProgress p) throws IOException {
-        ObservedEvent.Builder b = ObservedEvent.builder(EventType.PROGRESS, captured).query(p.id(), p.runId(), p.name());
+        ObservedEvent.Builder b = builder(EventType.PROGRESS, captured).query(p.id(), p.runId(), p.name());
         b.eventId = p.runId() + ":progress:" + p.batchId();
         b.timestamp = p.timestamp();
         JsonNode tree = json.readTree(p.json());
@@ -58,7 +63,7 @@ public final class SparkEventReader {
     }
 
     private ObservedEvent idle(CapturedEvent captured, QueryIdleEvent e) {
-        ObservedEvent.Builder b = ObservedEvent.builder(EventType.IDLE, captured)
+        ObservedEvent.Builder b = builder(EventType.IDLE, captured)
                 .query(e.id(), e.runId(), known.name(e.id()));
         b.eventId = e.runId() + ":idle:" + e.timestamp();
         b.timestamp = e.timestamp();
@@ -66,7 +71,7 @@ public final class SparkEventReader {
     }
 
     private ObservedEvent terminated(CapturedEvent captured, QueryTerminatedEvent e) {
-        ObservedEvent.Builder b = ObservedEvent.builder(EventType.TERMINATED, captured)
+        ObservedEvent.Builder b = builder(EventType.TERMINATED, captured)
                 .query(e.id(), e.runId(), known.name(e.id()));
         b.eventId = e.runId() + ":terminated";
         b.timestamp = Instant.ofEpochMilli(captured.capturedAtMillis()).toString();
@@ -77,8 +82,17 @@ public final class SparkEventReader {
         return b.build();
     }
 
+    private ObservedEvent endedWithApplication(CapturedEvent captured, EndedWithApplication e) {
+        ObservedEvent.Builder b = builder(EventType.TERMINATED, captured)
+                .query(e.queryId(), e.runId(), known.name(e.queryId()));
+        b.eventId = e.runId() + ":terminated";
+        b.timestamp = Instant.ofEpochMilli(captured.capturedAtMillis()).toString();
+        b.outcome = ObservedEvent.Outcome.STOPPED;
+        return b.build();
+    }
+
     private ObservedEvent heartbeat(CapturedEvent captured, HeartbeatSnapshot s) {
-        ObservedEvent.Builder b = ObservedEvent.builder(EventType.HEARTBEAT, captured)
+        ObservedEvent.Builder b = builder(EventType.HEARTBEAT, captured)
                 .query(s.queryId(), s.runId(), known.name(s.queryId()));
         b.eventId = s.runId() + ":heartbeat:" + s.sequence();
         b.timestamp = Instant.ofEpochMilli(captured.capturedAtMillis()).toString();
@@ -88,6 +102,11 @@ public final class SparkEventReader {
         long batch = known.lastBatchId(s.queryId());
         b.lastBatchId = batch < 0 ? null : batch;
         return b.build();
+    }
+
+    /** Our thread: the first event of each origin is where its application (host name included) is worked out. */
+    private ObservedEvent.Builder builder(EventType type, CapturedEvent captured) {
+        return ObservedEvent.builder(type, captured, captured.origin().app(config));
     }
 
     static String orNull(Option<String> option) {

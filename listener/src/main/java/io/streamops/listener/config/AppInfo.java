@@ -1,12 +1,20 @@
 package io.streamops.listener.config;
 
 import org.apache.spark.SparkConf;
+import scala.Option;
 
 import java.net.InetAddress;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /** Who is reporting: the Spark application and job an event belongs to. Immutable. */
 public final class AppInfo {
+    /**
+     * How the local host name is found when {@code spark.driver.host} is not set. A lookup can take
+     * seconds (DNS), so it runs only on our threads; tests swap it to see where and whether it runs.
+     */
+    static volatile Supplier<String> localHostName = AppInfo::resolveLocalHostName;
+
     private final String appId;
     private final String appName;
     private final String job;
@@ -23,17 +31,19 @@ public final class AppInfo {
         this.tags = tags;
     }
 
+    /** Asks for the local host name only when {@code spark.driver.host} is not set. Not for Spark's threads. */
     public static AppInfo from(SparkConf conf, ListenerConfig config) {
+        Option<String> driverHost = conf.getOption("spark.driver.host");
         return new AppInfo(
                 conf.get("spark.app.id", "unknown"),
                 conf.get("spark.app.name", "unknown"),
                 config.job(),
-                conf.get("spark.driver.host", localHostName()),
+                driverHost.isDefined() ? driverHost.get() : localHostName.get(),
                 org.apache.spark.package$.MODULE$.SPARK_VERSION(),
                 config.tags());
     }
 
-    private static String localHostName() {
+    private static String resolveLocalHostName() {
         try {
             return InetAddress.getLocalHost().getHostName();
         } catch (Exception e) {

@@ -80,6 +80,7 @@ public final class EventEncoder {
         node.put("secondsSinceLastProgress", e.secondsSinceLastProgress);
         node.put("lastBatchId", e.lastBatchId);
         node.put("triggerIntervalMs", s.triggerIntervalMs());
+        node.put("intervalMs", s.intervalMs());
         node.put("listenerEventsDropped", s.listenerEventsDropped());
     }
 }

@@ -1,5 +1,6 @@
 package io.streamops.listener.metrics;
 
+import com.codahale.metrics.MetricFilter;
 import com.codahale.metrics.MetricRegistry;
 import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -17,10 +18,14 @@ import java.io.IOException;
  * Where the driver's metrics go: each meter is defined once, against {@link #meters()}, and lands in
  * both a Prometheus registry (scraped over HTTP) and a Dropwizard {@link MetricRegistry} (the class
  * Spark's own metrics system uses, so {@code StreamOpsPlugin} can hand it to Spark's sinks).
+ *
+ * <p>The Dropwizard registry is one per JVM and exists before any agent: the plugin gives it to Spark
+ * during Spark's start-up, without waiting for the agent, which is built later on a thread of ours.
  */
 public final class MetricsRegistries implements AutoCloseable {
     private final PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    private final MetricRegistry dropwizard = new MetricRegistry();
+    private static final MetricRegistry SHARED_DROPWIZARD = new MetricRegistry();
+    private final MetricRegistry dropwizard = SHARED_DROPWIZARD;
     private final DropwizardMeterRegistry dropwizardMeters;
     private final CompositeMeterRegistry composite = new CompositeMeterRegistry();
     private volatile HTTPServer server;
@@ -55,6 +60,11 @@ public final class MetricsRegistries implements AutoCloseable {
         return dropwizard;
     }
 
+    /** The JVM's Dropwizard registry, which every agent's meters land in (empty while none runs). */
+    public static MetricRegistry sharedDropwizard() {
+        return SHARED_DROPWIZARD;
+    }
+
     /** The Prometheus text exposition, as the HTTP endpoint serves it. */
     public String scrape() {
         return prometheus.scrape();
@@ -77,5 +87,6 @@ public final class MetricsRegistries implements AutoCloseable {
             s.close();
         }
         composite.close();
+        dropwizard.removeMatching(MetricFilter.ALL); // a later agent in this JVM registers the same names
     }
 }
