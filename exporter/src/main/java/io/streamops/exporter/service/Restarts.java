@@ -11,6 +11,7 @@ import io.streamops.exporter.restart.Decision;
 import io.streamops.exporter.restart.KafkaRestartJournal;
 import io.streamops.exporter.restart.RestartController;
 import io.streamops.exporter.restart.RestartMetrics;
+import io.streamops.exporter.restart.RestartPhase;
 import io.streamops.exporter.restart.RestartRecord;
 import io.streamops.exporter.restart.RestartSubject;
 import io.streamops.exporter.restart.RestartTarget;
@@ -51,6 +52,8 @@ import java.util.function.Predicate;
  */
 final class Restarts implements RouterLoop.OwnerActions, AutoCloseable {
     static final String EXHAUSTED = "RestartsExhausted";
+    /** How often a RestartsExhausted page still firing is repeated: the shipped rules' default. */
+    private static final java.time.Duration REPEAT = java.time.Duration.ofHours(4);
 
     private final RestartController controller;
     private final KafkaRestartJournal journal;
@@ -148,18 +151,30 @@ final class Restarts implements RouterLoop.OwnerActions, AutoCloseable {
 
     /** Publishes the RestartsExhausted page and returns once the broker has it. */
     private void givenUp(RestartRecord record, RestartTarget target) throws Exception {
+        publish(exhausted(record, target.name(), AlertPhase.FIRING));
+    }
+
+    /**
+     * The RestartsExhausted alert of the record's give-up: FIRING when the policy gives up, RESOLVED when an
+     * operator restarts the job by hand. Its fingerprint names the attempt it gave up at, so another
+     * instance repeating the page is the same incident, and the next give-up a new one.
+     */
+    private AlertTransition exhausted(RestartRecord record, String target, AlertPhase phase) {
         String job = record.job();
-        Map<String, String> labels = Map.of("alertname", EXHAUSTED, "severity", "critical", "job", job,
-                "restart_target", target.name());
+        Map<String, String> labels = Map.of("alertname", EXHAUSTED, "severity", "critical", "job", job);
         Map<String, String> annotations = Map.of(
                 "summary", "Restarts of job " + job + " exhausted; it stays down until restarted by hand",
-                "description", "The restart policy of target " + target.name() + " gave up on job " + job + ": "
-                        + record.reason() + ". POST /api/jobs/" + job + "/restart restarts it and resets the policy.");
+                "description", "The restart policy" + (target.isEmpty() ? "" : " of target " + target) + " gave up on job "
+                        + job + ": " + record.reason() + ". POST /api/jobs/" + job + "/restart restarts it and resets the policy.");
         List<String> to = receivers.getOrDefault(job, List.copyOf(allReceivers));
-        AlertTransition page = new AlertTransition(EXHAUSTED + "/" + job + "#" + record.sequence(), EXHAUSTED,
-                AlertPhase.FIRING, "critical", labels, annotations, Map.of("status", "given_up"), to,
-                null, false, record.since(), null, clock.instant());
-        producer.send(new ProducerRecord<>(alertsTopic, job, Json.MAPPER.writeValueAsBytes(page))).get(30, TimeUnit.SECONDS);
+        return new AlertTransition(EXHAUSTED + "/" + job + "#" + record.sequence(), EXHAUSTED, phase, "critical", labels,
+                annotations, Map.of("status", "given_up"), to, REPEAT, true, record.since(),
+                phase == AlertPhase.RESOLVED ? clock.instant() : null, clock.instant());
+    }
+
+    private void publish(AlertTransition transition) throws Exception {
+        producer.send(new ProducerRecord<>(alertsTopic, transition.labels().get("job"), Json.MAPPER.writeValueAsBytes(transition)))
+                .get(30, TimeUnit.SECONDS);
     }
 
     /** POST /api/jobs/{job}/restart and POST /api/alertmanager (GET /api/restarts is the dashboard's, from {@link #records()}). */
@@ -177,10 +192,14 @@ final class Restarts implements RouterLoop.OwnerActions, AutoCloseable {
                     throw new ExporterHttpServer.ApiException(404, "POST /api/jobs/{job}/restart restarts a job");
                 }
                 String job = parts[0]; // the server decoded the path
-                RestartSubject subject = controller.record(job).map(RestartRecord::subject).orElse(RestartSubject.ofJob(job));
+                Optional<RestartRecord> before = controller.record(job);
+                RestartSubject subject = before.map(RestartRecord::subject).orElse(RestartSubject.ofJob(job));
                 Optional<Decision> decision = controller.restartByHand(subject);
                 if (decision.isEmpty()) {
                     throw new ExporterHttpServer.ApiException(404, "no restarts target covers job " + job);
+                }
+                if (before.isPresent() && before.get().phase() == RestartPhase.GIVEN_UP && before.get().announced()) {
+                    publish(exhausted(before.get(), "", AlertPhase.RESOLVED)); // the operator took it over
                 }
                 return decision.get().record();
             }
