@@ -109,7 +109,12 @@ public final class RouterLoop implements AutoCloseable {
                 synchronized (router) {
                     undelivered = router.handOver(numbers(partitions), clock.instant());
                 }
-                commit(); // at the lowest offset still waiting in an undelivered group: the new owner sends it
+                // At the lowest offset still waiting in an undelivered group: the new owner sends it. The last
+                // chance to say where this instance got to: once more if the broker did not take it.
+                if (!commit() && !commit()) {
+                    LOG.error("alert routing: could not commit the offsets of {} before handing them over: their new owner "
+                            + "re-reads from the previous commit and may notify again what was sent since", partitions);
+                }
                 synchronized (router) {
                     router.drop(undelivered);
                 }
@@ -272,19 +277,22 @@ public final class RouterLoop implements AutoCloseable {
         }
     }
 
-    private void commit() {
+    /** @return whether the broker has every position this instance got to (false: asked for again next pass) */
+    private boolean commit() {
         Map<TopicPartition, OffsetAndMetadata> ready;
         synchronized (router) {
             ready = offsets.toCommit(router::pendingFrom, router::receiversWaiting);
         }
         if (ready.isEmpty()) {
-            return; // nothing new since the last commit: no round trip to the broker every poll
+            return true; // nothing new since the last commit: no round trip to the broker every poll
         }
         try {
             consumer.commitSync(ready);
             offsets.committed(ready);
+            return true;
         } catch (RuntimeException e) {
             LOG.warn("could not commit router offsets: {}", e.toString());
+            return false;
         }
     }
 

@@ -5,6 +5,8 @@ import io.streamops.exporter.support.Json;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
+import java.nio.charset.StandardCharsets;
+
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -26,6 +28,9 @@ import java.util.function.Function;
  * Single-threaded, like the router loop.
  */
 final class RouterOffsets {
+    /** The broker's default offset.metadata.max.bytes: a commit with more metadata is refused. */
+    static final int MAX_METADATA_BYTES = 4096;
+
     /**
      * Every receiver has been handed every record below {@code upTo}, except that a receiver named in
      * {@code waiting} has been handed nothing from its offset there on.
@@ -119,7 +124,13 @@ final class RouterOffsets {
                 merged.putAll(waiting);
                 handed = new Handed(before.upTo(), merged);
             }
-            OffsetAndMetadata position = new OffsetAndMetadata(offset, handed.toMetadata());
+            String metadata = handed.toMetadata();
+            if (metadata.getBytes(StandardCharsets.UTF_8).length > MAX_METADATA_BYTES) {
+                // Leaving a waiting receiver out would say it had everything: say nothing instead, so the next
+                // owner gives everything from the committed offset on to every receiver (again, for some).
+                metadata = "";
+            }
+            OffsetAndMetadata position = new OffsetAndMetadata(offset, metadata);
             if (!position.equals(committed.get(tp))) {
                 out.put(tp, position);
             }

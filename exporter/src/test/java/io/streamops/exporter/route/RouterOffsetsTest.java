@@ -7,11 +7,13 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -83,5 +85,30 @@ class RouterOffsetsTest {
         RouterOffsets offsets = new RouterOffsets();
         offsets.assigned(P0, new OffsetAndMetadata(5, "written by some other tool"));
         assertThat(offsets.alreadyHanded(P0, 5, RECEIVERS)).isEmpty();
+    }
+
+    /**
+     * Issue 7 review, finding 12: the broker refuses offset metadata over 4 KB (offset.metadata.max.bytes),
+     * so with many receivers waiting every commit failed, forever. Past the cap it commits at the lowest
+     * offset still waiting without metadata: the successor re-sends from there to all, and loses nothing.
+     */
+    @Test
+    void metadataTooLargeForTheBrokerFallsBackToTheLowestWaitingOffset() {
+        List<String> receivers = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            receivers.add("email-team-" + i + "-on-call-rotation");
+        }
+        RouterOffsets offsets = new RouterOffsets();
+        offsets.assigned(P0, new OffsetAndMetadata(5));
+        AlertTransition f = firing("q1");
+        router.accept(new AlertTransition(f.fingerprint(), f.rule(), f.phase(), f.severity(), f.labels(), f.annotations(), f.signals(),
+                receivers, f.repeatInterval(), f.sendResolved(), f.startsAt(), f.endsAt(), f.at()), new Source(0, 10), Set.of(), T0);
+        offsets.accepted(P0, 11);
+        OffsetAndMetadata position = toCommit(offsets).get(P0);
+        assertThat(position.offset()).isEqualTo(10);
+        assertThat(position.metadata().getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(RouterOffsets.MAX_METADATA_BYTES);
+        RouterOffsets successor = new RouterOffsets();
+        successor.assigned(P0, position);
+        assertThat(successor.alreadyHanded(P0, 10, receivers)).as("re-sent to all rather than lost").isEmpty();
     }
 }
