@@ -164,6 +164,7 @@ class ListenerEndToEndTest {
                         && m.json.path("heartbeat").path("status").isObject()
                         && java.time.Instant.parse(m.json.path("timestamp").asText()).isAfter(idleSince));
         assertThat(idleBeat.json.path("heartbeat").path("triggerIntervalMs").asLong()).isEqualTo(500);
+        assertThat(idleBeat.json.path("heartbeat").path("intervalMs").asLong()).as("the configured heartbeat.interval").isEqualTo(1000);
         assertThat(idleBeat.json.path("heartbeat").path("status").path("isDataAvailable").asBoolean()).isFalse();
         assertThat(idleBeat.json.path("heartbeat").path("listenerEventsDropped").isIntegralNumber()).isTrue();
 
