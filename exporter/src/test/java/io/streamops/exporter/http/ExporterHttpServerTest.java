@@ -107,10 +107,16 @@ class ExporterHttpServerTest {
 
     /** One GET written by hand, request line as given; the whole response as text. */
     private String rawGet(String pathAndQuery) throws Exception {
+        return rawRequest("GET " + pathAndQuery + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+    }
+
+    /** A request written by hand, exactly as given; the whole response as text. */
+    private String rawRequest(String request) throws Exception {
         try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.port())) {
-            socket.getOutputStream().write(("GET " + pathAndQuery + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
-                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             socket.getOutputStream().flush();
+            // Nothing more comes: the JDK server drains an unread body after answering, and would wait for it.
+            socket.shutdownOutput();
             return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         }
     }
@@ -119,16 +125,19 @@ class ExporterHttpServerTest {
     @Test
     void aRequestBodyOverTheLimitIsRefusedUnread() throws Exception {
         start("s3cret");
+        // A stated length over the limit is answered before any of the body is sent: the headers alone get the 413.
+        // (Sending the whole body with it raced the server's close in a CI run: the JDK server drains at most
+        // 64 KiB of an unread body, resets the connection past that, and the reset can discard the answer.)
+        String refused = rawRequest("POST /api/silences HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer s3cret\r\n"
+                + "Content-Length: " + (ExporterHttpServer.MAX_BODY_BYTES + 1) + "\r\nConnection: close\r\n\r\n");
+        assertThat(refused).as("with a length").startsWith("HTTP/1.1 413").contains(String.valueOf(ExporterHttpServer.MAX_BODY_BYTES));
         String big = "x".repeat(ExporterHttpServer.MAX_BODY_BYTES + 1);
-        for (boolean chunked : List.of(false, true)) {
-            HttpRequest.BodyPublisher body = chunked
-                    ? HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(big.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
-                    : HttpRequest.BodyPublishers.ofString(big);
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/silences"))
-                    .header("Authorization", "Bearer s3cret").POST(body).build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(r.statusCode()).as(chunked ? "chunked" : "with a length").isEqualTo(413);
-            assertThat(r.body()).contains(String.valueOf(ExporterHttpServer.MAX_BODY_BYTES));
-        }
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/silences"))
+                .header("Authorization", "Bearer s3cret")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(big.getBytes(java.nio.charset.StandardCharsets.UTF_8))))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as("chunked").isEqualTo(413);
+        assertThat(r.body()).contains(String.valueOf(ExporterHttpServer.MAX_BODY_BYTES));
         assertThat(posted).isEmpty();
         String fits = "y".repeat(ExporterHttpServer.MAX_BODY_BYTES);
         HttpResponse<String> ok = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/silences"))
