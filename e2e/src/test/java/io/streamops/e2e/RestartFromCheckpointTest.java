@@ -108,7 +108,7 @@ class RestartFromCheckpointTest {
                 assertThat(pagerDuty.violations()).isEmpty();
 
                 Files.createFile(job.work().resolve("stop")); // the restarted driver stops cleanly
-                Await.until("the restarted driver to stop", WAIT, () -> driversOf(submitted).isEmpty());
+                Await.until("the restarted driver to stop", WAIT, () -> submitted.drivers().isEmpty());
             } finally {
                 Files.copy(dir.resolve("exporter.log"), Path.of("target", "e2e-restart-exporter.log"),
                         java.nio.file.StandardCopyOption.REPLACE_EXISTING);
@@ -118,7 +118,7 @@ class RestartFromCheckpointTest {
                 first.destroyForcibly();
             }
             if (job != null) {
-                driversOf(job).forEach(ProcessHandle::destroyForcibly);
+                job.drivers().forEach(ProcessHandle::destroyForcibly);
             }
             smtp.stop();
         }
@@ -166,13 +166,5 @@ class RestartFromCheckpointTest {
             return all.toString();
         }
         return String.valueOf(content);
-    }
-
-    /** The job's SparkSubmit JVMs still running (those the exporter launched included), by their work directory. */
-    static List<ProcessHandle> driversOf(SubmittedJob job) {
-        String work = job.work().toString();
-        return ProcessHandle.allProcesses().filter(ProcessHandle::isAlive)
-                .filter(p -> p.info().commandLine().map(c -> c.contains("SparkSubmit") && c.contains(work)).orElse(false))
-                .toList();
     }
 }

@@ -85,7 +85,7 @@ class RestartsExhaustedTest {
                 JsonNode page = RestartFromCheckpointTest.trigger(pagerDuty, "RestartsExhausted/");
                 assertThat(page.path("dedup_key").asText()).isEqualTo("RestartsExhausted/" + SubmittedJob.JOB + "#3");
                 assertThat(page.path("payload").path("severity").asText()).isEqualTo("critical");
-                assertThat(attemptLogs(logs)).as("one launch per attempt the policy allows").hasSize(3);
+                assertThat(SubmittedJob.attemptLogs(logs)).as("one launch per attempt the policy allows").hasSize(3);
                 JsonNode record = JSON.readTree(exporter.get("/api/restarts").body()).path("restarts").get(0);
                 assertThat(record.path("phase").asText()).isEqualTo("GIVEN_UP");
                 assertThat(record.path("announced").asBoolean()).isTrue();
@@ -96,14 +96,14 @@ class RestartsExhaustedTest {
                 assertThat(JSON.readTree(again.body()).path("decisions").get(0).path("phase").asText()).isEqualTo("GIVEN_UP");
                 assertThat(post(httpPort, "/api/alertmanager", "{\"version\": \"3\", \"alerts\": []}").statusCode())
                         .as("a payload of another version").isEqualTo(400);
-                assertThat(attemptLogs(logs)).as("no restart after giving up").hasSize(3);
+                assertThat(SubmittedJob.attemptLogs(logs)).as("no restart after giving up").hasSize(3);
                 assertThat(metric(exporter, "streamops_restart_given_up_jobs")).isEqualTo(1.0);
 
                 // An operator's restart resets the policy: a new attempt, and the page resolves.
                 HttpResponse<String> byHand = post(httpPort, "/api/jobs/" + SubmittedJob.JOB + "/restart", "");
                 assertThat(byHand.statusCode()).as(byHand.body()).isEqualTo(200);
                 RestartFromCheckpointTest.resolve(pagerDuty, "RestartsExhausted/" + SubmittedJob.JOB + "#3");
-                Await.until("the attempt made by hand", WAIT, () -> attemptLogs(logs).size() == 4);
+                Await.until("the attempt made by hand", WAIT, () -> SubmittedJob.attemptLogs(logs).size() == 4);
                 assertThat(pagerDuty.acceptedEvents().stream().filter(e -> e.path("event_action").asText().equals("trigger")
                         && e.path("dedup_key").asText().startsWith("RestartsExhausted/")).count())
                         .as("RestartsExhausted pages").isEqualTo(1);
@@ -121,17 +121,6 @@ class RestartsExhaustedTest {
         return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static List<Path> attemptLogs(Path logs) {
-        if (!Files.isDirectory(logs)) {
-            return List.of();
-        }
-        try (Stream<Path> files = Files.list(logs)) {
-            return files.filter(f -> f.getFileName().toString().startsWith("restart-")).toList();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
     }
 
     private static double metric(ExporterProcess exporter, String name) {

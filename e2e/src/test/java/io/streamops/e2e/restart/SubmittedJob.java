@@ -33,6 +33,7 @@ public final class SubmittedJob {
     public static final String JOB = "orders-job";
     public static final String QUERY = "orders-to-files";
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String WORK_PROPERTY = "-Dorders.job.work";
 
     private final List<String> argv;
     private final Path work;
@@ -48,6 +49,8 @@ public final class SubmittedJob {
         Path appJar = appJar(dir.resolve("orders-job.jar"));
         List<String> argv = new ArrayList<>();
         argv.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+        // Names the job's JVMs early in the line: ProcessHandle shows only its first 4 KiB (and no arguments). See drivers().
+        argv.add(WORK_PROPERTY + "=" + work);
         // Spark's Java 17 flags, as the test's JVM got them (SparkSubmit runs the driver in its own JVM in client mode).
         for (String option : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
             if (option.startsWith("--add-opens") || option.startsWith("--add-exports")
@@ -66,6 +69,26 @@ public final class SubmittedJob {
                 "--conf", "spark.streamops.heartbeat.interval=1s",
                 appJar.toString(), bootstrapServers, work.toString()));
         return new SubmittedJob(argv, work);
+    }
+
+    /** The job's SparkSubmit JVMs still running, those the exporter launched included. */
+    public List<ProcessHandle> drivers() {
+        String marker = WORK_PROPERTY + "=" + work;
+        return ProcessHandle.allProcesses().filter(ProcessHandle::isAlive)
+                .filter(p -> p.info().commandLine().map(line -> line.contains(marker + " ")).orElse(false))
+                .toList();
+    }
+
+    /** The per-attempt logs the command restarter wrote in {@code logDir}: one per launch. */
+    public static List<Path> attemptLogs(Path logDir) {
+        if (!Files.isDirectory(logDir)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(logDir)) {
+            return files.filter(f -> f.getFileName().toString().startsWith("restart-")).toList();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     public List<String> argv() {
