@@ -38,13 +38,18 @@ final class PagingStack implements AutoCloseable {
         this(dir, wait, keptLogName, Map.of());
     }
 
+    /** A real SMTP inbox on 127.0.0.1, started. GreenMail picks its own port: no window between finding a free port and binding it. */
+    static GreenMail startedInbox() {
+        GreenMail smtp = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP).dynamicPort());
+        smtp.start();
+        return smtp;
+    }
+
     /** As above, with these settings in the exporter's {@code status:} section ({@code driver_lost_after}, ...). */
     PagingStack(Path dir, Duration wait, String keptLogName, Map<String, String> status) throws Exception {
         this.exporterLog = dir.resolve("exporter.log");
         this.keptLog = Path.of("target", keptLogName);
-        // A port GreenMail picks itself: no window between finding a free port and binding it.
-        smtp = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP).dynamicPort());
-        smtp.start();
+        smtp = startedInbox();
         KafkaTestBroker startedBroker = null;
         PagerDutyContractServer startedPagerDuty = null;
         try {

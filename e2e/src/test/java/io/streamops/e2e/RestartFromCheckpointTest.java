@@ -3,7 +3,6 @@ package io.streamops.e2e;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.ServerSetup;
 import io.streamops.e2e.restart.SubmittedJob;
 import io.streamops.testkit.Await;
 import io.streamops.testkit.ExporterConfigFile;
@@ -42,8 +41,7 @@ class RestartFromCheckpointTest {
 
     @Test
     void aKilledAndAFailedJobAreRestartedFromTheirCheckpointAndLoseNothing(@TempDir Path dir) throws Exception {
-        GreenMail smtp = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP).dynamicPort());
-        smtp.start();
+        GreenMail smtp = PagingStack.startedInbox();
         Process first = null;
         SubmittedJob job = null;
         try (KafkaTestBroker broker = KafkaTestBroker.started();
@@ -114,12 +112,7 @@ class RestartFromCheckpointTest {
                         java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             }
         } finally {
-            if (first != null) {
-                first.destroyForcibly();
-            }
-            if (job != null) {
-                job.drivers().forEach(ProcessHandle::destroyForcibly);
-            }
+            SubmittedJob.stop(first, job);
             smtp.stop();
         }
     }

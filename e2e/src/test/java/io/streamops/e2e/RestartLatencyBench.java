@@ -3,7 +3,6 @@ package io.streamops.e2e;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.ServerSetup;
 import io.streamops.e2e.restart.SubmittedJob;
 import io.streamops.testkit.Await;
 import io.streamops.testkit.ExporterConfigFile;
@@ -55,8 +54,7 @@ class RestartLatencyBench {
     @Test
     void restartLatency(@TempDir Path dir) throws Exception {
         int samples = Integer.getInteger("bench.samples", 5);
-        GreenMail smtp = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP).dynamicPort());
-        smtp.start();
+        GreenMail smtp = PagingStack.startedInbox();
         AtomicBoolean feeding = new AtomicBoolean(true);
         List<Event> events = new CopyOnWriteArrayList<>();
         SubmittedJob job = null;
@@ -129,12 +127,7 @@ class RestartLatencyBench {
                         java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             }
         } finally {
-            if (first != null) {
-                first.destroyForcibly();
-            }
-            if (job != null) {
-                job.drivers().forEach(ProcessHandle::destroyForcibly);
-            }
+            SubmittedJob.stop(first, job);
             smtp.stop();
         }
     }

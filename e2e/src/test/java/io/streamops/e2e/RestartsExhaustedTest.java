@@ -3,7 +3,6 @@ package io.streamops.e2e;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.ServerSetup;
 import io.streamops.e2e.restart.SubmittedJob;
 import io.streamops.testkit.Await;
 import io.streamops.testkit.ExporterConfigFile;
@@ -52,8 +51,7 @@ class RestartsExhaustedTest {
 
     @Test
     void aJobFailingAtEveryStartIsRetriedAsThePolicySaysThenPagedOnceAndLeftAlone(@TempDir Path dir) throws Exception {
-        GreenMail smtp = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP).dynamicPort());
-        smtp.start();
+        GreenMail smtp = PagingStack.startedInbox();
         try (KafkaTestBroker broker = KafkaTestBroker.started();
              PagerDutyContractServer pagerDuty = new PagerDutyContractServer(ROUTING_KEY)) {
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {

@@ -43,6 +43,16 @@ public final class SubmittedJob {
         this.work = work;
     }
 
+    /** Ends, forcibly, the launcher the test started itself and every driver of the job still running; either may be null. */
+    public static void stop(Process launcher, SubmittedJob job) {
+        if (launcher != null) {
+            launcher.destroyForcibly();
+        }
+        if (job != null) {
+            job.drivers().forEach(ProcessHandle::destroyForcibly);
+        }
+    }
+
     /** The job's jar in {@code dir}, and the argv that submits it with {@code work} as its work directory. */
     public static SubmittedJob prepare(Path dir, String bootstrapServers, Path work) throws IOException {
         Files.createDirectories(work);
