@@ -1,11 +1,14 @@
 package io.streamops.events;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.TokenBuffer;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -13,6 +16,7 @@ import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * What a Spark {@code StreamingQueryProgress} says about whether a query keeps up, read from its JSON.
@@ -23,6 +27,7 @@ import java.util.Map;
  * one implementation.
  */
 public final class ProgressSignals {
+    static final String FIELD = "signals";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final long batchId;
@@ -159,7 +164,7 @@ public final class ProgressSignals {
     }
 
     /**
-     * Reads back the {@code signals} object that {@link #toJson()} wrote: the consumer's side of the
+     * Reads back the {@code signals} object that {@link EventCodec} wrote: the consumer's side of the
      * contract, so the field names live in this class only. The total behind is summed again from the
      * sources (as read by {@link SourceLag#fromJson}), so an older listener's total, which counted a
      * rate source's seconds as records, is not believed; it is taken as written only with no sources.
@@ -222,11 +227,19 @@ public final class ProgressSignals {
     }
 
     /** The JSON form of a rate: null when unknown (JSON has no NaN). */
-    private static void putRate(ObjectNode out, String field, double value) {
+    private static void writeRate(JsonGenerator out, String field, double value) throws IOException {
         if (Double.isNaN(value)) {
-            out.putNull(field);
+            out.writeNullField(field);
         } else {
-            out.put(field, value);
+            out.writeNumberField(field, value);
+        }
+    }
+
+    private static void writeNullable(JsonGenerator out, String field, Long value) throws IOException {
+        if (value == null) {
+            out.writeNullField(field);
+        } else {
+            out.writeNumberField(field, value.longValue());
         }
     }
 
@@ -259,24 +272,60 @@ public final class ProgressSignals {
         return total;
     }
 
-    /** The {@code signals} object of a progress event (see the schema). */
-    public ObjectNode toJson() {
-        ObjectNode out = JSON.createObjectNode();
-        out.put("batchId", batchId);
-        out.put("numInputRows", numInputRows);
-        putRate(out, "inputRowsPerSecond", inputRowsPerSecond);
-        putRate(out, "processedRowsPerSecond", processedRowsPerSecond);
-        out.put("batchDurationMs", batchDurationMs);
-        out.put("watermarkDelayMs", watermarkDelayMs);
-        out.put("recordsBehindLatest", recordsBehindLatest());
-        out.put("stateRows", stateRows);
-        out.put("stateMemoryBytes", stateMemoryBytes);
-        out.put("stateRowsDroppedByWatermark", stateRowsDroppedByWatermark);
-        // SourceLag carries its own JSON form: the exporter reads it back with SourceLag.fromJson.
-        ArrayNode sourceArray = out.putArray("sources");
+    /** Writes the {@code signals} object of a progress event (see the schema), as the value of the current field. */
+    void write(JsonGenerator out) throws IOException {
+        out.writeStartObject();
+        out.writeNumberField("batchId", batchId);
+        out.writeNumberField("numInputRows", numInputRows);
+        writeRate(out, "inputRowsPerSecond", inputRowsPerSecond);
+        writeRate(out, "processedRowsPerSecond", processedRowsPerSecond);
+        writeNullable(out, "batchDurationMs", batchDurationMs);
+        writeNullable(out, "watermarkDelayMs", watermarkDelayMs);
+        writeNullable(out, "recordsBehindLatest", recordsBehindLatest);
+        out.writeNumberField("stateRows", stateRows);
+        out.writeNumberField("stateMemoryBytes", stateMemoryBytes);
+        out.writeNumberField("stateRowsDroppedByWatermark", stateRowsDroppedByWatermark);
+        out.writeArrayFieldStart("sources");
         for (SourceLag source : sources) {
-            sourceArray.add(source.toJson());
+            source.write(out);
         }
-        return out;
+        out.writeEndArray();
+        out.writeEndObject();
+    }
+
+    /** The {@code signals} object as a tree: what {@link EventCodec} writes, for a reader that wants it so. */
+    public ObjectNode toJson() {
+        try {
+            TokenBuffer buffer = new TokenBuffer(JSON, false);
+            write(buffer);
+            return JSON.readTree(buffer.asParser());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a TokenBuffer does no I/O
+        }
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof ProgressSignals)) {
+            return false;
+        }
+        ProgressSignals that = (ProgressSignals) o;
+        return batchId == that.batchId && numInputRows == that.numInputRows
+                && Double.compare(inputRowsPerSecond, that.inputRowsPerSecond) == 0
+                && Double.compare(processedRowsPerSecond, that.processedRowsPerSecond) == 0
+                && Objects.equals(batchDurationMs, that.batchDurationMs) && Objects.equals(watermarkDelayMs, that.watermarkDelayMs)
+                && sources.equals(that.sources) && Objects.equals(recordsBehindLatest, that.recordsBehindLatest)
+                && stateRows == that.stateRows && stateMemoryBytes == that.stateMemoryBytes
+                && stateRowsDroppedByWatermark == that.stateRowsDroppedByWatermark;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(batchId, numInputRows, batchDurationMs, watermarkDelayMs, sources, recordsBehindLatest, stateRows);
+    }
+
+    @Override
+    public String toString() {
+        return "signals of batch " + batchId + " (" + numInputRows + " rows, behind " + recordsBehindLatest + ")";
     }
 }

@@ -1,12 +1,13 @@
 package io.streamops.events;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonValue;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -19,7 +20,10 @@ import java.util.Objects;
  * <p>Records behind are known only for sources whose offsets count records: Kafka's. Other sources'
  * offsets are not record counts (a rate source's count seconds, a file source's log entries), so their
  * records behind are null whatever their offsets say, and {@link #kind()} names the source.
+ *
+ * <p>Jackson writes and reads it in that same form (the exporter keeps the last sources of each query).
  */
+@JsonSerialize(using = SourceLag.Writer.class)
 public final class SourceLag {
     /** The {@link #kind()} of a Kafka source: the only kind whose offsets count records. */
     public static final String KAFKA = "kafka";
@@ -67,19 +71,37 @@ public final class SourceLag {
         return name.isEmpty() ? UNKNOWN : name;
     }
 
-    /** The JSON form: an entry of {@code signals.sources} (Jackson writes it too). */
-    @JsonValue
-    public ObjectNode toJson() {
-        ObjectNode out = JsonNodeFactory.instance.objectNode();
-        out.put(INDEX, index);
-        out.put(KIND, kind);
-        out.put(DESCRIPTION, description);
-        out.put(RECORDS_BEHIND, recordsBehind);
-        ArrayNode parts = out.putArray(PARTITIONS);
-        for (TopicPartitionOffset p : partitions) {
-            parts.add(p.toJson());
+    /** Writes the JSON form: an entry of {@code signals.sources}. */
+    void write(JsonGenerator out) throws IOException {
+        out.writeStartObject();
+        out.writeNumberField(INDEX, index);
+        out.writeStringField(KIND, kind);
+        out.writeStringField(DESCRIPTION, description);
+        if (recordsBehind == null) {
+            out.writeNullField(RECORDS_BEHIND);
+        } else {
+            out.writeNumberField(RECORDS_BEHIND, recordsBehind);
         }
-        return out;
+        out.writeArrayFieldStart(PARTITIONS);
+        for (TopicPartitionOffset p : partitions) {
+            p.write(out);
+        }
+        out.writeEndArray();
+        out.writeEndObject();
+    }
+
+    /** How Jackson writes a SourceLag: {@link #write}, so there is one JSON form. */
+    static final class Writer extends StdSerializer<SourceLag> {
+        private static final long serialVersionUID = 1L;
+
+        Writer() {
+            super(SourceLag.class);
+        }
+
+        @Override
+        public void serialize(SourceLag value, JsonGenerator out, SerializerProvider provider) throws IOException {
+            value.write(out);
+        }
     }
 
     /**

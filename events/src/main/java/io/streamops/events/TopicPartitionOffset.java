@@ -1,9 +1,9 @@
 package io.streamops.events;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import java.io.IOException;
 import java.util.Objects;
 
 /**
@@ -40,9 +40,14 @@ public final class TopicPartitionOffset {
     public long recordsBehind() { return Math.max(0, latestOffset - endOffset); }
 
     /** The JSON form: an entry of {@code signals.sources[].partitions}; recordsBehind is written, not read. */
-    ObjectNode toJson() {
-        return JsonNodeFactory.instance.objectNode().put(TOPIC, topic).put(PARTITION, partition).put(END_OFFSET, endOffset)
-                .put(LATEST_OFFSET, latestOffset).put(RECORDS_BEHIND, recordsBehind());
+    void write(JsonGenerator out) throws IOException {
+        out.writeStartObject();
+        out.writeStringField(TOPIC, topic);
+        out.writeNumberField(PARTITION, partition);
+        out.writeNumberField(END_OFFSET, endOffset);
+        out.writeNumberField(LATEST_OFFSET, latestOffset);
+        out.writeNumberField(RECORDS_BEHIND, recordsBehind());
+        out.writeEndObject();
     }
 
     /** Reads the JSON form back, leniently: a missing offset is 0. */

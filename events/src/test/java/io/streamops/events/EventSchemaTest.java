@@ -13,7 +13,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -21,8 +20,9 @@ import java.util.Set;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The version-1 event schema (loaded through {@link EventContract#openSchema()}) accepts whole events
- * assembled from real recordings plus {@link ProgressSignals#toJson()}, and rejects broken ones.
+ * The version-1 event schema (loaded through {@link EventContract#openSchema()}) accepts what
+ * {@link EventCodec} writes for every kind of event, made from real Spark 3.5 recordings, and rejects
+ * broken ones.
  */
 class EventSchemaTest {
     private static final JsonSchemaFactory FACTORY = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V7);
@@ -93,11 +93,8 @@ class EventSchemaTest {
 
     @Test
     void idleEventsValidate() {
-        JsonNode idle = Fixtures.json("idle.query-idle.event.json");
-        JsonNode started = Fixtures.json("idle.query-started.event.json");
-        assertThat(started.get("id")).isEqualTo(idle.get("id"));
-        ObjectNode event = envelope("idle", idle, started.get("name"), idle.get("timestamp").asText(),
-                ":" + idle.get("timestamp").asText());
+        ObjectNode event = idleEvent("idle.query-idle.event.json", "idle.query-started.event.json");
+        assertThat(event.at("/query/name").asText()).isNotEmpty();
         assertThat(eventSchema.validate(event)).isEmpty();
 
         // Of a query the listener did not see start, the name is unknown.
@@ -124,12 +121,9 @@ class EventSchemaTest {
     void heartbeatEventsValidate() {
         assertThat(eventSchema.validate(heartbeatEvent())).isEmpty();
 
-        ObjectNode unreachable = heartbeatEvent();
-        ObjectNode heartbeat = (ObjectNode) unreachable.get("heartbeat");
-        heartbeat.putNull("status");
-        heartbeat.putNull("secondsSinceLastProgress");
-        heartbeat.putNull("lastBatchId");
-        heartbeat.putNull("triggerIntervalMs");
+        ObjectNode unreachable = unreachableHeartbeatEvent();
+        assertThat(unreachable.at("/heartbeat/status").isNull()).isTrue();
+        assertThat(unreachable.at("/heartbeat/lastBatchId").isNull()).isTrue();
         assertThat(eventSchema.validate(unreachable)).isEmpty();
     }
 
@@ -249,74 +243,37 @@ class EventSchemaTest {
         assertThat(schemaTree.at("/properties/version/const").asInt()).isEqualTo(EventContract.VERSION);
     }
 
-    // ---------------------------------------------------------------- assembling events as the listener does
+    // ---------------------------------------------------------------- what the codec writes, as trees
 
-    private static ObjectNode envelope(String type, JsonNode queryEvent, JsonNode name, String timestamp, String idSuffix) {
-        ObjectNode e = Fixtures.JSON.createObjectNode();
-        e.put("version", EventContract.VERSION);
-        e.put("type", type);
-        e.put("eventId", queryEvent.get("runId").asText() + ":" + type + idSuffix);
-        e.put("timestamp", timestamp);
-        e.put("emittedAt", Instant.now().toString());
-        ObjectNode app = e.putObject("app");
-        app.put("id", "local-1763738574123");
-        app.put("name", "fixtures");
-        app.put("job", "fixtures-job");
-        app.put("host", "driver-host");
-        app.put("sparkVersion", "3.5.7");
-        app.put("listenerVersion", "dev");
-        app.putObject("tags").put("team", "payments").put("env", "test");
-        ObjectNode query = e.putObject("query");
-        query.put("id", queryEvent.get("id").asText());
-        query.put("runId", queryEvent.get("runId").asText());
-        query.set("name", name == null ? Fixtures.JSON.nullNode() : name);
-        return e;
+    private static ObjectNode written(StreamOpsEvent event) {
+        try {
+            return (ObjectNode) Fixtures.JSON.readTree(Fixtures.CODEC.write(event));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     static ObjectNode progressEvent(JsonNode progress) {
-        ObjectNode e = envelope("progress", progress, progress.get("name"), progress.get("timestamp").asText(),
-                ":" + progress.get("batchId").asLong());
-        e.set("progress", progress);
-        e.set("signals", ProgressSignals.from(progress).toJson());
-        return e;
+        return written(Fixtures.progressEvent(progress));
     }
 
     private static ObjectNode startedEvent(String fixture) {
-        JsonNode started = Fixtures.json(fixture);
-        return envelope("started", started, started.get("name"), started.get("timestamp").asText(), "");
+        return written(Fixtures.startedEvent(fixture));
+    }
+
+    private static ObjectNode idleEvent(String fixture, String startedFixture) {
+        return written(Fixtures.idleEvent(fixture, startedFixture));
     }
 
     private static ObjectNode terminatedEvent(String query) {
-        JsonNode started = Fixtures.json(query + ".query-started.event.json");
-        JsonNode terminated = Fixtures.json(query + ".query-terminated.event.json");
-        ObjectNode e = envelope("terminated", terminated, started.get("name"), Instant.now().toString(), "");
-        JsonNode exception = terminated.get("exception");
-        ObjectNode termination = e.putObject("termination");
-        termination.put("outcome", exception.isNull() ? "stopped" : "failed");
-        termination.set("exception", exception);
-        if (exception.isNull()) {
-            termination.putNull("exceptionMessage");
-        } else {
-            String text = exception.asText();
-            int newline = text.indexOf('\n');
-            termination.put("exceptionMessage", newline < 0 ? text : text.substring(0, newline));
-        }
-        termination.set("errorClassOnException", terminated.get("errorClassOnException"));
-        return e;
+        return written(Fixtures.terminatedEvent(query));
     }
 
     private static ObjectNode heartbeatEvent() {
-        JsonNode progress = Fixtures.json(ProgressSignalsTest.KAFKA_BATCH_3);
-        ObjectNode e = envelope("heartbeat", progress, progress.get("name"), Instant.now().toString(), ":0");
-        ObjectNode heartbeat = e.putObject("heartbeat");
-        heartbeat.put("sequence", 0);
-        heartbeat.putObject("status")
-                .put("message", "Waiting for next trigger")
-                .put("isDataAvailable", true)
-                .put("isTriggerActive", false);
-        heartbeat.put("secondsSinceLastProgress", 1.25);
-        heartbeat.put("lastBatchId", progress.get("batchId").asLong());
-        heartbeat.put("triggerIntervalMs", 1000);
-        return e;
+        return written(Fixtures.heartbeatEvent(true));
+    }
+
+    private static ObjectNode unreachableHeartbeatEvent() {
+        return written(Fixtures.heartbeatEvent(false));
     }
 }
