@@ -1,12 +1,13 @@
 package io.streamops.listener.agent;
 
+import io.streamops.events.EventCodec;
 import io.streamops.events.EventType;
+import io.streamops.events.ProgressEvent;
 import io.streamops.listener.capture.CapturedEvent;
 import io.streamops.listener.capture.EventBuffer;
 import io.streamops.listener.capture.ObservedEvent;
 import io.streamops.listener.capture.SparkEventReader;
 import io.streamops.listener.config.ListenerConfig;
-import io.streamops.listener.encode.EventEncoder;
 import io.streamops.listener.metrics.ListenerHealth;
 import io.streamops.listener.metrics.ListenerHealth.DropReason;
 import io.streamops.listener.metrics.QueryMetrics;
@@ -21,8 +22,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The dispatcher thread: takes each captured event from the buffer, reads it ({@link SparkEventReader}),
- * remembers its query ({@link QueryRegistry}), updates the driver metrics ({@link QueryMetrics}), encodes
- * it ({@link EventEncoder}) and hands it to the {@link KafkaPublisher}, whose own thread talks to the broker.
+ * remembers its query ({@link QueryRegistry}), updates the driver metrics ({@link QueryMetrics}), writes
+ * it ({@link EventCodec}, the contract's one codec) and hands it to the {@link KafkaPublisher}, whose own
+ * thread talks to the broker.
  */
 final class Dispatcher {
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
@@ -30,7 +32,7 @@ final class Dispatcher {
     private final EventBuffer<CapturedEvent> buffer;
     private final QueryRegistry registry;
     private final SparkEventReader reader;
-    private final EventEncoder encoder;
+    private final EventCodec codec = new EventCodec();
     private final QueryMetrics queryMetrics;
     private final ListenerHealth health;
     private final KafkaPublisher publisher;
@@ -54,8 +56,7 @@ final class Dispatcher {
                QueryMetrics queryMetrics, ListenerHealth health, KafkaPublisher publisher) {
         this.buffer = buffer;
         this.registry = registry;
-        this.reader = new SparkEventReader(registry, config);
-        this.encoder = new EventEncoder(listenerVersion);
+        this.reader = new SparkEventReader(registry, config, listenerVersion);
         this.queryMetrics = queryMetrics;
         this.health = health;
         this.publisher = publisher;
@@ -144,7 +145,7 @@ final class Dispatcher {
             errors.warn("streamops: could not read a " + captured.type().wireName() + " event: " + e);
             return;
         }
-        if (recentEventIds.put(event.eventId, Boolean.TRUE) != null) {
+        if (recentEventIds.put(event.event.eventId(), Boolean.TRUE) != null) {
             return; // The same Spark event delivered twice (a listener registered twice): publish once.
         }
         track(event, captured);
@@ -157,30 +158,29 @@ final class Dispatcher {
             return;
         }
         try {
-            publisher.publish(event.type, event.queryId.toString(), encoder.encode(event, System.currentTimeMillis()),
-                    event.capturedAtMillis);
-        } catch (Exception e) {
-            health.dropped(event.type, DropReason.UNREADABLE);
-            errors.warn("streamops: could not encode a " + event.type.wireName() + " event: " + e);
+            publisher.publish(event.type(), event.event.query().id(), codec.write(event.event), event.capturedAtMillis);
+        } catch (RuntimeException e) {
+            health.dropped(event.type(), DropReason.UNREADABLE);
+            errors.warn("streamops: could not write " + event.event + " of query " + event.queryId + ": " + e);
         }
     }
 
     private void track(ObservedEvent e, CapturedEvent captured) {
         QueryRegistry.TrackedQuery q = registry.get(e.queryId);
         boolean sameRun = q != null && q.runId.equals(e.runId);
-        switch (e.type) {
+        switch (e.type()) {
             case STARTED:
-                registry.started(e.queryId, e.runId, e.queryName, captured.origin(), e.capturedAtMillis);
+                registry.started(e.queryId, e.runId, e.queryName(), captured.origin(), e.capturedAtMillis);
                 break;
             case PROGRESS:
             case IDLE:
                 if (!sameRun) {
                     // A run whose start we did not see (the agent came up mid-run): track it from here.
-                    q = registry.started(e.queryId, e.runId, e.queryName, captured.origin(), e.capturedAtMillis);
+                    q = registry.started(e.queryId, e.runId, e.queryName(), captured.origin(), e.capturedAtMillis);
                 }
-                if (e.type == EventType.PROGRESS) {
+                if (e.type() == EventType.PROGRESS) {
                     q.lastProgressAtMillis = e.capturedAtMillis;
-                    q.lastBatchId = e.signals.batchId();
+                    q.lastBatchId = ((ProgressEvent) e.event).signals().batchId();
                 }
                 break;
             case TERMINATED:

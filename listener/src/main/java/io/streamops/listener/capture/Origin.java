@@ -1,5 +1,6 @@
 package io.streamops.listener.capture;
 
+import io.streamops.events.AppIdentity;
 import io.streamops.listener.config.AppInfo;
 import io.streamops.listener.config.ListenerConfig;
 import org.apache.spark.SparkConf;
@@ -11,18 +12,21 @@ import org.apache.spark.SparkConf;
  */
 public final class Origin {
     private final SparkConf conf;
-    private volatile AppInfo app;
+    private volatile AppIdentity app;
 
     /** {@code conf} null: the running SparkContext's, looked up on our thread. */
     public Origin(SparkConf conf) {
         this.conf = conf;
     }
 
-    /** The application this origin speaks for, with the agent's job and tags. Never on Spark's threads. */
-    public AppInfo app(ListenerConfig config) {
-        AppInfo a = app;
+    /**
+     * The application this origin speaks for, with the agent's job and tags, as its events carry it
+     * (made once per origin, not per event). Never on Spark's threads.
+     */
+    public AppIdentity app(ListenerConfig config, String listenerVersion) {
+        AppIdentity a = app;
         if (a == null) {
-            a = AppInfo.from(conf(), config);
+            a = AppInfo.from(conf(), config).identity(listenerVersion);
             app = a;
         }
         return a;

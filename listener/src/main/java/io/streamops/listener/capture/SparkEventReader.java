@@ -2,8 +2,16 @@ package io.streamops.listener.capture;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.streamops.events.EventType;
+import io.streamops.events.AppIdentity;
+import io.streamops.events.Heartbeat;
+import io.streamops.events.HeartbeatEvent;
+import io.streamops.events.IdleEvent;
+import io.streamops.events.ProgressEvent;
 import io.streamops.events.ProgressSignals;
+import io.streamops.events.QueryIdentity;
+import io.streamops.events.StartedEvent;
+import io.streamops.events.TerminatedEvent;
+import io.streamops.events.Termination;
 import io.streamops.listener.config.ListenerConfig;
 import org.apache.spark.sql.streaming.StreamingQueryListener.QueryIdleEvent;
 import org.apache.spark.sql.streaming.StreamingQueryListener.QueryProgressEvent;
@@ -14,16 +22,23 @@ import scala.Option;
 
 import java.io.IOException;
 import java.time.Instant;
+import java.util.UUID;
 
-/** Reads a {@link CapturedEvent} (Spark's objects) into an {@link ObservedEvent} (plain values). */
+/**
+ * Reads a {@link CapturedEvent} (Spark's objects) into an {@link ObservedEvent}: the wire event of the
+ * contract ({@code io.streamops.events}) that {@code EventCodec} writes. Runs on the dispatcher thread,
+ * just before the event is written, so {@code emittedAt} is taken here.
+ */
 public final class SparkEventReader {
     private final ObjectMapper json = new ObjectMapper();
     private final KnownQueries known;
     private final ListenerConfig config;
+    private final String listenerVersion;
 
-    public SparkEventReader(KnownQueries known, ListenerConfig config) {
+    public SparkEventReader(KnownQueries known, ListenerConfig config, String listenerVersion) {
         this.known = known;
         this.config = config;
+        this.listenerVersion = listenerVersion;
     }
 
     public ObservedEvent read(CapturedEvent captured) throws IOException {
@@ -46,67 +61,68 @@ public final class SparkEventReader {
     }
 
     private ObservedEvent started(CapturedEvent captured, QueryStartedEvent e) {
-        ObservedEvent.Builder b = builder(EventType.STARTED, captured).query(e.id(), e.runId(), e.name());
-        b.eventId = e.runId() + ":started";
-        b.timestamp = e.timestamp();
-        return b.build();
+        return observed(captured, e.id(), e.runId(), new StartedEvent(e.runId() + ":started", e.timestamp(), now(),
+                app(captured), query(e.id(), e.runId(), e.name())));
     }
 
     private ObservedEvent progress(CapturedEvent captured, StreamingQueryProgress p) throws IOException {
-        ObservedEvent.Builder b = builder(EventType.PROGRESS, captured).query(p.id(), p.runId(), p.name());
-        b.eventId = p.runId() + ":progress:" + p.batchId();
-        b.timestamp = p.timestamp();
-        JsonNode tree = json.readTree(p.json());
-        b.progress = tree;
-        b.signals = ProgressSignals.from(tree);
-        return b.build();
+        String text = p.json();
+        JsonNode tree = json.readTree(text);
+        return observed(captured, p.id(), p.runId(), new ProgressEvent(p.runId() + ":progress:" + p.batchId(), p.timestamp(),
+                now(), app(captured), query(p.id(), p.runId(), p.name()), tree, text, ProgressSignals.from(tree)));
     }
 
     private ObservedEvent idle(CapturedEvent captured, QueryIdleEvent e) {
-        ObservedEvent.Builder b = builder(EventType.IDLE, captured)
-                .query(e.id(), e.runId(), known.name(e.id()));
-        b.eventId = e.runId() + ":idle:" + e.timestamp();
-        b.timestamp = e.timestamp();
-        return b.build();
+        return observed(captured, e.id(), e.runId(), new IdleEvent(e.runId() + ":idle:" + e.timestamp(), e.timestamp(), now(),
+                app(captured), query(e.id(), e.runId(), known.name(e.id()))));
     }
 
+    /** Spark gives no timestamp: the capture time stands in. */
     private ObservedEvent terminated(CapturedEvent captured, QueryTerminatedEvent e) {
-        ObservedEvent.Builder b = builder(EventType.TERMINATED, captured)
-                .query(e.id(), e.runId(), known.name(e.id()));
-        b.eventId = e.runId() + ":terminated";
-        b.timestamp = Instant.ofEpochMilli(captured.capturedAtMillis()).toString();
-        b.exception = orNull(e.exception());
-        b.errorClass = SparkListenerApi.errorClassOnException(e);
         // Spark reports no exception both for stop() and for a query killed by a fatal JVM Error.
-        b.outcome = b.exception != null ? ObservedEvent.Outcome.FAILED : ObservedEvent.Outcome.STOPPED;
-        return b.build();
+        Termination termination = Termination.of(orNull(e.exception()), SparkListenerApi.errorClassOnException(e));
+        return observed(captured, e.id(), e.runId(), new TerminatedEvent(e.runId() + ":terminated", capturedAt(captured),
+                now(), app(captured), query(e.id(), e.runId(), known.name(e.id())), termination));
     }
 
+    /** Same event id as Spark's own terminated event: if that arrives too, only one is published. */
     private ObservedEvent endedWithApplication(CapturedEvent captured, EndedWithApplication e) {
-        ObservedEvent.Builder b = builder(EventType.TERMINATED, captured)
-                .query(e.queryId(), e.runId(), known.name(e.queryId()));
-        b.eventId = e.runId() + ":terminated";
-        b.timestamp = Instant.ofEpochMilli(captured.capturedAtMillis()).toString();
-        b.outcome = ObservedEvent.Outcome.STOPPED;
-        return b.build();
+        return observed(captured, e.queryId(), e.runId(), new TerminatedEvent(e.runId() + ":terminated", capturedAt(captured),
+                now(), app(captured), query(e.queryId(), e.runId(), known.name(e.queryId())), Termination.of(null, null)));
     }
 
     private ObservedEvent heartbeat(CapturedEvent captured, HeartbeatSnapshot s) {
-        ObservedEvent.Builder b = builder(EventType.HEARTBEAT, captured)
-                .query(s.queryId(), s.runId(), known.name(s.queryId()));
-        b.eventId = s.runId() + ":heartbeat:" + s.sequence();
-        b.timestamp = Instant.ofEpochMilli(captured.capturedAtMillis()).toString();
-        b.heartbeat = s;
         long last = known.lastProgressAtMillis(s.queryId());
-        b.secondsSinceLastProgress = last < 0 ? null : Math.max(0, captured.capturedAtMillis() - last) / 1000.0;
         long batch = known.lastBatchId(s.queryId());
-        b.lastBatchId = batch < 0 ? null : batch;
-        return b.build();
+        Heartbeat heartbeat = new Heartbeat(s.sequence(),
+                s.statusMessage() == null ? null : new Heartbeat.Status(s.statusMessage(),
+                        Boolean.TRUE.equals(s.dataAvailable()), Boolean.TRUE.equals(s.triggerActive())),
+                last < 0 ? null : Math.max(0, captured.capturedAtMillis() - last) / 1000.0,
+                batch < 0 ? null : batch,
+                s.triggerIntervalMs(), s.intervalMs(), s.listenerEventsDropped());
+        return observed(captured, s.queryId(), s.runId(), new HeartbeatEvent(s.runId() + ":heartbeat:" + s.sequence(),
+                capturedAt(captured), now(), app(captured), query(s.queryId(), s.runId(), known.name(s.queryId())), heartbeat));
+    }
+
+    private static ObservedEvent observed(CapturedEvent captured, UUID queryId, UUID runId, io.streamops.events.StreamOpsEvent event) {
+        return new ObservedEvent(event, queryId, runId, captured.capturedAtMillis());
     }
 
     /** Our thread: the first event of each origin is where its application (host name included) is worked out. */
-    private ObservedEvent.Builder builder(EventType type, CapturedEvent captured) {
-        return ObservedEvent.builder(type, captured, captured.origin().app(config));
+    private AppIdentity app(CapturedEvent captured) {
+        return captured.origin().app(config, listenerVersion);
+    }
+
+    private static QueryIdentity query(UUID id, UUID runId, String name) {
+        return new QueryIdentity(id.toString(), runId.toString(), name);
+    }
+
+    private static String capturedAt(CapturedEvent captured) {
+        return Instant.ofEpochMilli(captured.capturedAtMillis()).toString();
+    }
+
+    private static String now() {
+        return Instant.ofEpochMilli(System.currentTimeMillis()).toString();
     }
 
     static String orNull(Option<String> option) {

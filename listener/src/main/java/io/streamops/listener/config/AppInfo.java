@@ -1,5 +1,6 @@
 package io.streamops.listener.config;
 
+import io.streamops.events.AppIdentity;
 import org.apache.spark.SparkConf;
 import scala.Option;
 
@@ -57,4 +58,9 @@ public final class AppInfo {
     public String host() { return host; }
     public String sparkVersion() { return sparkVersion; }
     public Map<String, String> tags() { return tags; }
+
+    /** The {@code app} object of this application's events, sent by listener version {@code listenerVersion}. */
+    public AppIdentity identity(String listenerVersion) {
+        return new AppIdentity(appId, appName, job, host, sparkVersion, listenerVersion, tags);
+    }
 }

@@ -8,6 +8,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.streamops.events.ProgressSignals;
 import io.streamops.events.SourceLag;
+import io.streamops.events.Heartbeat;
+import io.streamops.events.HeartbeatEvent;
+import io.streamops.events.ProgressEvent;
+import io.streamops.events.TerminatedEvent;
 import io.streamops.events.TopicPartitionOffset;
 import io.streamops.listener.capture.ObservedEvent;
 
@@ -42,28 +46,30 @@ public final class QueryMetrics {
     public void record(ObservedEvent e) {
         QueryMeters q = queries.get(e.queryId);
         if (q == null) {
-            q = new QueryMeters(e.queryId, e.queryName);
+            q = new QueryMeters(e.queryId, e.queryName());
             queries.put(e.queryId, q);
         }
-        switch (e.type) {
+        switch (e.type()) {
             case STARTED:
                 q.status = "active";
                 break;
             case PROGRESS:
                 q.status = "active";
-                q.progress(e.signals, e.progress, e.capturedAtMillis);
+                ProgressEvent progress = (ProgressEvent) e.event;
+                q.progress(progress.signals(), progress.progress(), e.capturedAtMillis);
                 break;
             case IDLE:
                 q.status = "idle";
                 break;
             case TERMINATED:
-                q.status = e.outcome == ObservedEvent.Outcome.FAILED ? "failed" : "stopped";
+                q.status = ((TerminatedEvent) e.event).termination().outcome().wireName();
                 q.triggerActive = 0;
                 break;
             case HEARTBEAT:
-                if (e.heartbeat.statusMessage() != null) {
-                    q.triggerActive = Boolean.TRUE.equals(e.heartbeat.triggerActive()) ? 1 : 0;
-                    q.dataAvailable = Boolean.TRUE.equals(e.heartbeat.dataAvailable()) ? 1 : 0;
+                Heartbeat.Status status = ((HeartbeatEvent) e.event).heartbeat().status();
+                if (status != null) {
+                    q.triggerActive = status.triggerActive() ? 1 : 0;
+                    q.dataAvailable = status.dataAvailable() ? 1 : 0;
                 }
                 break;
             default:
