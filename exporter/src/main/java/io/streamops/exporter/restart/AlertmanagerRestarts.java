@@ -2,6 +2,9 @@ package io.streamops.exporter.restart;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -24,8 +27,14 @@ public final class AlertmanagerRestarts {
     private AlertmanagerRestarts() {
     }
 
-    /** A firing alert that asks for a restart of {@code subject}. */
-    public record Ask(RestartSubject subject, String alertname, String queryStatus, String runId, String fingerprint) {
+    /**
+     * A firing alert that asks for a restart of {@code subject}.
+     *
+     * @param startsAt when it started firing (null if the payload did not say): with the fingerprint, the
+     *                 alert's incident, the same however often Alertmanager sends it
+     */
+    public record Ask(RestartSubject subject, String alertname, String queryStatus, String runId, String fingerprint,
+                      Instant startsAt) {
     }
 
     /** The payload is not an Alertmanager webhook payload of version 4: answer 400 with this message. */
@@ -63,9 +72,21 @@ public final class AlertmanagerRestarts {
                 tags.keySet().removeAll(KNOWN_LABELS); // the other labels, for targets that match tags
                 asks.add(new Ask(new RestartSubject(job, text.get("query"), text.get("query_id"), text.get("app_id"), tags),
                         text.getOrDefault("alertname", ""), text.getOrDefault("status", ""), text.getOrDefault("run_id", ""),
-                        alert.path("fingerprint").asText("")));
+                        alert.path("fingerprint").asText(""), startsAt(alert, i)));
             }
         }
         return asks;
+    }
+
+    private static Instant startsAt(JsonNode alert, int index) throws InvalidPayload {
+        String text = alert.path("startsAt").asText("");
+        if (text.isEmpty()) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(text).toInstant();
+        } catch (DateTimeParseException e) {
+            throw new InvalidPayload("alerts[" + index + "].startsAt '" + text + "' is not an RFC 3339 time");
+        }
     }
 }

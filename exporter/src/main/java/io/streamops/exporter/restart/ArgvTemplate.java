@@ -13,6 +13,10 @@ import java.util.function.Function;
  * through a shell, so a query named {@code $(touch /tmp/pwned)} is an argument with that text, nothing more.
  * A placeholder inside a longer argument is refused when the template is made, so nobody writes
  * {@code --name={job}} believing it is substituted.
+ *
+ * <p>A value that starts with {@code -} is refused when rendering: placed before a {@code spark-submit}
+ * line's application jar, {@code --conf=...} or {@code --class} from a query's name would be read as an
+ * option of the launcher, and after it as one of the application.
  */
 public final class ArgvTemplate {
 
@@ -68,12 +72,25 @@ public final class ArgvTemplate {
         return arguments;
     }
 
-    /** The argv for {@code subject}: each placeholder argument replaced by its value, verbatim. */
+    /**
+     * The argv for {@code subject}: each placeholder argument replaced by its value, verbatim.
+     *
+     * @throws IllegalArgumentException naming the placeholder and value, when a value starts with {@code -}
+     */
     public List<String> render(RestartSubject subject) {
         List<String> argv = new ArrayList<>(arguments.size());
         for (String argument : arguments) {
-            Function<RestartSubject, String> value = PLACEHOLDERS.get(argument);
-            argv.add(value == null ? argument : value.apply(subject));
+            Function<RestartSubject, String> placeholder = PLACEHOLDERS.get(argument);
+            if (placeholder == null) {
+                argv.add(argument);
+                continue;
+            }
+            String value = placeholder.apply(subject);
+            if (value.startsWith("-")) {
+                throw new IllegalArgumentException(argument + " of job " + subject.job() + " is '" + value
+                        + "': a value starting with '-' would be read as an option, so it is not substituted");
+            }
+            argv.add(value);
         }
         return argv;
     }

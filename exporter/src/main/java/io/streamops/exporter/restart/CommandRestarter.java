@@ -25,7 +25,9 @@ import java.util.function.Function;
  * <p>Both kinds of launcher work: one that keeps running (client mode, the driver is the child) and one
  * that exits after submitting (cluster mode). Either way {@link Launch#exit()} completes with the exit
  * code; a non-zero one is a failed attempt known at once. A child of an earlier attempt that is still
- * running (a stalled client-mode driver) is stopped before the next starts.
+ * running (a stalled client-mode driver, or one an operator restarts by hand) is stopped, with the
+ * processes it started (a launcher script's JVM), before the next starts: two drivers on one checkpoint
+ * would fight over it. A driver the exporter did not launch is not known to it and is not stopped.
  */
 public final class CommandRestarter implements Restarter {
     private static final Duration STOP_GRACE = Duration.ofSeconds(10);
@@ -53,8 +55,13 @@ public final class CommandRestarter implements Restarter {
 
     @Override
     public Launch restart(RestartRequest request) throws RestartException {
+        List<String> argv;
+        try {
+            argv = config.argv().render(request.subject());
+        } catch (IllegalArgumentException e) {
+            throw new RestartException("not restarted: " + e.getMessage(), e);
+        }
         stopPrevious(request.previous());
-        List<String> argv = config.argv().render(request.subject());
         ProcessBuilder builder = new ProcessBuilder(argv).redirectErrorStream(true);
         Map<String, String> env = builder.environment();
         env.clear();
@@ -88,7 +95,10 @@ public final class CommandRestarter implements Restarter {
         return process.pid() + "@" + process.info().startInstant().map(Instant::toString).orElse("");
     }
 
-    /** Stops the child of the previous attempt if it still runs: politely, then forcibly. */
+    /**
+     * Stops the child of the previous attempt if it still runs, and what it started: politely (SIGTERM, so
+     * Spark stops its queries and the listener reports them stopped), then forcibly after a grace period.
+     */
     private static void stopPrevious(String handle) throws RestartException {
         int at = handle.indexOf('@');
         if (at <= 0) {
@@ -105,16 +115,21 @@ public final class CommandRestarter implements Restarter {
             return;
         }
         ProcessHandle process = previous.get();
-        process.destroy();
-        try {
-            process.onExit().get(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            process.destroyForcibly();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new RestartException("interrupted stopping the previous attempt's process " + process.pid(), e);
-        } catch (ExecutionException e) {
-            throw new RestartException("cannot stop the previous attempt's process " + process.pid(), e);
+        List<ProcessHandle> tree = new java.util.ArrayList<>(process.descendants().toList());
+        tree.add(process);
+        tree.forEach(ProcessHandle::destroy);
+        long deadline = System.nanoTime() + STOP_GRACE.toNanos();
+        for (ProcessHandle member : tree) {
+            try {
+                member.onExit().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                member.destroyForcibly();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RestartException("interrupted stopping the previous attempt's process " + process.pid(), e);
+            } catch (ExecutionException e) {
+                throw new RestartException("cannot stop the previous attempt's process " + member.pid(), e);
+            }
         }
     }
 }

@@ -12,10 +12,25 @@ public sealed interface Observation {
      *
      * @param queryStatus the query's status at the transition ({@code failed}, {@code driver_lost},
      *                    {@code stalled}, {@code stopped}, ...): a clean stop is never restarted
-     * @param runId       the Spark run the alert is about, "" if unknown
+     * @param runId       the Spark run the alert is about, "" if unknown (Alertmanager's alerts have none)
+     * @param incident    the alert's identity, its fingerprint and start ({@link #incidentOf}); "" if unknown.
+     *                    The same alert sent again (Alertmanager repeats and retries) is the same incident
+     * @param startsAt    when the alert started firing: what tells a failure already answered from a new one
+     *                    when there is no run id (not when it arrived, which a retry or a repeat makes late)
+     * @param at          when it was observed
      */
-    record AlertFired(RestartSubject subject, String alertname, String queryStatus, String runId, Instant at)
-            implements Observation {
+    record AlertFired(RestartSubject subject, String alertname, String queryStatus, String runId, String incident,
+                      Instant startsAt, Instant at) implements Observation {
+
+        /** An alert known only by its run id, started when it is observed. */
+        public AlertFired(RestartSubject subject, String alertname, String queryStatus, String runId, Instant at) {
+            this(subject, alertname, queryStatus, runId, "", at, at);
+        }
+    }
+
+    /** An alert's incident id: its fingerprint and when it started, "" when either is unknown. */
+    static String incidentOf(String fingerprint, Instant startsAt) {
+        return fingerprint == null || fingerprint.isEmpty() || startsAt == null ? "" : fingerprint + "@" + startsAt;
     }
 
     /** The job's query reported progress (a progress or idle event) from run {@code runId}. */
@@ -34,8 +49,16 @@ public sealed interface Observation {
     record QueryStopped(Instant at) implements Observation {
     }
 
-    /** An operator asked for a restart by hand: it also resets a given-up policy. */
-    record ManualRestart(RestartSubject subject, Instant at) implements Observation {
+    /**
+     * An operator asked for a restart by hand: it also resets a given-up policy.
+     *
+     * @param command the request's id, so that it is acted on once whichever instance reads it ("" if none)
+     */
+    record ManualRestart(RestartSubject subject, String command, Instant at) implements Observation {
+
+        public ManualRestart(RestartSubject subject, Instant at) {
+            this(subject, "", at);
+        }
     }
 
     /** Time passed: a back-off may be over, a deadline passed, a healthy job earned its reset. */

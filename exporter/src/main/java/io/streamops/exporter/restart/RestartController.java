@@ -5,6 +5,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
@@ -23,8 +24,10 @@ import java.util.function.Predicate;
  * run on their own threads, so a slow API never holds up the caller, and their results come back as
  * observations ({@link Observation.LaunchFailed}, {@link Observation.LauncherExited}).
  *
- * <p>Call it only on the instance that owns the job (the owner of the job's alerts partition), and call
- * {@link #takeOver()} when partitions are assigned, before acting on the jobs they bring.
+ * <p>Call it only on the instance that owns the job (the owner of the job's alerts partition), from one
+ * thread (decisions journal, which blocks), and call {@link #takeOver()} when partitions are assigned,
+ * before acting on the jobs they bring. What the restarters report later goes to the {@link Feedback}, which
+ * hands it back to this controller only while this instance still owns the job.
  */
 public final class RestartController implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RestartController.class);
@@ -39,7 +42,18 @@ public final class RestartController implements AutoCloseable {
         void givenUp(RestartRecord record, RestartTarget target) throws Exception;
     }
 
+    /**
+     * Where a restarter's later news about an attempt goes (its launcher exited, or it could not be made):
+     * the caller checks that this instance still owns the job before it hands the observation back to
+     * {@link #observe}, so an instance that lost the job after a rebalance does not act on it.
+     */
+    @FunctionalInterface
+    public interface Feedback {
+        void report(RestartSubject subject, Observation observation);
+    }
+
     private final RestartsConfig config;
+    private final Feedback feedback;
     private final RestartJournal journal;
     private final Function<RestarterSettings, Restarter> restarterFactory;
     private final RestartMetrics metrics;
@@ -61,6 +75,13 @@ public final class RestartController implements AutoCloseable {
      */
     public RestartController(RestartsConfig config, RestartJournal journal, Function<RestarterSettings, Restarter> restarterFactory,
                              RestartMetrics metrics, Clock clock, DoubleSupplier spread, GiveUpListener giveUp) {
+        this(config, journal, restarterFactory, metrics, clock, spread, giveUp, null);
+    }
+
+    /** @param feedback where the restarters' later news goes; null: back to this controller at once (one owner) */
+    public RestartController(RestartsConfig config, RestartJournal journal, Function<RestarterSettings, Restarter> restarterFactory,
+                             RestartMetrics metrics, Clock clock, DoubleSupplier spread, GiveUpListener giveUp, Feedback feedback) {
+        this.feedback = feedback != null ? feedback : this::observe;
         this.config = config;
         this.journal = journal;
         this.restarterFactory = restarterFactory;
@@ -88,15 +109,23 @@ public final class RestartController implements AutoCloseable {
     }
 
     /**
+     * As above, for an alert known by its fingerprint and start (an Alertmanager alert): the same alert sent
+     * again is not acted on twice, and its start, not its arrival, tells an old failure from a new one.
+     */
+    public Optional<Decision> alertFired(RestartSubject subject, String alertname, String queryStatus, String runId,
+                                         String fingerprint, Instant startsAt) {
+        Instant now = clock.instant();
+        return observe(subject, new Observation.AlertFired(subject, alertname, queryStatus, runId,
+                Observation.incidentOf(fingerprint, startsAt), startsAt == null ? now : startsAt, now));
+    }
+
+    /**
      * A FIRING transition of a rule with {@code actions: [restart]}: what the router calls for the jobs it
      * owns, for transitions it has not seen before (not for history it replays).
      */
     public Optional<Decision> alertFired(AlertTransition transition) {
-        TransitionSubject told = TransitionSubject.of(transition);
-        if (told.subject().job().isEmpty()) {
-            return Optional.empty();
-        }
-        return alertFired(told.subject(), transition.rule(), told.queryStatus(), told.runId());
+        Observation.AlertFired fired = TransitionSubject.fired(transition, clock.instant());
+        return fired.subject().job().isEmpty() ? Optional.empty() : observe(fired.subject(), fired);
     }
 
     /** A progress or idle event of the job's query, from run {@code runId}. Cheap for jobs never restarted. */
@@ -111,15 +140,40 @@ public final class RestartController implements AutoCloseable {
 
     /** An operator's restart ({@code POST /api/jobs/{job}/restart}): also resets a policy that gave up. */
     public Optional<Decision> restartByHand(RestartSubject subject) {
-        return observe(subject, new Observation.ManualRestart(subject, clock.instant()));
+        return restartByHand(subject, "");
+    }
+
+    /** As above, for the command {@code command} (its id): acted on once, however often it is read. */
+    public Optional<Decision> restartByHand(RestartSubject subject, String command) {
+        return observe(subject, new Observation.ManualRestart(subject, command, clock.instant()));
+    }
+
+    /** Whether a target covers the job: what any instance can answer before it hands a request to the owner. */
+    public boolean covers(RestartSubject subject) {
+        Map<String, String> tags = subject.tags().isEmpty()
+                ? known(subject.job()).map(r -> r.subject().tags()).orElse(Map.of()) : subject.tags();
+        return config.targetFor(subject.job(), tags).isPresent();
+    }
+
+    /** The jobs that have something pending for time to act on: those {@link #tick} would look at. */
+    public java.util.List<String> pendingJobs() {
+        return journal.all().stream().filter(RestartController::pending).map(RestartRecord::job).toList();
+    }
+
+    /** The jobs whose attempt waits for their query's progress (or for their back-off, which progress may end). */
+    public java.util.Set<String> awaitingProgress() {
+        return journal.all().stream().filter(r -> r.phase() == RestartPhase.RESTARTING || r.phase() == RestartPhase.WAITING)
+                .map(RestartRecord::job).collect(java.util.stream.Collectors.toSet());
+    }
+
+    private static boolean pending(RestartRecord record) {
+        return record.phase() != RestartPhase.IDLE && !(record.phase() == RestartPhase.GIVEN_UP && record.announced());
     }
 
     /** Lets time act (back-offs ending, deadlines passing, resets): call about once a second. */
     public void tick(Predicate<String> owned) {
         for (RestartRecord record : journal.all()) {
-            boolean pending = record.phase() != RestartPhase.IDLE
-                    && !(record.phase() == RestartPhase.GIVEN_UP && record.announced());
-            if (pending && owned.test(record.job())) {
+            if (pending(record) && owned.test(record.job())) {
                 observe(record.subject(), new Observation.Tick(clock.instant()));
             }
         }
@@ -144,7 +198,8 @@ public final class RestartController implements AutoCloseable {
         return journal.read(job);
     }
 
-    private Optional<Decision> observe(RestartSubject subject, Observation observation) {
+    /** Decides on one observation about the subject's job, journals the decision, then acts on it. */
+    public Optional<Decision> observe(RestartSubject subject, Observation observation) {
         if (closed) {
             return Optional.empty(); // e.g. a launched driver ending after this instance handed its jobs over
         }
@@ -203,11 +258,11 @@ public final class RestartController implements AutoCloseable {
                     .restart(request);
             remember(subject.job(), request.sequence(), launch.handle());
             launch.exit().ifPresent(exit -> exit.thenAccept(code ->
-                    observe(subject, new Observation.LauncherExited(request.sequence(), code, clock.instant()))));
+                    feedback.report(subject, new Observation.LauncherExited(request.sequence(), code, clock.instant()))));
         } catch (Restarter.RestartException | RuntimeException e) {
             LOG.warn("Restart attempt {} of job {} failed: {}", request.attemptId(), subject.job(), e.getMessage());
             metrics.notMade(subject.job());
-            observe(subject, new Observation.LaunchFailed(request.sequence(), String.valueOf(e.getMessage()), clock.instant()));
+            feedback.report(subject, new Observation.LaunchFailed(request.sequence(), String.valueOf(e.getMessage()), clock.instant()));
         }
     }
 

@@ -11,9 +11,15 @@ import java.util.function.DoubleSupplier;
  *
  * <p>Old news is told apart by the Spark run id: a restart starts a new run, so an alert about the run
  * whose failure is being answered (a DriverLost that matures after the QueryFailed, say) is not a new
- * failure. Without a run id, the time of the alert against the time of the attempt decides.
+ * failure. Without a run id (Alertmanager's alerts), the alert's start against the attempt's time decides:
+ * an alert that started before the attempt was made, or before the restarted run was seen healthy, is
+ * about the failure already answered. Each alert acted on is remembered by its incident (fingerprint
+ * and start) and each operator's command by its id, so neither is acted on twice when sent again.
  */
 public final class RestartDecider {
+
+    /** Exit codes of a JVM ended by SIGINT (128 + 2) or SIGTERM (128 + 15): stopped on purpose, not failed. */
+    private static final java.util.Set<Integer> STOPPED_BY_SIGNAL = java.util.Set.of(130, 143);
 
     private final RestartPolicy policy;
     private final DoubleSupplier spread;
@@ -47,10 +53,7 @@ public final class RestartDecider {
             return onStop(record, stopped);
         }
         if (observation instanceof Observation.ManualRestart manual) {
-            return record.phase() == RestartPhase.RESTARTING
-                    ? new Decision.Wait(record, false)
-                    : new Decision.RestartNow(record.withSubject(merge(record.subject(), manual.subject())).reset(manual.at())
-                            .attemptMade(manual.at(), policy.window(), policy.progressDeadline(), "restarted by hand"));
+            return onManualRestart(record, manual);
         }
         return onTick(record, observation.at());
     }
@@ -59,18 +62,47 @@ public final class RestartDecider {
         if ("stopped".equals(alert.queryStatus())) {
             return new Decision.Nothing(record, false); // a clean stop is never restarted
         }
-        boolean oldNews = !alert.runId().isEmpty() && alert.runId().equals(record.failedRunId());
+        if (record.handledAlready(alert.incident())) {
+            return quiet(record, false); // the same alert again: Alertmanager repeats and retries
+        }
+        RestartRecord seen = record.withHandled(alert.incident(), false);
+        boolean changed = !seen.equals(record);
+        boolean withRun = !alert.runId().isEmpty();
+        boolean oldRun = withRun && alert.runId().equals(record.failedRunId());
         String why = alert.alertname() + " (" + alert.queryStatus() + ")";
         return switch (record.phase()) {
-            case GIVEN_UP -> new Decision.Nothing(record, false);
-            case WAITING -> new Decision.Wait(record, false);
-            case RESTARTING -> oldNews || alert.runId().isEmpty() && !alert.at().isAfter(record.since())
-                    ? new Decision.Wait(record, false)
-                    : schedule(record.withFailedRun(alert.runId()), "attempt " + record.consecutive() + " failed: " + why, alert.at());
-            case IDLE, HEALTHY -> oldNews
-                    ? new Decision.Nothing(record, false)
-                    : schedule(record.withSubject(merge(record.subject(), alert.subject())).withFailedRun(alert.runId()), why, alert.at());
+            case GIVEN_UP -> new Decision.Nothing(seen, changed);
+            case WAITING -> new Decision.Wait(seen, changed);
+            // Without a run id an alert that started after the attempt is about the restarted run.
+            case RESTARTING -> oldRun || !withRun && !alert.startsAt().isAfter(record.since())
+                    ? new Decision.Wait(seen, changed)
+                    : schedule(seen.withFailedRun(alert.runId()), "attempt " + record.consecutive() + " failed: " + why, alert.at());
+            // HEALTHY since the restarted run made progress: an alert that started before is about the old failure.
+            case IDLE, HEALTHY -> oldRun || !withRun && record.phase() == RestartPhase.HEALTHY && !alert.startsAt().isAfter(record.since())
+                    ? new Decision.Nothing(seen, changed)
+                    : schedule(seen.withHandled(alert.incident(), true).withSubject(merge(record.subject(), alert.subject()))
+                            .withFailedRun(alert.runId()), why, alert.at());
         };
+    }
+
+    /** An operator's restart: now, unless an attempt is under way; a command read twice is acted on once. */
+    private Decision onManualRestart(RestartRecord record, Observation.ManualRestart manual) {
+        if (record.handledAlready(manual.command())) {
+            return quiet(record, false);
+        }
+        RestartRecord seen = record.withHandled(manual.command(), true);
+        if (record.phase() == RestartPhase.RESTARTING) {
+            return new Decision.Wait(record.withHandled(manual.command(), false), !manual.command().isEmpty());
+        }
+        // The run it replaces is the one last seen making progress: its late events are not the new run's.
+        return new Decision.RestartNow(seen.withSubject(merge(record.subject(), manual.subject())).withFailedRun(record.lastRunId())
+                .reset(manual.at()).attemptMade(manual.at(), policy.window(), policy.progressDeadline(), "restarted by hand"));
+    }
+
+    /** No new decision: Wait while a restart is scheduled or under way, else Nothing. */
+    private static Decision quiet(RestartRecord record, boolean changed) {
+        return record.phase() == RestartPhase.WAITING || record.phase() == RestartPhase.RESTARTING
+                ? new Decision.Wait(record, changed) : new Decision.Nothing(record, changed);
     }
 
     private Decision onProgress(RestartRecord record, Observation.ProgressMade progress) {
@@ -91,16 +123,23 @@ public final class RestartDecider {
         };
     }
 
-    /** A launched driver that exits non-zero failed: known at once, no need to wait for the driver-lost timeout. */
+    /**
+     * A launched driver that failed is known at once, no need to wait for the driver-lost timeout. Only a
+     * failure counts: exit 0 is a cluster-mode launcher that submitted, or a clean end, and 130 or 143
+     * (SIGINT, SIGTERM) a driver someone stopped on purpose, as a clean stop is. Only the current attempt's
+     * launcher counts, also after the counters were reset (IDLE keeps the sequence of the run it launched).
+     */
     private Decision onLauncherExit(RestartRecord record, Observation.LauncherExited exit) {
         boolean current = exit.sequence() == record.sequence();
         if (!current || exit.exitCode() == 0) {
-            return new Decision.Nothing(record, false); // exit 0: a cluster-mode launcher that submitted, or a clean end
+            return new Decision.Nothing(record, false);
+        }
+        if (STOPPED_BY_SIGNAL.contains(exit.exitCode())) {
+            return onStop(record, new Observation.QueryStopped(exit.at()));
         }
         String why = "attempt " + record.consecutive() + ": the launched driver exited with code " + exit.exitCode();
         return switch (record.phase()) {
-            case RESTARTING -> schedule(record.withFailedRun(record.lastRunId()), why, exit.at());
-            case HEALTHY -> schedule(record.withFailedRun(record.lastRunId()), why, exit.at());
+            case RESTARTING, HEALTHY, IDLE -> schedule(record.withFailedRun(record.lastRunId()), why, exit.at());
             default -> new Decision.Nothing(record, false);
         };
     }

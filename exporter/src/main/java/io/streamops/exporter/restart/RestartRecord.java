@@ -1,5 +1,6 @@
 package io.streamops.exporter.restart;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 
 import java.time.Duration;
@@ -25,6 +26,10 @@ import java.util.Objects;
  * @param announced    GIVEN_UP: whether the RestartsExhausted page has been handed over; until then each tick
  *                     decides to give up again, so a page lost with its instance is sent by the next (its
  *                     fingerprint makes a repeat the same incident)
+ * @param incident     the incident the current series answers (an alert's fingerprint and start, or an
+ *                     operator's command id): part of {@link #attemptId()}
+ * @param handled      the last {@value #HANDLED_KEPT} incidents and commands already acted on: an alert
+ *                     Alertmanager sends again, or a command read again after a take-over, is not acted on twice
  */
 public record RestartRecord(
         RestartPhase phase,
@@ -38,21 +43,37 @@ public record RestartRecord(
         String handle,
         String failedRunId,
         String lastRunId,
-        boolean announced) {
+        boolean announced,
+        String incident,
+        List<String> handled) {
 
+    /** How many acted-on incidents a record remembers: far more than one job sees within a policy window. */
+    static final int HANDLED_KEPT = 32;
+
+    @JsonCreator
     public RestartRecord {
         Objects.requireNonNull(phase, "phase");
         Objects.requireNonNull(subject, "subject");
-        attemptTimes = List.copyOf(attemptTimes);
+        attemptTimes = attemptTimes == null ? List.of() : List.copyOf(attemptTimes);
         reason = reason == null ? "" : reason;
         handle = handle == null ? "" : handle;
         failedRunId = failedRunId == null ? "" : failedRunId;
         lastRunId = lastRunId == null ? "" : lastRunId;
+        incident = incident == null ? "" : incident;
+        handled = handled == null ? List.of() : List.copyOf(handled);
+    }
+
+    /** A record with no incident history (as journaled before incidents were kept). */
+    public RestartRecord(RestartPhase phase, RestartSubject subject, int consecutive, List<Instant> attemptTimes, long sequence,
+                         Instant due, Instant since, String reason, String handle, String failedRunId, String lastRunId,
+                         boolean announced) {
+        this(phase, subject, consecutive, attemptTimes, sequence, due, since, reason, handle, failedRunId, lastRunId,
+                announced, "", List.of());
     }
 
     /** A job with no restart history. */
     public static RestartRecord idle(RestartSubject subject, Instant now) {
-        return new RestartRecord(RestartPhase.IDLE, subject, 0, List.of(), 0, null, now, "", "", "", "", false);
+        return new RestartRecord(RestartPhase.IDLE, subject, 0, List.of(), 0, null, now, "", "", "", "", false, "", List.of());
     }
 
     @JsonIgnore
@@ -61,13 +82,19 @@ public record RestartRecord(
     }
 
     /**
-     * The identity of the current attempt, {@code job#sequence}: the same for every retry of one attempt,
-     * by this instance or the next, so a restarter that supports it (Databricks' idempotency_token)
-     * starts one run for it, never two.
+     * The identity of the current attempt, {@code job#sequence#incident}: the same for every retry of one
+     * attempt, by this instance or the next, so a restarter that supports it (Databricks' idempotency_token)
+     * starts one run for it, never two. The incident makes it unique beyond the sequence, which starts
+     * over if the journal topic is ever lost or another deployment restarts the same platform job.
      */
     @JsonIgnore
     public String attemptId() {
-        return subject.job() + "#" + sequence;
+        return subject.job() + "#" + sequence + "#" + incident;
+    }
+
+    /** Whether the incident or command {@code id} was acted on already. */
+    public boolean handledAlready(String id) {
+        return !id.isEmpty() && handled.contains(id);
     }
 
     /** Attempts made within {@code window} before {@code now}. */
@@ -78,34 +105,34 @@ public record RestartRecord(
 
     RestartRecord with(RestartPhase newPhase, Instant newDue, Instant newSince, String newReason) {
         return new RestartRecord(newPhase, subject, consecutive, attemptTimes, sequence, newDue, newSince, newReason,
-                handle, failedRunId, lastRunId, announced);
+                handle, failedRunId, lastRunId, announced, incident, handled);
     }
 
     RestartRecord withSubject(RestartSubject newSubject) {
         return new RestartRecord(phase, newSubject, consecutive, attemptTimes, sequence, due, since, reason, handle,
-                failedRunId, lastRunId, announced);
+                failedRunId, lastRunId, announced, incident, handled);
     }
 
     RestartRecord withFailedRun(String runId) {
         return new RestartRecord(phase, subject, consecutive, attemptTimes, sequence, due, since, reason, handle,
-                runId, lastRunId, announced);
+                runId, lastRunId, announced, incident, handled);
     }
 
     RestartRecord withLastRun(String runId) {
         return new RestartRecord(phase, subject, consecutive, attemptTimes, sequence, due, since, reason, handle,
-                failedRunId, runId, announced);
+                failedRunId, runId, announced, incident, handled);
     }
 
     /** This record with the handle the restarter gave for the current attempt. */
     public RestartRecord withHandle(String newHandle) {
         return new RestartRecord(phase, subject, consecutive, attemptTimes, sequence, due, since, reason, newHandle,
-                failedRunId, lastRunId, announced);
+                failedRunId, lastRunId, announced, incident, handled);
     }
 
     /** This GIVEN_UP record once its RestartsExhausted page has been handed over. */
     public RestartRecord announcedNow() {
         return new RestartRecord(phase, subject, consecutive, attemptTimes, sequence, due, since, reason, handle,
-                failedRunId, lastRunId, true);
+                failedRunId, lastRunId, true, incident, handled);
     }
 
     /** A new attempt made at {@code now}; attempts older than {@code window} are forgotten. */
@@ -114,12 +141,29 @@ public record RestartRecord(
         List<Instant> times = new java.util.ArrayList<>(attemptTimes.stream().filter(t -> t.isAfter(from)).toList());
         times.add(now);
         return new RestartRecord(RestartPhase.RESTARTING, subject, consecutive + 1, times, sequence + 1,
-                now.plus(deadline), now, why, "", failedRunId, lastRunId, false);
+                now.plus(deadline), now, why, "", failedRunId, lastRunId, false, incident, handled);
     }
 
     /** Counters back to zero: healthy long enough, or an operator's reset. */
     RestartRecord reset(Instant now) {
         return new RestartRecord(RestartPhase.IDLE, subject, 0, List.of(), sequence, null, now, reason, handle,
-                failedRunId, lastRunId, false);
+                failedRunId, lastRunId, false, incident, handled);
+    }
+
+    /**
+     * This record having acted on incident or command {@code id} (nothing changes for ""): remembered so it
+     * is not acted on again; {@code startsSeries} makes it the incident the next attempts answer.
+     */
+    RestartRecord withHandled(String id, boolean startsSeries) {
+        if (id.isEmpty()) {
+            return this;
+        }
+        List<String> kept = new java.util.ArrayList<>(handled);
+        if (!kept.contains(id)) {
+            kept.add(id);
+        }
+        List<String> last = kept.subList(Math.max(0, kept.size() - HANDLED_KEPT), kept.size());
+        return new RestartRecord(phase, subject, consecutive, attemptTimes, sequence, due, since, reason, handle,
+                failedRunId, lastRunId, announced, startsSeries ? id : incident, last);
     }
 }

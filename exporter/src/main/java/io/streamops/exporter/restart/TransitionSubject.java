@@ -29,4 +29,12 @@ public record TransitionSubject(RestartSubject subject, String queryStatus, Stri
         return new TransitionSubject(subject, String.valueOf(signals.getOrDefault("status", "")),
                 String.valueOf(signals.getOrDefault("run_id", "")));
     }
+
+    /** What a FIRING transition tells the controller: its incident is its fingerprint and start. */
+    public static Observation.AlertFired fired(AlertTransition transition, java.time.Instant now) {
+        TransitionSubject told = of(transition);
+        java.time.Instant startsAt = transition.startsAt() == null ? now : transition.startsAt();
+        return new Observation.AlertFired(told.subject(), transition.rule(), told.queryStatus(), told.runId(),
+                Observation.incidentOf(transition.fingerprint(), transition.startsAt()), startsAt, now);
+    }
 }

@@ -95,6 +95,46 @@ class CommandRestarterTest {
     }
 
     @Test
+    void aValueThatWouldBeReadAsAnOptionIsRefusedAndNothingRuns() {
+        Path ran = dir.resolve("ran");
+        CommandRestarter restarter = restarter(List.of("/usr/bin/touch", ran.toString(), "{query_name}", "app.jar"), List.of());
+        RestartSubject subject = new RestartSubject("orders", "--conf=spark.driver.extraJavaOptions=-Dx", "q-1", "app-1", Map.of());
+
+        assertThatThrownBy(() -> restarter.restart(request(subject, 1)))
+                .isInstanceOf(Restarter.RestartException.class)
+                .hasMessageContaining("{query_name} of job orders is '--conf=spark.driver.extraJavaOptions=-Dx'")
+                .hasMessageContaining("read as an option");
+        assertThat(ran).doesNotExist();
+    }
+
+    @Test
+    void theDriverOfTheLastAttemptIsStoppedWithTheProcessesItStarted() throws Exception {
+        Path pidFile = dir.resolve("grandchild.pid");
+        CommandRestarter launcherScript = restarter(List.of("/bin/sh", "-c", "/bin/sleep 120 & echo $! > " + pidFile + "; wait"), List.of());
+        Launch driver = launcherScript.restart(request(RestartSubject.ofJob("orders"), 1));
+        testkitAwait(() -> Files.exists(pidFile) && !Files.readString(pidFile).isBlank());
+        long grandchild = Long.parseLong(Files.readString(pidFile).strip());
+        ProcessHandle jvm = ProcessHandle.of(grandchild).orElseThrow();
+
+        CommandRestarter next = restarter(List.of("/bin/true"), List.of());
+        next.restart(new RestartRequest(RestartSubject.ofJob("orders"), 2, "orders#2", driver.handle()));
+
+        assertThat(exitOf(driver)).isNotZero();
+        jvm.onExit().get(20, TimeUnit.SECONDS);
+        assertThat(jvm.isAlive()).as("the launcher's own child").isFalse();
+    }
+
+    private static void testkitAwait(java.util.concurrent.Callable<Boolean> condition) throws Exception {
+        io.streamops.testkit.Await.until("the launcher script's child", java.time.Duration.ofSeconds(20), () -> {
+            try {
+                return condition.call();
+            } catch (Exception e) {
+                return false;
+            }
+        });
+    }
+
+    @Test
     void aProgramThatCannotStartIsAFailedAttempt() {
         CommandRestarter missing = restarter(List.of(dir.resolve("no-such-spark-submit").toString()), List.of());
         assertThatThrownBy(() -> missing.restart(request(RestartSubject.ofJob("orders"), 1)))

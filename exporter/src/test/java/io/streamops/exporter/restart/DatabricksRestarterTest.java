@@ -46,6 +46,36 @@ class DatabricksRestarterTest {
         assertThat(databricks.http().requests()).anyMatch(r -> r.path().equals("/api/2.2/jobs/runs/get?run_id=" + old));
     }
 
+    /** Attempt 1 of a series started by the alert {@code fingerprint}, as the decider makes it. */
+    private static RestartRecord firstAttemptOf(String fingerprint, java.time.Instant startsAt) {
+        RestartDecider decider = new RestartDecider(RestartPolicy.DEFAULT, () -> 0.0);
+        RestartSubject job = RestartSubject.ofJob("orders");
+        RestartRecord waiting = decider.decide(RestartRecord.idle(job, startsAt), new Observation.AlertFired(job, "QueryFailed",
+                "failed", "", Observation.incidentOf(fingerprint, startsAt), startsAt, startsAt)).record();
+        return decider.decide(waiting, new Observation.Tick(startsAt.plusSeconds(1))).record();
+    }
+
+    @Test
+    void eachIncidentsAttemptHasItsOwnTokenAndARetryOfOneReusesIt() throws Exception {
+        java.time.Instant t0 = java.time.Instant.parse("2026-12-03T10:00:00Z");
+        RestartRecord first = firstAttemptOf("fp-1", t0);
+        // Attempt number 1 again, for another incident: the journal topic was lost and recreated in between.
+        RestartRecord later = firstAttemptOf("fp-2", t0.plusSeconds(7200));
+        assertThat(later.sequence()).isEqualTo(first.sequence());
+
+        databricks.loseNextRunNowAnswer();
+        Launch started = restarter(TOKEN, JOB).restart(RestartRequest.of(first, ""));
+        assertThat(databricks.runs()).as("a retried run-now reuses its token: one run").hasSize(1);
+        databricks.endRun(Long.parseLong(started.handle()));
+
+        Launch next = restarter(TOKEN, JOB).restart(RestartRequest.of(later, started.handle()));
+        assertThat(databricks.violations()).isEmpty();
+        assertThat(databricks.runs()).as("the later incident's attempt starts a run of its own").hasSize(2);
+        assertThat(next.handle()).isNotEqualTo(started.handle());
+        assertThat(databricks.runs().get(1).lifeCycleState()).isEqualTo("RUNNING");
+        assertThat(databricks.runs().get(1).token()).isNotEqualTo(databricks.runs().get(0).token());
+    }
+
     @Test
     void aLostAnswerIsRetriedWithTheSameTokenAndStartsOneRunNotTwo() throws Exception {
         databricks.loseNextRunNowAnswer();

@@ -35,7 +35,7 @@ class RestartDeciderTest {
         assertThat(restarting.phase()).isEqualTo(RestartPhase.RESTARTING);
         assertThat(restarting.consecutive()).isEqualTo(1);
         assertThat(restarting.sequence()).isEqualTo(1);
-        assertThat(restarting.attemptId()).isEqualTo("orders#1");
+        assertThat(restarting.attemptId()).isEqualTo("orders#1#");
         assertThat(restarting.due()).isEqualTo(T0.plusSeconds(1).plus(RestartPolicy.DEFAULT.progressDeadline()));
         assertThat(restarting.reason()).contains("QueryFailed");
     }
@@ -194,6 +194,98 @@ class RestartDeciderTest {
         Decision failed = decider.decide(restarting, new Observation.LaunchFailed(1, "HTTP 401", T0.plusSeconds(2)));
         assertThat(failed).isInstanceOf(Decision.RestartAt.class);
         assertThat(failed.record().reason()).contains("could not be made: HTTP 401");
+    }
+
+    private static Observation.AlertFired fromAlertmanager(String fingerprint, Instant startsAt, Instant arrived) {
+        return new Observation.AlertFired(JOB, "QueryFailed", "failed", "", Observation.incidentOf(fingerprint, startsAt),
+                startsAt, arrived);
+    }
+
+    @Test
+    void anAlertmanagerAlertSentAgainIsActedOnOnceAndJudgedByItsStartNotItsArrival() {
+        Observation.AlertFired alert = fromAlertmanager("fp-1", T0, T0.plusSeconds(2));
+        Decision first = decider.decide(RestartRecord.idle(JOB, T0), alert);
+        assertThat(first).isInstanceOf(Decision.RestartAt.class);
+        RestartRecord restarting = decider.decide(first.record(), new Observation.Tick(T0.plusSeconds(3))).record();
+        assertThat(restarting.attemptId()).isEqualTo("orders#1#fp-1@" + T0);
+
+        // Alertmanager's retry of the same notification, arriving after the attempt was made.
+        assertThat(decider.decide(restarting, fromAlertmanager("fp-1", T0, T0.plusSeconds(40))))
+                .isInstanceOf(Decision.Wait.class).satisfies(d -> assertThat(d.changed()).isFalse());
+        // Another alert about the same failure (DriverLost, say), started before the attempt, arriving after it.
+        assertThat(decider.decide(restarting, fromAlertmanager("fp-2", T0.plusSeconds(1), T0.plusSeconds(40))))
+                .isInstanceOf(Decision.Wait.class);
+
+        RestartRecord healthy = decider.decide(restarting, new Observation.ProgressMade("run-2", T0.plusSeconds(10))).record();
+        // The repeat Alertmanager sends every repeat_interval while it still fires, and a late one about the old failure.
+        assertThat(decider.decide(healthy, fromAlertmanager("fp-1", T0, T0.plusSeconds(600)))).isInstanceOf(Decision.Nothing.class);
+        assertThat(decider.decide(healthy, fromAlertmanager("fp-3", T0.plusSeconds(5), T0.plusSeconds(600))))
+                .isInstanceOf(Decision.Nothing.class);
+        RestartRecord reset = decider.decide(healthy, new Observation.Tick(healthy.due())).record();
+        assertThat(decider.decide(reset, fromAlertmanager("fp-1", T0, healthy.due().plusSeconds(1)))).isInstanceOf(Decision.Nothing.class);
+
+        // A failure that started after the restarted run was healthy is a new incident.
+        Decision again = decider.decide(healthy, fromAlertmanager("fp-1", T0.plusSeconds(300), T0.plusSeconds(301)));
+        assertThat(again).isInstanceOf(Decision.RestartAt.class);
+        assertThat(again.record().incident()).isEqualTo("fp-1@" + T0.plusSeconds(300));
+    }
+
+    @Test
+    void anAlertmanagerAlertThatStartedAfterTheAttemptIsTheRestartedRunFailing() {
+        RestartRecord waiting = decider.decide(RestartRecord.idle(JOB, T0), fromAlertmanager("fp-1", T0, T0)).record();
+        RestartRecord restarting = decider.decide(waiting, new Observation.Tick(T0.plusSeconds(1))).record();
+        Decision failedAgain = decider.decide(restarting, fromAlertmanager("fp-1", T0.plusSeconds(30), T0.plusSeconds(31)));
+        assertThat(failedAgain).isInstanceOf(Decision.RestartAt.class);
+        assertThat(failedAgain.record().reason()).startsWith("attempt 1 failed");
+    }
+
+    @Test
+    void anOperatorsCommandReadTwiceRestartsOnce() {
+        RestartRecord healthy = RestartRecord.idle(JOB, T0).with(RestartPhase.HEALTHY, T0.plusSeconds(3600), T0, "");
+        Observation command = new Observation.ManualRestart(JOB, "command:c-1", T0.plusSeconds(5));
+        Decision first = decider.decide(healthy, command);
+        assertThat(first).isInstanceOf(Decision.RestartNow.class);
+        assertThat(first.record().sequence()).isEqualTo(1);
+        RestartRecord healthyAgain = decider.decide(first.record(), new Observation.ProgressMade("run-9", T0.plusSeconds(9))).record();
+        Decision second = decider.decide(healthyAgain, new Observation.ManualRestart(JOB, "command:c-1", T0.plusSeconds(20)));
+        assertThat(second).isInstanceOf(Decision.Nothing.class);
+        assertThat(second.record().sequence()).isEqualTo(1);
+    }
+
+    @Test
+    void aRestartByHandIgnoresTheLateProgressOfTheRunItReplaces() {
+        RestartRecord healthy = RestartRecord.idle(JOB, T0).withLastRun("run-old").with(RestartPhase.HEALTHY, T0.plusSeconds(3600), T0, "");
+        RestartRecord restarting = decider.decide(healthy, new Observation.ManualRestart(JOB, T0.plusSeconds(5))).record();
+        assertThat(decider.decide(restarting, new Observation.ProgressMade("run-old", T0.plusSeconds(6))).record().phase())
+                .isEqualTo(RestartPhase.RESTARTING);
+        assertThat(decider.decide(restarting, new Observation.ProgressMade("run-new", T0.plusSeconds(30))).record().phase())
+                .isEqualTo(RestartPhase.HEALTHY);
+    }
+
+    @Test
+    void aLaunchedDriverStoppedOnPurposeOrEndingCleanlyIsNotRestarted() {
+        RestartRecord waiting = decider.decide(RestartRecord.idle(JOB, T0), failed("run-1", T0)).record();
+        RestartRecord restarting = decider.decide(waiting, new Observation.Tick(T0.plusSeconds(1))).record();
+        for (int clean : new int[] {0, 130, 143}) {
+            Decision exited = decider.decide(restarting, new Observation.LauncherExited(1, clean, T0.plusSeconds(20)));
+            assertThat(exited).as("exit " + clean).isInstanceOf(Decision.Nothing.class);
+        }
+        RestartRecord stopped = decider.decide(restarting, new Observation.LauncherExited(1, 143, T0.plusSeconds(20))).record();
+        assertThat(stopped.phase()).as("SIGTERM: stopped, so its deadline does not restart it").isEqualTo(RestartPhase.HEALTHY);
+        assertThat(decider.decide(stopped, new Observation.Tick(restarting.due()))).isInstanceOf(Decision.Nothing.class);
+    }
+
+    @Test
+    void theLaunchedDriverFailingAfterTheCountersWereResetIsStillAFailure() {
+        RestartRecord waiting = decider.decide(RestartRecord.idle(JOB, T0), failed("run-1", T0)).record();
+        RestartRecord restarting = decider.decide(waiting, new Observation.Tick(T0.plusSeconds(1))).record();
+        RestartRecord healthy = decider.decide(restarting, new Observation.ProgressMade("run-2", T0.plusSeconds(8))).record();
+        RestartRecord reset = decider.decide(healthy, new Observation.Tick(healthy.due())).record();
+        assertThat(reset.phase()).isEqualTo(RestartPhase.IDLE);
+
+        Decision exited = decider.decide(reset, new Observation.LauncherExited(1, 1, healthy.due().plusSeconds(60)));
+        assertThat(exited).isInstanceOf(Decision.RestartAt.class);
+        assertThat(exited.record().reason()).contains("exited with code 1");
     }
 
     @Test
