@@ -60,6 +60,7 @@ public final class ExporterHttpServer implements AutoCloseable {
     private final HttpServer server;
     private final Optional<Secret> token;
     private final Map<String, Resource> resources = new ConcurrentHashMap<>();
+    private volatile Supplier<Optional<String>> health = Optional::empty;
 
     public ExporterHttpServer(String host, int port, Optional<Secret> token, Supplier<String> metrics, BooleanSupplier ready)
             throws IOException {
@@ -71,13 +72,21 @@ public final class ExporterHttpServer implements AutoCloseable {
             return t;
         }));
         server.createContext("/metrics", ex -> respond(ex, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.get()));
-        server.createContext("/healthz", ex -> respond(ex, 200, "text/plain", "ok\n"));
+        server.createContext("/healthz", ex -> {
+            Optional<String> problem = health.get();
+            respond(ex, problem.isEmpty() ? 200 : 503, "text/plain", problem.map(p -> "unhealthy: " + p + "\n").orElse("ok\n"));
+        });
         server.createContext("/readyz", ex -> {
             boolean ok = ready.getAsBoolean();
             respond(ex, ok ? 200 : 503, "text/plain", ok ? "ready\n" : "not ready\n");
         });
         server.createContext("/api/", this::api);
         server.start();
+    }
+
+    /** What /healthz answers: 200 "ok", or 503 with the problem {@code problem} names (empty while healthy). */
+    public void health(Supplier<Optional<String>> problem) {
+        this.health = problem;
     }
 
     public void resource(String name, Resource resource) {

@@ -35,12 +35,19 @@ public final class DeliveryQueue implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryQueue.class);
     /** How long close() lets a send in progress finish before interrupting it. */
     private static final Duration CLOSE_GRACE = Duration.ofSeconds(5);
+    /**
+     * How long close() lets what is pending go out by default. The router commits its offsets once a
+     * notification is queued here, so what close() leaves is sent only when an exporter starts again on
+     * this data_dir: a few seconds get the usual case (a page queued just before SIGTERM) out now.
+     */
+    public static final Duration DEFAULT_DRAIN = Duration.ofSeconds(5);
 
     private final DeliveryStore store;
     private final Clock clock;
     private final Map<String, ReceiverWorker> workers = new LinkedHashMap<>();
     private final MeterRegistry registry;
     private final LogLimiter unroutableLog = new LogLimiter(LOG);
+    private final Duration drainOnClose;
     private boolean closed; // guarded by this
 
     public DeliveryQueue(Path directory, Collection<Receiver> receivers, MeterRegistry registry) {
@@ -55,6 +62,15 @@ public final class DeliveryQueue implements AutoCloseable {
      * @throws IllegalStateException    if another queue holds the directory
      */
     public DeliveryQueue(Path directory, Collection<Receiver> receivers, MeterRegistry registry, Clock clock) {
+        this(directory, receivers, registry, clock, DEFAULT_DRAIN);
+    }
+
+    /**
+     * As above; {@code drainOnClose} is how long {@link #close()} lets pending notifications go out
+     * before it stops the receivers' threads (what is left stays on disk for the next queue).
+     */
+    public DeliveryQueue(Path directory, Collection<Receiver> receivers, MeterRegistry registry, Clock clock, Duration drainOnClose) {
+        this.drainOnClose = drainOnClose;
         Set<String> names = new TreeSet<>();
         for (Receiver receiver : receivers) {
             if (!names.add(receiver.name())) {
@@ -147,8 +163,9 @@ public final class DeliveryQueue implements AutoCloseable {
     }
 
     /**
-     * Stops the receivers' threads (a send in progress gets a few seconds) and releases the directory.
-     * Everything not delivered stays on disk for the next queue.
+     * Takes no more notifications, lets the pending ones go out for up to the drain period, then stops
+     * the receivers' threads (a send in progress gets a few seconds more) and releases the directory.
+     * Everything not delivered by then stays on disk, and the next queue on this directory sends it.
      */
     @Override
     public void close() {
@@ -157,6 +174,13 @@ public final class DeliveryQueue implements AutoCloseable {
                 return;
             }
             closed = true;
+        }
+        long drainDeadline = System.nanoTime() + drainOnClose.toNanos();
+        for (Map.Entry<String, ReceiverWorker> worker : workers.entrySet()) {
+            if (!worker.getValue().awaitDrained(drainDeadline)) {
+                LOG.info("receiver {}: {} notifications not delivered within {} ms of the stop; kept in {} for the next start",
+                        worker.getKey(), worker.getValue().pending(), drainOnClose.toMillis(), store);
+            }
         }
         // All at once: a hanging channel costs the grace period once, not once per receiver.
         workers.values().forEach(ReceiverWorker::requestStop);

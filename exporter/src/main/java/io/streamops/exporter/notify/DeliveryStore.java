@@ -184,6 +184,12 @@ final class DeliveryStore implements AutoCloseable {
         }
     }
 
+    /** The directory, for log lines. */
+    @Override
+    public String toString() {
+        return directory.toString();
+    }
+
     @Override
     public void close() {
         try {

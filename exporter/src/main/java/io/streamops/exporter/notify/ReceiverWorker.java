@@ -69,6 +69,29 @@ final class ReceiverWorker {
         }
     }
 
+    /**
+     * Waits until nothing is pending (everything delivered, rejected or given up) or until
+     * {@code deadlineNanos} (System.nanoTime); the thread goes on sending meanwhile. Whether it drained.
+     */
+    boolean awaitDrained(long deadlineNanos) {
+        lock.lock();
+        try {
+            while (!queue.isEmpty()) {
+                long left = deadlineNanos - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                changed.awaitNanos(left);
+            }
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return queue.isEmpty();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Asks the thread to stop after the current attempt. What is pending stays on disk. */
     void requestStop() {
         lock.lock();
@@ -222,6 +245,7 @@ final class ReceiverWorker {
         lock.lock();
         try {
             queue.pollFirst();
+            changed.signalAll(); // for awaitDrained
         } finally {
             lock.unlock();
         }

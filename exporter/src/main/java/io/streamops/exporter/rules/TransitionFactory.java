@@ -43,8 +43,9 @@ final class TransitionFactory {
 
     /**
      * The RESOLVED transition of an alert that fired. It goes to the receivers and carries the labels the
-     * FIRING one had, so whatever that opened (a PagerDuty incident) is closed. Texts are rendered anew
-     * if the rule still exists; a rule removed by a reload resolves with its last texts.
+     * FIRING one had, so whatever that opened (a PagerDuty incident) is closed. Its texts are the ones the
+     * firing was sent with: rendered now, a summary such as "no heartbeat for {@code ...}" told the
+     * resolve's reader how long the silence was at its end (seen: "no heartbeat for 932ms").
      *
      * @param rule      the rule as it is now; empty if a reload removed it
      * @param variables the query's variables now; empty when the query is being forgotten
@@ -52,12 +53,9 @@ final class TransitionFactory {
     AlertTransition resolved(String ruleName, Optional<Rule> rule, String queryId, AlertState state,
                              Map<String, Object> variables, Instant now) {
         FiredAlert fired = state.fired();
-        Map<String, String> annotations = rule.isPresent() && !variables.isEmpty()
-                ? render(rule.get(), queryId, variables, fired.annotations())
-                : fired.annotations();
         boolean sendResolved = rule.map(Rule::sendResolved).orElse(fired.sendResolved());
         return new AlertTransition(AlertTransition.fingerprint(ruleName, queryId), ruleName, AlertPhase.RESOLVED,
-                fired.severity(), fired.labels(), annotations, SignalsSnapshot.of(variables), fired.receivers(),
+                fired.severity(), fired.labels(), fired.annotations(), SignalsSnapshot.of(variables), fired.receivers(),
                 fired.repeatInterval(), sendResolved, state.activeAt(), now, now);
     }
 

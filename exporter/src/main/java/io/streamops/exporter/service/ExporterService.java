@@ -20,10 +20,12 @@ import io.streamops.exporter.route.SilenceStore;
 import io.streamops.exporter.signals.Signals;
 import io.streamops.exporter.streams.ExporterMetrics;
 import io.streamops.exporter.streams.ExporterTopology;
+import io.streamops.exporter.streams.HeardClock;
 import io.streamops.exporter.streams.LatestSignals;
 import io.streamops.exporter.streams.QueryCadence;
 import io.streamops.exporter.streams.QueryEvaluation;
 import io.streamops.exporter.streams.RuleErrors;
+import io.streamops.exporter.streams.StreamsHealth;
 import io.streamops.exporter.support.Json;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -56,6 +58,7 @@ public final class ExporterService implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final RulesHolder rules;
     private final KafkaStreams streams;
+    private final StreamsHealth streamsHealth;
     private final LatestSignals latestSignals = new LatestSignals();
     private final DeliveryQueue delivery;
     private final SilenceStore silences;
@@ -75,6 +78,7 @@ public final class ExporterService implements AutoCloseable {
         String silencesTopic = config.kafka().alertsTopic() + "-silences";
         Topics.ensure(kafka, List.of(new NewTopic(config.kafka().eventsTopic(), 6, (short) -1),
                 new NewTopic(config.kafka().alertsTopic(), 6, (short) -1), SilenceStore.topicSpec(silencesTopic)));
+        HeardClock heard = Topics.brokerAppendTime(kafka, config.kafka().eventsTopic());
 
         rules = new RulesHolder(config.rulesFile(), config.receivers().keySet()).watch(2_000);
         ExporterMetrics metrics = new ExporterMetrics(registry);
@@ -85,10 +89,12 @@ public final class ExporterService implements AutoCloseable {
         // A static member, so that close can take it out of the group at once (Kafka Streams never sends a
         // LeaveGroup of its own): without it the instances left waited out its session timeout (45 s)
         // before they took its partitions over, and a restarted instance waited as long for them back.
-        streamsProps.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG),
-                config.kafka().applicationId() + "-" + memberName(config.dataDir()));
+        String memberId = config.kafka().applicationId() + "-" + memberName(config.dataDir());
+        streamsProps.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), memberId);
         streams = new KafkaStreams(ExporterTopology.build(config.kafka().eventsTopic(), config.kafka().alertsTopic(),
-                new EventParser(config.kafka().maxEventBytes()), evaluation, metrics, QueryCadence.DEFAULT, latestSignals), streamsProps);
+                new EventParser(config.kafka().maxEventBytes()), evaluation, metrics, QueryCadence.DEFAULT, latestSignals, heard), streamsProps);
+        streamsHealth = new StreamsHealth(memberId);
+        streamsHealth.watch(streams);
         registry.getPrometheusRegistry().register(new FleetCollector(this::localSignals, latestSignals::alerts, config.metrics().partitionLag()));
 
         delivery = new DeliveryQueue(config.dataDir().resolve("deliveries"),
@@ -111,6 +117,7 @@ public final class ExporterService implements AutoCloseable {
 
         http = new ExporterHttpServer(config.http().host(), config.http().port(), config.http().token(), registry::scrape,
                 () -> streams.state() == KafkaStreams.State.RUNNING);
+        http.health(streamsHealth::problem);
         http.resource("queries", query -> localSignals());
         http.resource("alerts", query -> router.firing());
         http.resource("silences", new ExporterHttpServer.Resource() {
@@ -215,9 +222,12 @@ public final class ExporterService implements AutoCloseable {
         http.close();
         router.close();
         restarts.ifPresent(Restarts::close);
+        // Pending notifications get their drain period while Kafka Streams leaves its group: neither waits for the other.
+        Thread drain = new Thread(delivery::close, "exporter-delivery-drain");
+        drain.start();
         streams.close(new KafkaStreams.CloseOptions().leaveGroup(true).timeout(Duration.ofSeconds(10)));
         silences.close();
-        delivery.close();
+        drain.join();
         rules.close();
         registry.close();
         dataDir.close();

@@ -33,8 +33,8 @@ import java.util.Optional;
  * signals it computed to {@link LatestSignals}. Emits alert transitions keyed by job, so one job's
  * alerts meet in one place downstream for grouping and inhibition.
  *
- * <p>Events are stamped with when this instance heard them (its own clock), and silence is measured on
- * that clock, never against the driver's timestamps. After the task starts (a restart, a deploy, a
+ * <p>Events are stamped with when they were heard ({@link HeardClock}: when the broker appended them, or
+ * when this instance read them), and silence is measured from that, never from the driver's timestamps. After the task starts (a restart, a deploy, a
  * takeover), and whenever it has fallen behind its partition, it judges no silence until it has read
  * what the partition held a few seconds ago ({@link CatchUp}): until then the passes save but do not
  * evaluate, and only a start or termination is evaluated, with silence not judged.
@@ -50,6 +50,7 @@ final class QueryProcessor implements Processor<String, byte[], String, AlertTra
     private final LatestSignals latest;
     private final String inputTopic;
     private final java.util.function.BiFunction<Map<String, Object>, String, Backlog> backlogs;
+    private final HeardClock heardClock;
     private CatchUp catchUp;
     private final LogLimiter badEventWarnings = new LogLimiter(LOG); // one limiter per kind: one cannot hide the other
     private final LogLimiter failureWarnings = new LogLimiter(LOG);
@@ -64,7 +65,8 @@ final class QueryProcessor implements Processor<String, byte[], String, AlertTra
 
     QueryProcessor(String storeName, EventParser parser, QueryEvaluation evaluation, ExporterMetrics metrics,
                    QueryCadence cadence, LatestSignals latest, String inputTopic,
-                   java.util.function.BiFunction<Map<String, Object>, String, Backlog> backlogs) {
+                   java.util.function.BiFunction<Map<String, Object>, String, Backlog> backlogs, HeardClock heardClock) {
+        this.heardClock = heardClock;
         this.inputTopic = inputTopic;
         this.backlogs = backlogs;
         this.storeName = storeName;
@@ -128,7 +130,10 @@ final class QueryProcessor implements Processor<String, byte[], String, AlertTra
             entry = new QueryRecord();
         }
         boolean atOnce;
-        Instant heardAt = now();
+        Instant now = now();
+        // A broker's append time later than our now is a clock difference between the two: heard now.
+        Instant heardAt = heardClock == HeardClock.BROKER_APPEND_TIME && record.timestamp() < now.toEpochMilli()
+                ? Instant.ofEpochMilli(record.timestamp()) : now;
         try {
             atOnce = evaluation.fold(entry, event, heardAt);
         } catch (RuntimeException e) {
@@ -141,8 +146,9 @@ final class QueryProcessor implements Processor<String, byte[], String, AlertTra
         }
         entry.unsaved = true;
         if (atOnce) {
-            evaluate(entry, heardAt, catchUp.caughtUp(heardAt.toEpochMilli()));
-            save(event.queryId(), entry, heardAt.toEpochMilli());
+            // Evaluated now, as the passes are: alert times never go back to an event's older append time.
+            evaluate(entry, now, catchUp.caughtUp(now.toEpochMilli()));
+            save(event.queryId(), entry, now.toEpochMilli());
         }
     }
 

@@ -9,15 +9,12 @@ import io.streamops.testkit.ExporterProcess;
 import io.streamops.testkit.KafkaTestBroker;
 import io.streamops.testkit.PagerDutyContractServer;
 import io.streamops.testkit.Ports;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -50,19 +47,8 @@ class CleanStopHandoverIT {
     void failuresRightAfterACleanStopOrARestartAreNotHeldUpByTheSessionTimeout(@TempDir Path dir) throws Exception {
         try (KafkaTestBroker broker = KafkaTestBroker.started();
              PagerDutyContractServer pagerDuty = new PagerDutyContractServer("routing-key-for-tests")) {
-            try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
-                admin.createTopics(List.of(new NewTopic("streamops-events", 6, (short) 1),
-                        new NewTopic("streamops-alerts", 6, (short) 1))).all().get();
-            }
-            Path rules = Files.writeString(dir.resolve("rules.yaml"), """
-                    rules:
-                      - name: QueryFailed
-                        expr: 'status == "failed"'
-                        severity: critical
-                        notify: [pagerduty]
-                        annotations:
-                          summary: '"Query " + query + " failed"'
-                    """);
+            PackagedExporters.createTopics(broker);
+            Path rules = PackagedExporters.queryFailedRules(dir);
             Path jar = Path.of(System.getProperty("streamops.exporter.jar", Path.of("target", "streamops-exporter.jar").toString())).toAbsolutePath();
             int portA = Ports.free();
             int portB = Ports.freeOtherThan(portA);

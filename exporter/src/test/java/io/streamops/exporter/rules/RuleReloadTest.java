@@ -125,7 +125,7 @@ class RuleReloadTest {
         assertThat(update.transitions()).singleElement().satisfies(t -> {
             assertThat(t.phase()).isEqualTo(AlertPhase.RESOLVED);
             assertThat(t.receivers()).containsExactly("pagerduty"); // closes the incident it opened
-            assertThat(t.annotations()).containsEntry("summary", "recovered: cough-syrup-alerts"); // texts from the rule now
+            assertThat(t.annotations()).containsEntry("summary", "failed: cough-syrup-alerts"); // the texts the firing was sent with
         });
     }
 }

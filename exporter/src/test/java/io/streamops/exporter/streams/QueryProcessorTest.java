@@ -110,7 +110,7 @@ class QueryProcessorTest {
                     return rules;
                 }, errors -> {
                     throw new AssertionError("rule errors: " + errors);
-                }), new ExporterMetrics(registry), QueryCadence.DEFAULT, latest, EMPTY_AT_START), props, T0);
+                }), new ExporterMetrics(registry), QueryCadence.DEFAULT, latest, EMPTY_AT_START, HeardClock.BROKER_APPEND_TIME), props, T0);
         events = driver.createInputTopic("events", Serdes.String().serializer(), Serdes.ByteArray().serializer());
         alerts = driver.createOutputTopic("alerts", Serdes.String().deserializer(), Json.serde(AlertTransition.class).deserializer());
     }
@@ -221,6 +221,21 @@ class QueryProcessorTest {
         assertThat(alerts.isEmpty()).as("a heartbeat waits for the pass").isTrue();
         advanceTo(back.plusSeconds(1));
         assertThat(alerts.readValue().phase()).isEqualTo(AlertPhase.RESOLVED);
+    }
+
+    /**
+     * Issue 7, finding 4: an event read late (a backlog after downtime, consumer lag) was heard when the
+     * broker appended it, not when this instance got to it: read 19 s late, it is 19 s old at once.
+     */
+    @Test
+    void anEventReadLateCountsFromWhenTheBrokerAppendedIt() {
+        send(T0, orders.started(T0));
+        Instant appended = T0.plusSeconds(1);
+        advanceTo(T0.plusSeconds(20));
+        events.pipeInput("q-1", orders.heartbeat(0, appended, false, true), appended);
+        Signals s = signalsNow();
+        assertThat(s.secondsSinceHeartbeat()).as("seconds since the heartbeat the broker got at +1 s, read at +20 s")
+                .isBetween(19.0, 21.0);
     }
 
     /** Issue 7, finding 4: a driver whose clock is minutes off is neither lost nor stalled for it. */
