@@ -1,8 +1,9 @@
 package io.streamops.exporter.state;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.streamops.events.Heartbeat;
 import io.streamops.events.ProgressSignals;
 import io.streamops.events.SourceLag;
+import io.streamops.events.Termination;
 import io.streamops.exporter.event.QueryEvent;
 import io.streamops.exporter.signals.QueryStatus;
 import io.streamops.exporter.signals.Signals;
@@ -117,7 +118,7 @@ public final class QueryState {
                 if (newRun && !e.runId().equals(endedRunId)) {
                     startRun(e.runId(), at, heard);
                 }
-                progress(e.body(), at, heard, policy);
+                progress(e.signals(), at, heard, policy);
             }
             case IDLE -> {
                 if (newRun && !e.runId().equals(endedRunId)) {
@@ -128,8 +129,8 @@ public final class QueryState {
                     lastIdleHeardAtMillis = heard;
                 }
             }
-            case HEARTBEAT -> heartbeat(e.body(), e.runId(), at, heard);
-            case TERMINATED -> terminated(e.body(), e.runId(), at);
+            case HEARTBEAT -> heartbeat(e.heartbeat(), e.runId(), at, heard);
+            case TERMINATED -> terminated(e.termination(), e.runId(), at);
         }
     }
 
@@ -149,8 +150,7 @@ public final class QueryState {
         window = new ArrayList<>();
     }
 
-    private void progress(JsonNode body, long at, long heard, StatusPolicy policy) {
-        ProgressSignals s = ProgressSignals.fromJson(body);
+    private void progress(ProgressSignals s, long at, long heard, StatusPolicy policy) {
         if (at >= lastProgressAtMillis) {
             lastProgressAtMillis = at;
             lastProgressHeardAtMillis = heard;
@@ -183,41 +183,41 @@ public final class QueryState {
         window = kept;
     }
 
-    private void heartbeat(JsonNode h, String beatRunId, long at, long heard) {
+    private void heartbeat(Heartbeat h, String beatRunId, long at, long heard) {
         if (!beatRunId.equals(runId) || ended != null) {
             return; // a late heartbeat of a run that has ended
         }
         lastHeartbeatAtMillis = Math.max(lastHeartbeatAtMillis, at);
         lastHeartbeatHeardAtMillis = Math.max(lastHeartbeatHeardAtMillis, heard);
-        if (h.path("intervalMs").isNumber() && h.path("intervalMs").asLong() > 0) {
-            heartbeatIntervalMs = h.path("intervalMs").asDouble();
+        if (h.intervalMs() != null && h.intervalMs() > 0) {
+            heartbeatIntervalMs = h.intervalMs();
         }
-        JsonNode status = h.path("status");
-        if (status.isObject()) {
-            triggerActive = status.path("isTriggerActive").asBoolean(false);
-            dataAvailable = status.path("isDataAvailable").asBoolean(true);
+        if (h.status() != null) {
+            triggerActive = h.status().triggerActive();
+            dataAvailable = h.status().dataAvailable();
         }
-        if (h.path("triggerIntervalMs").isNumber()) {
-            triggerIntervalMs = h.path("triggerIntervalMs").asDouble();
+        if (h.triggerIntervalMs() != null) {
+            triggerIntervalMs = h.triggerIntervalMs();
         }
-        if (h.path("listenerEventsDropped").isNumber()) {
+        if (h.listenerEventsDropped() != null) {
             listenerDroppedAtPreviousBeat = listenerDroppedTotal;
-            listenerDroppedTotal = h.path("listenerEventsDropped").asDouble();
+            listenerDroppedTotal = h.listenerEventsDropped();
         }
     }
 
-    private void terminated(JsonNode t, String endRunId, long at) {
+    private void terminated(Termination t, String endRunId, long at) {
         if (endRunId.equals(endedRunId)) {
             return; // the same termination, delivered again
         }
         runId = endRunId;
         endedRunId = endRunId;
         endedAtMillis = at;
-        boolean failed = "failed".equals(t.path("outcome").asText());
-        ended = failed ? "failed" : "stopped";
+        boolean failed = t.outcome() == Termination.Outcome.FAILED;
+        ended = t.outcome().wireName();
         // The first line: Spark appends the whole query plan to a streaming failure's message.
-        exceptionMessage = failed ? t.path("exceptionMessage").asText("").strip().lines().findFirst().orElse("") : "";
-        errorClass = failed && t.path("errorClassOnException").isTextual() ? t.path("errorClassOnException").asText() : "";
+        exceptionMessage = failed && t.exceptionMessage() != null
+                ? t.exceptionMessage().strip().lines().findFirst().orElse("") : "";
+        errorClass = failed && t.errorClassOnException() != null ? t.errorClassOnException() : "";
         consecutiveFailures = failed ? consecutiveFailures + 1 : 0;
         triggerActive = false;
     }

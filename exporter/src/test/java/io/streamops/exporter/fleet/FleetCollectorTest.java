@@ -53,10 +53,11 @@ class FleetCollectorTest {
         }
         events.sort(java.util.Comparator.comparing(QueryEvent::timestamp)); // as recorded: per query, not overall
         QueryEvent worst = events.stream()
-                .filter(e -> "purchases-behind".equals(e.queryName()) && e.body().path("recordsBehindLatest").isNumber())
-                .max(java.util.Comparator.comparingLong(e -> e.body().path("recordsBehindLatest").asLong())).orElseThrow();
-        assertThat(worst.body().path("recordsBehindLatest").asLong()).as("the recording has a query behind").isPositive();
-        worstProgress = worst.body();
+                .filter(e -> "purchases-behind".equals(e.queryName()) && e.signals() != null
+                        && e.signals().recordsBehindLatest() != null)
+                .max(java.util.Comparator.comparingLong(e -> e.signals().recordsBehindLatest())).orElseThrow();
+        assertThat(worst.signals().recordsBehindLatest()).as("the recording has a query behind").isPositive();
+        worstProgress = worst.signals().toJson();
         Map<String, QueryState> states = new HashMap<>();
         for (QueryEvent e : events) {
             if (e.timestamp().isAfter(worst.timestamp())) {

@@ -1,7 +1,11 @@
 package io.streamops.exporter.state;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.streamops.events.AppIdentity;
 import io.streamops.events.EventType;
+import io.streamops.events.QueryIdentity;
+import io.streamops.events.StartedEvent;
+import io.streamops.events.TerminatedEvent;
+import io.streamops.events.Termination;
 import io.streamops.exporter.event.QueryEvent;
 import io.streamops.exporter.signals.QueryStatus;
 import org.junit.jupiter.api.Test;
@@ -16,12 +20,12 @@ class QueryStateTest {
     private static final Instant T0 = Instant.parse("2026-12-03T10:00:00Z");
 
     private static QueryEvent event(EventType type, String runId, Instant at) {
-        var body = JsonNodeFactory.instance.objectNode();
-        if (type == EventType.TERMINATED) {
-            body.put("outcome", "stopped").putNull("exception").putNull("exceptionMessage").putNull("errorClassOnException");
-        }
-        return new QueryEvent(type, runId + ":" + type.wireName(), at, "app-1", "orders-job", "driver-1", Map.of(),
-                "q-1", runId, "orders", body);
+        var app = new AppIdentity("app-1", "orders", "orders-job", "driver-1", "3.5.7", "dev", Map.of());
+        var query = new QueryIdentity("q-1", runId, "orders");
+        String id = runId + ":" + type.wireName();
+        return QueryEvent.of(type == EventType.TERMINATED
+                ? new TerminatedEvent(id, at.toString(), at.toString(), app, query, Termination.of(null, null))
+                : new StartedEvent(id, at.toString(), at.toString(), app, query));
     }
 
     /**
