@@ -1,0 +1,204 @@
+package io.streamops.exporter.service;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.streamops.exporter.alert.AlertPhase;
+import io.streamops.exporter.alert.AlertTransition;
+import io.streamops.exporter.config.ConfigLoader;
+import io.streamops.exporter.config.ExporterConfig;
+import io.streamops.exporter.http.ExporterHttpServer;
+import io.streamops.exporter.restart.RestartPhase;
+import io.streamops.exporter.restart.RestartRecord;
+import io.streamops.exporter.support.Secret;
+import io.streamops.testkit.Await;
+import io.streamops.testkit.KafkaTestBroker;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The restart controller as the router drives it ({@link io.streamops.exporter.route.RouterLoop.OwnerActions}):
+ * a real broker (journal, commands topic, events topic), real processes for the command restarter, the
+ * HTTP endpoints on the real server. Two instances in one JVM stand in for two exporters; each test says
+ * which one owns the job, as the router's {@code ownsJob} would.
+ */
+class RestartsTest {
+    private static KafkaTestBroker broker;
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final String TOKEN = "restarts-test-token";
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void startBroker() throws Exception {
+        broker = KafkaTestBroker.started();
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic("streamops-events", 2, (short) 1), new NewTopic("streamops-alerts", 2, (short) 1)))
+                    .all().get();
+        }
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        broker.close();
+    }
+
+    private ExporterConfig config(String journalTopic, String command) throws Exception {
+        Path rules = Files.writeString(dir.resolve("rules.yaml"), """
+                rules:
+                  - name: QueryFailed
+                    expr: 'status == "failed"'
+                    severity: critical
+                    notify: [ops]
+                    actions: [restart]
+                """);
+        Path file = Files.writeString(dir.resolve("exporter.yaml"), """
+                kafka: {bootstrap_servers: "%s"}
+                data_dir: %s
+                rules: {file: %s}
+                receivers:
+                  ops: {type: webhook, url: "http://127.0.0.1:9/hook"}
+                restarts:
+                  journal_topic: %s
+                  policy: {initial_backoff: 0s, max_backoff: 0s, jitter: 0}
+                  targets:
+                    - name: orders
+                      jobs: ["orders-*"]
+                      restarter: {type: command, command: %s, log_dir: %s}
+                """.formatted(broker.bootstrapServers(), dir.resolve("data"), rules, journalTopic, command, dir.resolve("logs")));
+        return new ConfigLoader(name -> null).load(file);
+    }
+
+    private Restarts restarts(ExporterConfig config) throws Exception {
+        Properties kafka = new Properties();
+        kafka.put("bootstrap.servers", broker.bootstrapServers());
+        return Restarts.start(config, kafka, new RulesHolder(config.rulesFile(), config.receivers().keySet()),
+                new SimpleMeterRegistry(), Clock.systemUTC()).orElseThrow();
+    }
+
+    private static AlertTransition failed(String job, String runId, Instant startsAt) {
+        return new AlertTransition("QueryFailed/" + job, "QueryFailed", AlertPhase.FIRING, "critical",
+                Map.of("alertname", "QueryFailed", "job", job, "query", "enrich", "query_id", "q-1"), Map.of(),
+                Map.of("status", "failed", "run_id", runId), List.of("ops"), Duration.ofHours(4), true, startsAt, null, startsAt);
+    }
+
+    private long launches() throws Exception {
+        if (!Files.isDirectory(dir.resolve("logs"))) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.list(dir.resolve("logs"))) {
+            return files.count();
+        }
+    }
+
+    /** Passes of the router loop until {@code done}, as the router makes them (about every 100 ms). */
+    private static void passUntil(String what, Restarts restarts, java.util.function.Predicate<String> owns,
+                                  java.util.function.BooleanSupplier done) {
+        Await.until(what, WAIT, () -> {
+            restarts.pass(owns);
+            return done.getAsBoolean();
+        });
+    }
+
+    private static Optional<RestartRecord> record(Restarts restarts, String job) {
+        return restarts.records().stream().filter(r -> r.job().equals(job)).findFirst();
+    }
+
+    @Test
+    void aFiringTransitionRestartsOnceAndItsReplayAndAnExAttemptsExitChangeNothing() throws Exception {
+        ExporterConfig config = config("journal-a", "[/bin/sh, -c, 'exit 1']");
+        try (Restarts owner = restarts(config)) {
+            AlertTransition firing = failed("orders-a", "run-1", Instant.now());
+            owner.fresh(firing);
+            passUntil("the attempt", owner, job -> true,
+                    () -> record(owner, "orders-a").map(r -> r.sequence() == 1).orElse(false));
+            // Its launcher exits 1 at once; the instance lost the job meanwhile: the exit is not acted on.
+            for (int i = 0; i < 30; i++) {
+                owner.pass(job -> false);
+                Thread.onSpinWait();
+            }
+            Await.until("the launcher's exit", WAIT, () -> {
+                owner.pass(job -> false);
+                return launchesQuietly() == 1;
+            });
+            owner.fresh(firing); // the same transition again (a replay)
+            for (int i = 0; i < 20; i++) {
+                owner.pass(job -> true);
+            }
+            Await.until("the restart thread to settle", WAIT, () -> {
+                owner.pass(job -> true);
+                return record(owner, "orders-a").map(r -> r.phase() == RestartPhase.RESTARTING).orElse(false);
+            });
+            assertThat(record(owner, "orders-a").orElseThrow().sequence()).as("one attempt").isEqualTo(1);
+            assertThat(launches()).isEqualTo(1);
+        }
+    }
+
+    private long launchesQuietly() {
+        try {
+            return launches();
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    @Test
+    void anHttpRestartAtANonOwnerIsMadeByTheOwnerOnly() throws Exception {
+        ExporterConfig config = config("journal-b", "[/bin/sleep, '300']");
+        try (Restarts asked = restarts(config); Restarts owner = restarts(config);
+             ExporterHttpServer http = new ExporterHttpServer("127.0.0.1", 0, Optional.of(Secret.of(TOKEN)), () -> "", () -> true)) {
+            asked.serve(http);
+            HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + http.port() + "/api/jobs/orders-b/restart"))
+                    .header("Authorization", "Bearer " + TOKEN).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+            assertThat(answer.body()).contains("\"command\"");
+
+            passUntil("the owner's attempt", owner, job -> true,
+                    () -> record(owner, "orders-b").map(r -> r.phase() == RestartPhase.RESTARTING).orElse(false));
+            for (int i = 0; i < 20; i++) {
+                asked.pass(job -> false);
+            }
+            assertThat(record(asked, "orders-b")).as("the instance asked does not own the job and decides nothing").isEmpty();
+            Await.until("the one launch", WAIT, () -> launchesQuietly() == 1);
+            // The command read again (a take-over reading the topic from before) is not a second restart.
+            try (Restarts successor = restarts(config)) {
+                successor.assigned();
+                for (int i = 0; i < 30; i++) {
+                    successor.pass(job -> true);
+                }
+                Await.until("the successor to read the journal", WAIT, () -> {
+                    successor.pass(job -> true);
+                    return record(successor, "orders-b").isPresent();
+                });
+                assertThat(record(successor, "orders-b").orElseThrow().sequence()).isEqualTo(1);
+            }
+            assertThat(launches()).isEqualTo(1);
+
+            HttpResponse<String> unknown = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + http.port() + "/api/jobs/payments/restart"))
+                    .header("Authorization", "Bearer " + TOKEN).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(unknown.statusCode()).isEqualTo(404);
+        }
+    }
+}
