@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -57,6 +58,8 @@ public final class AlertRouter {
     private final Map<String, Instant> lastQueued = new LinkedHashMap<>();
     /** Partitions whose history is still being re-read: their alerts are neither repeated nor checked for mutes. */
     private final Set<Integer> replaying = new HashSet<>();
+    /** Per partition whose oldest records the alerts topic's retention deleted: when its retained history begins. */
+    private final Map<Integer, Instant> historySince = new HashMap<>();
     /** When tick next looks at firing alerts that were muted and never sent. */
     private Instant nextMuteCheck = Instant.MIN;
 
@@ -85,6 +88,15 @@ public final class AlertRouter {
 
     public boolean isReplaying(int partition) {
         return replaying.contains(partition);
+    }
+
+    /**
+     * The partition's retained history begins with a transition made at {@code since}: the topic's
+     * retention deleted what came before. An alert that fired before that and resolves now is unknown
+     * here, yet its firing went out: its resolve must too, or the incident it opened stays open for good.
+     */
+    public void historyStartsAt(int partition, Instant since) {
+        historySince.put(partition, since);
     }
 
     /**
@@ -133,8 +145,14 @@ public final class AlertRouter {
     public void accept(AlertTransition t, Source source, Set<String> alreadySent, Instant now) {
         partitionOf.put(t.fingerprint(), source.partition());
         if (t.phase() == AlertPhase.RESOLVED) {
-            firing.remove(t.fingerprint());
+            boolean known = firing.remove(t.fingerprint()) != null;
             lastQueued.remove(t.fingerprint());
+            Instant since = historySince.get(source.partition());
+            if (!known && since != null && t.startsAt() != null && t.startsAt().isBefore(since)) {
+                // Its FIRING is older than the retained history: it was sent (a resolve carries the firing's
+                // texts). Muted back then? Unknowable now; a resolve too many beats an incident never closed.
+                log.sentToAll(t);
+            }
             for (String receiver : t.receivers()) {
                 AlertTransition sent = log.firingSentTo(t.fingerprint(), receiver);
                 if (alreadySent.contains(receiver) || (sent != null && !t.sendResolved())) {
@@ -218,6 +236,7 @@ public final class AlertRouter {
             }
         });
         groups.drop(partitions);
+        historySince.keySet().removeAll(partitions);
         firing.keySet().removeAll(gone);
         lastQueued.keySet().removeAll(gone);
         partitionOf.keySet().removeAll(gone);

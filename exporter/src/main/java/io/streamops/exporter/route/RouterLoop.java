@@ -49,6 +49,8 @@ public final class RouterLoop implements AutoCloseable {
     private final Thread thread;
     /** Per partition: offsets below this were handled by this group before (history), from it on they are new. */
     private final Map<TopicPartition, Long> handledUpTo = new HashMap<>();
+    /** Partitions assigned whose first record (from the beginning of what the topic retains) is not read yet. */
+    private final java.util.Set<TopicPartition> firstRecordToCome = new HashSet<>();
     private final RouterOffsets offsets = new RouterOffsets();
     private final OwnerActions owner;
     private int partitionCount;
@@ -150,6 +152,7 @@ public final class RouterLoop implements AutoCloseable {
                 synchronized (router) {
                     router.replaying(withHistory);
                 }
+                firstRecordToCome.addAll(partitions);
                 consumer.seekToBeginning(partitions);
                 partitionCount = consumer.partitionsFor(topic).size();
                 try {
@@ -191,6 +194,7 @@ public final class RouterLoop implements AutoCloseable {
 
     private void forget(Collection<TopicPartition> partitions) {
         partitions.forEach(handledUpTo::remove);
+        firstRecordToCome.removeAll(partitions);
         partitions.forEach(offsets::revoked);
     }
 
@@ -236,6 +240,9 @@ public final class RouterLoop implements AutoCloseable {
         long handled = handledUpTo.getOrDefault(tp, 0L);
         synchronized (router) {
             Instant now = clock.instant();
+            if (firstRecordToCome.remove(tp) && r.offset() > 0) {
+                router.historyStartsAt(r.partition(), t.at()); // retention deleted the records before it
+            }
             if (r.offset() < handled) {
                 router.remember(t, r.partition(), now); // history: sent before (by us or by the instance we took over from)
                 return;

@@ -291,6 +291,31 @@ class AlertRouterTest {
     private long offset;
 
     /** The next record of {@code partition}. */
+    /**
+     * Issue 7: an alert firing for longer than the alerts topic's retention. On a takeover its FIRING
+     * record is gone from the replayed history, and its resolve, unknown here, was dropped: the incident
+     * it opened stayed open for good. Now a resolve of an alert that fired before the retained history
+     * begins goes out; one of an alert unknown for another reason (never sent) still does not.
+     */
+    @Test
+    void aResolveWhoseFiringTheTopicsRetentionDeletedStillGoesOut() {
+        Instant retainedFrom = T0.plus(Duration.ofDays(7));
+        Instant now = T0.plus(Duration.ofDays(8));
+        router.replaying(List.of(0));
+        router.historyStartsAt(0, retainedFrom);
+        router.caughtUp(0);
+        AlertTransition longFiring = new AlertTransition("QueryFailed/q1", "QueryFailed", AlertPhase.RESOLVED, "critical",
+                Map.of("alertname", "QueryFailed", "job", "grocery", "query", "q1", "query_id", "q1"), Map.of("summary", "QueryFailed q1"),
+                Map.of(), List.of("pagerduty"), Duration.ofHours(1), true, T0, now, now);
+        AlertTransition unknownRecent = new AlertTransition("QueryFailed/q2", "QueryFailed", AlertPhase.RESOLVED, "critical",
+                Map.of("alertname", "QueryFailed", "job", "grocery", "query", "q2", "query_id", "q2"), Map.of("summary", "QueryFailed q2"),
+                Map.of(), List.of("pagerduty"), Duration.ofHours(1), true, retainedFrom.plusSeconds(60), now, now);
+        router.accept(longFiring, next(0), Set.of(), now);
+        router.accept(unknownRecent, next(0), Set.of(), now);
+        assertThat(sent).extracting(Dispatch::status).containsExactly(AlertPhase.RESOLVED);
+        assertThat(sent).flatExtracting(Dispatch::alerts).extracting(AlertTransition::fingerprint).containsExactly("QueryFailed/q1");
+    }
+
     private Source next(int partition) {
         return new Source(partition, offset++);
     }
