@@ -9,6 +9,10 @@ import java.io.InputStream;
  * equal to {@link #VERSION}. The JSON Schema at {@link #SCHEMA_RESOURCE} is the normative description;
  * tests validate real messages against it. A reader must ignore fields it does not know (additions do
  * not change the version); removing or changing the meaning of a field does.
+ *
+ * <p>In Java an event is a {@link StreamOpsEvent} (one subclass per {@link EventType}), and
+ * {@link EventCodec} is the one place that writes and reads it: the listener writes with it, the
+ * exporter reads with it.
  */
 public final class EventContract {
     public static final int VERSION = 1;

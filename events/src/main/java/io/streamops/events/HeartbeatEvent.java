@@ -7,7 +7,7 @@ public final class HeartbeatEvent extends StreamOpsEvent {
     public HeartbeatEvent(String eventId, String timestamp, String emittedAt, AppIdentity app, QueryIdentity query,
                           Heartbeat heartbeat) {
         super(eventId, timestamp, emittedAt, app, query);
-        this.heartbeat = heartbeat;
+        this.heartbeat = java.util.Objects.requireNonNull(heartbeat, "heartbeat");
     }
 
     @Override

@@ -29,7 +29,7 @@ public final class ProgressEvent extends StreamOpsEvent {
         super(eventId, timestamp, emittedAt, app, query);
         this.progress = progress;
         this.progressJson = progressJson;
-        this.signals = signals;
+        this.signals = Objects.requireNonNull(signals, "signals");
     }
 
     @Override

@@ -17,11 +17,11 @@ public abstract class StreamOpsEvent {
 
     /** Only the kinds in this package: a reader can rely on {@link #type()} naming the subclass. */
     StreamOpsEvent(String eventId, String timestamp, String emittedAt, AppIdentity app, QueryIdentity query) {
-        this.eventId = eventId;
-        this.timestamp = timestamp;
+        this.eventId = Objects.requireNonNull(eventId, "eventId");
+        this.timestamp = Objects.requireNonNull(timestamp, "timestamp");
         this.emittedAt = emittedAt;
-        this.app = app;
-        this.query = query;
+        this.app = Objects.requireNonNull(app, "app");
+        this.query = Objects.requireNonNull(query, "query");
     }
 
     public abstract EventType type();

@@ -7,7 +7,7 @@ public final class TerminatedEvent extends StreamOpsEvent {
     public TerminatedEvent(String eventId, String timestamp, String emittedAt, AppIdentity app, QueryIdentity query,
                            Termination termination) {
         super(eventId, timestamp, emittedAt, app, query);
-        this.termination = termination;
+        this.termination = java.util.Objects.requireNonNull(termination, "termination");
     }
 
     @Override
