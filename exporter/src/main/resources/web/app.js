@@ -260,6 +260,58 @@
     }
   }
 
+  // The buttons of exporter.yaml's dashboard.actions. Pressing one asks the exporter to POST to the
+  // action's URL (the page never sees it); with http.token set, the token is asked for once per tab.
+  const TOKEN_KEY = "streamops-api-token";
+  async function loadActions() {
+    let listed;
+    try {
+      listed = await getJson("api/actions");
+    } catch (e) {
+      return; // an exporter without the actions API: no buttons
+    }
+    $("actions").replaceChildren(...listed.actions.map((a) => {
+      const button = el("button", { type: "button", class: "action", "data-action": String(a.id) }, a.label);
+      button.addEventListener("click", () => press(a, button, listed.tokenRequired));
+      return button;
+    }));
+  }
+
+  function showActionResult(text, failed) {
+    const box = $("action-result");
+    box.textContent = text;
+    box.className = failed ? "error" : "ok";
+    box.hidden = false;
+  }
+
+  async function press(action, button, tokenRequired) {
+    const headers = { "Content-Type": "application/json", Accept: "application/json" };
+    if (tokenRequired) {
+      let token = sessionStorage.getItem(TOKEN_KEY);
+      if (!token) {
+        token = window.prompt("This action needs the exporter's API token (http.token):") || "";
+        if (!token) return;
+        sessionStorage.setItem(TOKEN_KEY, token);
+      }
+      headers.Authorization = "Bearer " + token;
+    }
+    button.disabled = true;
+    try {
+      const response = await fetch("actions/" + encodeURIComponent(action.id), { method: "POST", headers, body: "{}" });
+      const body = await response.json().catch(() => ({}));
+      if (response.status === 401) sessionStorage.removeItem(TOKEN_KEY);
+      if (response.ok) {
+        showActionResult(action.label + ": done (" + body.status + ")", false);
+      } else {
+        showActionResult(action.label + ": failed (" + (body.error || ("status " + (body.status || response.status))) + ")", true);
+      }
+    } catch (e) {
+      showActionResult(action.label + ": failed (" + e.message + ")", true);
+    } finally {
+      button.disabled = false;
+    }
+  }
+
   let pending = null;
   function refreshSoon() {
     clearTimeout(pending);
@@ -274,6 +326,7 @@
     $("page-size").addEventListener("change", (e) => { state.limit = Number(e.target.value); state.offset = 0; refreshSoon(); });
     $("prev").addEventListener("click", () => { state.offset = Math.max(0, state.offset - state.limit); refreshSoon(); });
     $("next").addEventListener("click", () => { if (state.offset + state.limit < state.total) { state.offset += state.limit; refreshSoon(); } });
+    loadActions();
     poll();
     setInterval(poll, POLL_MS);
   });

@@ -33,7 +33,7 @@ import java.util.stream.Collectors;
  */
 public final class ConfigLoader {
     private static final List<String> TOP_LEVEL = List.of("kafka", "http", "rules", "status", "routing", "metrics",
-            "dashboard_url", "data_dir", "receivers", "restarts");
+            "dashboard_url", "dashboard", "data_dir", "receivers", "restarts");
     private static final List<String> KAFKA = List.of("bootstrap_servers", "events_topic", "alerts_topic", "application_id",
             "max_event_bytes", "properties");
     private static final List<String> HTTP = List.of("host", "port", "token");
@@ -109,7 +109,8 @@ public final class ConfigLoader {
                 top.fields.optional("dashboard_url", (n, c) -> dashboard(values, n, c)).orElse(DashboardLinks.NONE),
                 dataDir,
                 top.fields.node("receivers").map(n -> new ReceiversSection(values, base).read(n)).orElse(Map.of()),
-                top.fields.node("restarts").map(n -> new RestartsSection(values, base, dataDir).read(n)).orElse(RestartsConfig.NONE));
+                top.fields.node("restarts").map(n -> new RestartsSection(values, base, dataDir).read(n)).orElse(RestartsConfig.NONE),
+                top.fields.node("dashboard").map(n -> new DashboardSection(values).read(n)).orElse(List.of()));
         if (config.status().forgetAfter().compareTo(config.status().driverLostAfter()) <= 0) {
             problems.add(status.fields.node("forget_after").map(YamlNode::at).orElse(root.at()),
                     "status.forget_after: must be longer than status.driver_lost_after, or a query is forgotten before it is reported");

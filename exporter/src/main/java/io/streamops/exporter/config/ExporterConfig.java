@@ -4,6 +4,7 @@ import io.streamops.exporter.notify.DashboardLinks;
 import io.streamops.exporter.restart.RestartsConfig;
 import io.streamops.exporter.state.StatusPolicy;
 import io.streamops.exporter.support.Secret;
+import io.streamops.exporter.web.DashboardAction;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,6 +17,7 @@ import java.util.Optional;
  * of this type has no unchecked setting left in it.
  *
  * @param restarts which jobs are restarted, how, and by which policy ({@link RestartsConfig#NONE}: none)
+ * @param dashboardActions the web dashboard's buttons ({@code dashboard.actions}), in order; empty: none
  */
 public record ExporterConfig(
         Kafka kafka,
@@ -27,7 +29,8 @@ public record ExporterConfig(
         DashboardLinks dashboard,
         Path dataDir,
         Map<String, ReceiverConfig> receivers,
-        RestartsConfig restarts) {
+        RestartsConfig restarts,
+        List<DashboardAction> dashboardActions) {
 
     /** How long the router gathers a group for {@code receiver} (see {@link ReceiverConfig#groupWait}). */
     public Duration groupWaitOf(String receiver) {

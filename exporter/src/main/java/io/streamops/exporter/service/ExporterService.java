@@ -148,7 +148,8 @@ public final class ExporterService implements AutoCloseable {
                 return Map.of("expired", id);
             }
         });
-        dashboard = io.streamops.exporter.web.Dashboard.serve(http, this::localSignals, router::firing, registry, restarts.<java.util.function.Supplier<? extends List<?>>>map(r -> r::records));
+        dashboard = io.streamops.exporter.web.Dashboard.serve(http, this::localSignals, router::firing, registry, restarts.<java.util.function.Supplier<? extends List<?>>>map(r -> r::records),
+                config.dashboardActions(), config.http().token());
         restarts.ifPresent(r -> r.serve(http));
     }
 

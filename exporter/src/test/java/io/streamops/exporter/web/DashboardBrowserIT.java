@@ -53,7 +53,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * broker with events shaped as the listener records them (the recorded run in test resources, re-addressed
  * to a fleet of 61 queries in three jobs). Checks that the charts hold data points, a firing alert shows, a
  * query named {@code <img src=x onerror=alert(1)>} renders as text (no img element, no alert dialog), and
- * that search, job and status filters and paging work; saves docs/dashboard.png, which the README shows.
+ * that search, job and status filters and paging work, and that a button of {@code dashboard.actions} pressed
+ * on the page makes the exporter POST to the action's URL. Saves target/dashboard.png (docs/dashboard.png,
+ * which the README shows, is updated by hand from a demo run).
  */
 class DashboardBrowserIT {
     private static final Duration WAIT = Duration.ofSeconds(90);
@@ -61,7 +63,8 @@ class DashboardBrowserIT {
     private static final String XSS_EXCEPTION = "java.lang.IllegalStateException: poison record <script>alert(2)</script>";
     private static final int PER_JOB = 20;
     private static final List<String> JOBS = List.of("grocery-alerts", "grocery-totals", "loyalty");
-    private static final Path SCREENSHOT = Path.of(System.getProperty("user.dir")).resolve("../docs/dashboard.png").normalize();
+    private static final Path SCREENSHOT = Path.of("target", "dashboard.png");
+    private static final String ACTION = "Replay <dead> letters";
 
     /** The recorded run's first event of each type: what a real listener sends, to re-address per query. */
     private final Map<String, ObjectNode> templates = recordedTemplates();
@@ -69,7 +72,8 @@ class DashboardBrowserIT {
     @Test
     void theDashboardShowsAFleetLiveAndEscapesWhatSparkSends(@TempDir Path dir) throws Exception {
         try (KafkaTestBroker broker = KafkaTestBroker.started();
-             LocalHttpServer webhook = LocalHttpServer.answering(200)) {
+             LocalHttpServer webhook = LocalHttpServer.answering(200);
+             LocalHttpServer actionHook = LocalHttpServer.answering(202)) {
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
                 admin.createTopics(List.of(new NewTopic("streamops-events", 6, (short) 1),
                         new NewTopic("streamops-alerts", 6, (short) 1))).all().get();
@@ -87,6 +91,8 @@ class DashboardBrowserIT {
             int port = Ports.free();
             Path config = ExporterConfigFile.of(broker.bootstrapServers(), port, rules, dir.resolve("data"))
                     .webhook(webhook.url()).writeTo(dir.resolve("exporter.yaml"));
+            Files.writeString(config, "dashboard:\n  actions:\n    - label: \"" + ACTION + "\"\n      url: " + actionHook.url()
+                    + "/hooks/replay\n", java.nio.file.StandardOpenOption.APPEND);
             Path jar = Path.of("target", "streamops-exporter.jar").toAbsolutePath();
             List<Query> fleet = fleet();
             ScheduledExecutorService feeder = Executors.newSingleThreadScheduledExecutor();
@@ -135,6 +141,18 @@ class DashboardBrowserIT {
                     Await.until("the webhook's notification counted", WAIT, () -> cells(browser, "notifications", 2).equals(List.of("1")));
                     assertThat(text(browser, "restarts-state")).isEqualTo("restarts: not configured");
                     assertNoAlertDialog(browser);
+
+                    // The configured button: the exporter POSTs the action to its URL, the page says it was done.
+                    By button = By.cssSelector("#actions button.action");
+                    Await.until("the action button", WAIT, () -> browser.findElements(button).size() == 1);
+                    assertThat(browser.findElement(button).getText()).isEqualTo(ACTION);
+                    browser.findElement(button).click();
+                    Await.until("the page to say the action was done", WAIT,
+                            () -> text(browser, "action-result").equals(ACTION + ": done (202)"));
+                    LocalHttpServer.Request pressed = actionHook.awaitRequests(1).get(0);
+                    assertThat(pressed.method()).isEqualTo("POST");
+                    assertThat(pressed.path()).isEqualTo("/hooks/replay");
+                    assertThat(io.streamops.exporter.support.Json.MAPPER.readTree(pressed.body()).path("action").asText()).isEqualTo(ACTION);
 
                     // Status filter, job filter, paging.
                     search(browser, "");
