@@ -88,10 +88,15 @@ class RestartsExhaustedTest {
                 assertThat(record.path("phase").asText()).isEqualTo("GIVEN_UP");
                 assertThat(record.path("announced").asBoolean()).isTrue();
 
-                // Asked again after giving up: accepted (2xx, as Alertmanager needs), and nothing restarted.
-                HttpResponse<String> again = post(httpPort, "/api/alertmanager", ask);
+                // Asked again after giving up, by another alert: accepted (2xx, as Alertmanager needs), handed to
+                // the job's owner, which notes it and restarts nothing.
+                HttpResponse<String> again = post(httpPort, "/api/alertmanager", ask.replace("a1b2c3", "d4e5f6"));
                 assertThat(again.statusCode()).isEqualTo(200);
-                assertThat(JSON.readTree(again.body()).path("decisions").get(0).path("phase").asText()).isEqualTo("GIVEN_UP");
+                assertThat(JSON.readTree(again.body()).path("forwarded").get(0).path("job").asText()).isEqualTo(SubmittedJob.JOB);
+                Await.until("the owner to note the second alert", WAIT,
+                        () -> exporter.get("/api/restarts").body().contains("d4e5f6@"));
+                assertThat(JSON.readTree(exporter.get("/api/restarts").body()).path("restarts").get(0).path("phase").asText())
+                        .isEqualTo("GIVEN_UP");
                 assertThat(post(httpPort, "/api/alertmanager", "{\"version\": \"3\", \"alerts\": []}").statusCode())
                         .as("a payload of another version").isEqualTo(400);
                 assertThat(SubmittedJob.attemptLogs(logs)).as("no restart after giving up").hasSize(3);

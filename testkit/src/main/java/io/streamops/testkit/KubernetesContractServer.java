@@ -41,9 +41,13 @@ import java.util.regex.Pattern;
  * {@code POST /apis/{group}/{version}/namespaces/{ns}/sparkapplications}. It enforces what the API server
  * does: a bearer token (else 401), a body whose apiVersion, kind and namespace match the path, with a
  * name and no resourceVersion (else 400), no second object of a name (409 AlreadyExists), errors as
- * {@code Status} objects with {@code reason} and {@code code}. A delete is graceful: the object keeps a
- * {@code deletionTimestamp} for a few reads (the operator's finalizer cleaning up) and then is gone.
- * A created object gets a uid, a resourceVersion and the operator's first state (SUBMITTED).
+ * {@code Status} objects with {@code reason} and {@code code}. A delete is graceful, as the garbage
+ * collector makes it for an application's dependents (its driver pod and services): with
+ * {@code propagationPolicy=Foreground} the object keeps a {@code deletionTimestamp} for a few reads, while
+ * the dependents go, and then is gone; with the default (Background) it is gone at once but its driver
+ * pod lingers as long, and an application of the same name created meanwhile cannot create its driver
+ * pod: it goes to SUBMISSION_FAILED (the operator's state) and is recorded as a violation. A created
+ * object gets a uid, a resourceVersion and the operator's first state (SUBMITTED).
  */
 public final class KubernetesContractServer implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -55,6 +59,8 @@ public final class KubernetesContractServer implements AutoCloseable {
     public record Request(String method, String path, String authorization, String body) {
     }
 
+    /** Per application deleted in the background: requests left until its driver pod is gone. */
+    private final Map<String, Integer> lingeringDrivers = new LinkedHashMap<>();
     private final String token;
     private final HttpsServer server;
     private final ExecutorService executor = Executors.newFixedThreadPool(2);
@@ -152,6 +158,8 @@ public final class KubernetesContractServer implements AutoCloseable {
         if (!("Bearer " + token).equals(request.authorization())) {
             return status(401, "Unauthorized", "Unauthorized");
         }
+        lingeringDrivers.replaceAll((key, left) -> left - 1);
+        lingeringDrivers.values().removeIf(left -> left <= 0);
         Matcher m = PATH.matcher(request.path());
         if (!m.matches() || !API_VERSIONS.contains(m.group(1))) {
             return status(404, "NotFound", "the server could not find the requested resource");
@@ -182,6 +190,13 @@ public final class KubernetesContractServer implements AutoCloseable {
             ObjectNode object = objects.get(key);
             if (object == null) {
                 return notFound(name);
+            }
+            if (!request.path().contains("propagationPolicy=Foreground")
+                    && !request.body().contains("\"Foreground\"")) {
+                objects.remove(key); // Background: gone now, its driver pod still terminating
+                deleting.remove(key);
+                lingeringDrivers.put(key, READS_WHILE_DELETING);
+                return new String[] {"200", object.toString()};
             }
             ((ObjectNode) object.path("metadata")).put("deletionTimestamp", "2026-12-03T10:00:00Z");
             deleting.putIfAbsent(key, READS_WHILE_DELETING);
@@ -226,7 +241,12 @@ public final class KubernetesContractServer implements AutoCloseable {
         }
         ((ObjectNode) metadata).put("namespace", namespace);
         object.remove("status");
-        stamp(object, "SUBMITTED");
+        boolean driverInTheWay = lingeringDrivers.containsKey(key);
+        if (driverInTheWay) {
+            violations.add("SparkApplication " + namespace + "/" + name + " created while the driver pod of the one deleted "
+                    + "before was still terminating (delete with propagationPolicy=Foreground and wait until it is gone)");
+        }
+        stamp(object, driverInTheWay ? "SUBMISSION_FAILED" : "SUBMITTED");
         objects.put(key, object);
         created++;
         return new String[] {"201", object.toString()};

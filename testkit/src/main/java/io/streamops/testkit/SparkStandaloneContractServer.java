@@ -25,6 +25,10 @@ import java.util.regex.Pattern;
  *     answers {@code success: false}.</li>
  * <li>{@code GET /v1/submissions/status/{id}}: {@code driverState}; unknown: {@code success: false}.</li>
  * <li>A malformed request is an {@code ErrorResponse} with HTTP 400; an unknown protocol version 468.</li>
+ * <li>{@code GET /json/}: the master web UI's state (port 8080 on a real master, the same server here), as
+ *     Spark's {@code JsonProtocol.writeMasterState} writes it: {@code activedrivers} and
+ *     {@code completeddrivers}, each with {@code id}, {@code state}, {@code mainclass}, {@code starttime},
+ *     {@code submitdate}. How a driver submitted by someone else (the team's first launch) is found.</li>
  * </ul>
  */
 public final class SparkStandaloneContractServer implements AutoCloseable {
@@ -67,7 +71,17 @@ public final class SparkStandaloneContractServer implements AutoCloseable {
         submissions.put(id, new Submission(id, s.request(), state));
     }
 
+    /** A driver submitted by someone else (not through this API's caller), RUNNING: returns its id. */
+    public synchronized String runDriver(String mainClass) {
+        String id = String.format("driver-20261203090000-%04d", submissions.size());
+        submissions.put(id, new Submission(id, JSON.createObjectNode().put("mainClass", mainClass), "RUNNING"));
+        return id;
+    }
+
     private synchronized LocalHttpServer.Response handle(LocalHttpServer.Request request) {
+        if (request.path().equals("/json/") || request.path().equals("/json")) {
+            return request.method().equals("GET") ? masterState() : error(405, "GET only");
+        }
         Matcher m = PATH.matcher(request.path());
         if (!m.matches()) {
             return error(400, "Malformed path " + request.path());
@@ -134,6 +148,18 @@ public final class SparkStandaloneContractServer implements AutoCloseable {
             return ok(answer("SubmissionStatusResponse", id).put("success", false).put("message", "Driver " + id + " not found"));
         }
         return ok(answer("SubmissionStatusResponse", id).put("success", true).put("driverState", s.state()));
+    }
+
+    private LocalHttpServer.Response masterState() {
+        ObjectNode state = JSON.createObjectNode().put("url", "spark://127.0.0.1:7077").put("status", "ALIVE");
+        com.fasterxml.jackson.databind.node.ArrayNode active = state.putArray("activedrivers");
+        com.fasterxml.jackson.databind.node.ArrayNode completed = state.putArray("completeddrivers");
+        for (Submission s : submissions.values()) {
+            (ALIVE.contains(s.state()) ? active : completed).addObject().put("id", s.id()).put("starttime", 1796292000000L)
+                    .put("state", s.state()).put("cores", 1).put("memory", 1024).put("submitdate", "Thu Dec 03 10:00:00 UTC 2026")
+                    .put("worker", "None").put("mainclass", s.request().path("mainClass").asText(""));
+        }
+        return ok(state);
     }
 
     private static boolean allText(JsonNode node) {

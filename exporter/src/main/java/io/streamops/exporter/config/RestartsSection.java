@@ -41,7 +41,7 @@ final class RestartsSection {
     private static final List<String> TYPES = List.of("command", "spark-standalone", "databricks", "kubernetes");
     private static final Map<String, List<String>> FIELDS = Map.of(
             "command", List.of("command", "environment", "log_dir", "working_dir"),
-            "spark-standalone", List.of("master", "app_resource", "main_class", "app_args", "spark_properties",
+            "spark-standalone", List.of("master", "master_ui", "app_resource", "main_class", "app_args", "spark_properties",
                     "environment_variables", "client_spark_version"),
             "databricks", List.of("workspace", "token", "job_id", "cancel_wait"),
             "kubernetes", List.of("api_server", "namespace", "name", "api_version", "token_file", "ca_file", "manifest",
@@ -149,6 +149,7 @@ final class RestartsSection {
 
     private Optional<RestarterSettings> standalone(YamlFields fields) {
         Optional<URI> master = fields.required("master", this::httpUrl);
+        Optional<URI> masterUi = fields.optional("master_ui", this::httpUrl);
         Optional<String> resource = fields.required("app_resource", values::text);
         Optional<String> mainClass = fields.required("main_class", values::text);
         ArgvTemplate args = fields.optional("app_args", (n, c) -> argv(n, c, false)).orElse(ArgvTemplate.ofArguments(List.of()));
@@ -163,7 +164,7 @@ final class RestartsSection {
             return Optional.empty();
         }
         return Optional.of(new SparkStandaloneRestarter.StandaloneConfig(master.get(), resource.get(), mainClass.get(), args,
-                properties.get(), environment, version));
+                properties.get(), environment, version, masterUi));
     }
 
     private Optional<RestarterSettings> databricks(YamlFields fields) {

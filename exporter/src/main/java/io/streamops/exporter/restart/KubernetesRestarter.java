@@ -29,7 +29,11 @@ import java.util.Optional;
  *
  * <p>Restart is delete, then create from the stored spec. Changing the spec of an application in FAILED
  * does not make the kubeflow operator submit it again (kubeflow spark-operator issue 2618), and neither
- * operator has a "restart now" verb; a new object is the one thing both act on. Before the delete, the
+ * operator has a "restart now" verb; a new object is the one thing both act on. The delete is in the
+ * foreground ({@code propagationPolicy=Foreground}) and the create waits until the object is gone: the
+ * object then outlives its driver pod and services, so the new application's driver pod, which has the
+ * same name, is not refused because the old one is still terminating (with the default background
+ * delete the object goes at once and the old driver pod only later). Before the delete, the
  * application as it is (metadata that identifies it, and its spec) is written to {@code storedSpec}, so
  * an exporter killed between the delete and the create still has it for the next attempt; an
  * application that is gone and was never seen is created from {@code manifest}, if one is configured.
@@ -90,7 +94,7 @@ public final class KubernetesRestarter implements Restarter {
         if (current.ok()) {
             application = identityAndSpec(current.body());
             store(application);
-            RestApi.Answer deleted = api.delete(object());
+            RestApi.Answer deleted = api.delete(object() + "?propagationPolicy=Foreground");
             if (!deleted.ok() && deleted.status() != 404) {
                 throw api.failure("delete of " + describe(), deleted, "reason", "message");
             }

@@ -25,6 +25,7 @@ public final class SparkStandaloneRestarter implements Restarter {
 
     private final StandaloneConfig config;
     private final RestApi api;
+    private final Optional<RestApi> ui;
 
     /**
      * @param master          the master's REST URL, e.g. http://spark-master:6066
@@ -34,10 +35,17 @@ public final class SparkStandaloneRestarter implements Restarter {
      */
     public record StandaloneConfig(URI master, String appResource, String mainClass, ArgvTemplate appArgs,
                                    Map<String, String> sparkProperties, Map<String, String> environmentVariables,
-                                   String clientSparkVersion) implements RestarterSettings {
+                                   String clientSparkVersion, Optional<URI> masterUi) implements RestarterSettings {
         public StandaloneConfig {
             sparkProperties = Map.copyOf(sparkProperties);
             environmentVariables = Map.copyOf(environmentVariables);
+        }
+
+        /** Without the master web UI: only the drivers this restarter submitted are known. */
+        public StandaloneConfig(URI master, String appResource, String mainClass, ArgvTemplate appArgs,
+                                Map<String, String> sparkProperties, Map<String, String> environmentVariables,
+                                String clientSparkVersion) {
+            this(master, appResource, mainClass, appArgs, sparkProperties, environmentVariables, clientSparkVersion, Optional.empty());
         }
     }
 
@@ -48,12 +56,18 @@ public final class SparkStandaloneRestarter implements Restarter {
     SparkStandaloneRestarter(StandaloneConfig config, HttpClient client, RestApi.Retries retries) {
         this.config = config;
         this.api = new RestApi(config.master(), client, Optional::empty, retries, "Spark master");
+        this.ui = config.masterUi().map(uri -> new RestApi(uri, client, Optional::empty, retries, "Spark master web UI"));
     }
 
     @Override
     public Launch restart(RestartRequest request) throws RestartException {
         if (!request.previous().isEmpty()) {
             killIfAlive(request.previous());
+        }
+        for (String driver : activeDriversOfThisApplication()) {
+            if (!driver.equals(request.previous())) {
+                killIfAlive(driver);
+            }
         }
         ObjectNode body = Json.MAPPER.createObjectNode()
                 .put("action", "CreateSubmissionRequest")
@@ -72,6 +86,24 @@ public final class SparkStandaloneRestarter implements Restarter {
             throw api.failure("create", answer, "action", "message");
         }
         return Launch.of(submissionId);
+    }
+
+    /** The master's active drivers of the target's main class, from its web UI's state; none without {@code master_ui}. */
+    private java.util.List<String> activeDriversOfThisApplication() throws RestartException {
+        if (ui.isEmpty()) {
+            return java.util.List.of();
+        }
+        RestApi.Answer state = ui.get().get("/json/");
+        if (!state.ok()) {
+            throw ui.get().failure("state", state, "message");
+        }
+        java.util.List<String> drivers = new java.util.ArrayList<>();
+        for (com.fasterxml.jackson.databind.JsonNode driver : state.body().path("activedrivers")) {
+            if (driver.path("mainclass").asText("").equals(config.mainClass()) && ALIVE.contains(driver.path("state").asText(""))) {
+                drivers.add(driver.path("id").asText());
+            }
+        }
+        return drivers;
     }
 
     private void killIfAlive(String submissionId) throws RestartException {

@@ -67,6 +67,9 @@ class KubernetesRestarterTest {
         assertThat(now.path("metadata").path("labels").path("team").asText()).isEqualTo("payments");
         assertThat(now.path("spec").path("mainClass").asText()).isEqualTo("com.example.Orders");
         assertThat(api.requests()).extracting(KubernetesContractServer.Request::method).contains("DELETE", "POST");
+        // In the foreground, so the object outlives its driver pod: the new driver pod (same name) is not refused.
+        assertThat(api.requests()).filteredOn(r -> r.method().equals("DELETE"))
+                .allMatch(r -> r.path().endsWith("?propagationPolicy=Foreground"));
         assertThat(api.created()).isEqualTo(1);
     }
 
@@ -88,7 +91,7 @@ class KubernetesRestarterTest {
         java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
                 .sslContext(CaCertificates.trusting(resource("kubernetes-test-ca.pem"))).build();
         String url = api.url() + "/apis/" + apiVersion + "/namespaces/spark/sparkapplications/orders";
-        client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).DELETE()
+        client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "?propagationPolicy=Foreground")).DELETE()
                 .header("Authorization", "Bearer " + TOKEN).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
         io.streamops.testkit.Await.until("the application to be gone", Duration.ofSeconds(10), () -> {
             try {

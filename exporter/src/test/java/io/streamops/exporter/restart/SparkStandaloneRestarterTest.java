@@ -40,6 +40,23 @@ class SparkStandaloneRestarterTest {
     }
 
     @Test
+    void aDriverItDidNotSubmitIsLookedUpInTheMastersStateAndKilledBeforeTheFirstRestart() throws Exception {
+        String teams = master.runDriver("com.example.Orders");
+        String other = master.runDriver("com.example.Payments");
+        SparkStandaloneRestarter restarter = new SparkStandaloneRestarter(new SparkStandaloneRestarter.StandaloneConfig(master.url(),
+                "hdfs:///jobs/orders.jar", "com.example.Orders", ArgvTemplate.ofArguments(List.of()),
+                Map.of("spark.app.name", "orders"), Map.of(), "3.5.7", java.util.Optional.of(master.url())),
+                HttpClient.newHttpClient(), QUICK);
+
+        String started = restarter.restart(new RestartRequest(subject, 1, "orders#1", "")).handle();
+
+        assertThat(master.violations()).isEmpty();
+        assertThat(master.submissions()).extracting(SparkStandaloneContractServer.Submission::id, SparkStandaloneContractServer.Submission::state)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(teams, "KILLED"), org.assertj.core.groups.Tuple.tuple(other, "RUNNING"),
+                        org.assertj.core.groups.Tuple.tuple(started, "RUNNING"));
+    }
+
+    @Test
     void killsThePreviousDriverIfItStillRunsAndNotIfItEnded() throws Exception {
         SparkStandaloneRestarter restarter = restarter(Map.of("spark.app.name", "orders"));
         String first = restarter.restart(new RestartRequest(subject, 1, "orders#1", "")).handle();
