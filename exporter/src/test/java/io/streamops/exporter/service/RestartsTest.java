@@ -199,6 +199,52 @@ class RestartsTest {
                             URI.create("http://127.0.0.1:" + http.port() + "/api/jobs/payments/restart"))
                     .header("Authorization", "Bearer " + TOKEN).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(unknown.statusCode()).isEqualTo(404);
+            stopLaunched(owner);
+        }
+    }
+
+    @Test
+    void aRestartByHandOfAHealthyJobIsProvenByItsQueriesProgress() throws Exception {
+        ExporterConfig config = config("journal-c", "[/bin/sleep, '300']");
+        try (Restarts owner = restarts(config);
+             ExporterHttpServer http = new ExporterHttpServer("127.0.0.1", 0, Optional.of(Secret.of(TOKEN)), () -> "", () -> true);
+             org.apache.kafka.clients.producer.KafkaProducer<String, String> events = new org.apache.kafka.clients.producer.KafkaProducer<>(
+                     Map.of("bootstrap.servers", broker.bootstrapServers()), new org.apache.kafka.common.serialization.StringSerializer(),
+                     new org.apache.kafka.common.serialization.StringSerializer())) {
+            owner.serve(http);
+            HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + http.port() + "/api/jobs/orders-c/restart"))
+                    .header("Authorization", "Bearer " + TOKEN).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+            passUntil("the attempt", owner, job -> true,
+                    () -> record(owner, "orders-c").map(r -> r.phase() == RestartPhase.RESTARTING).orElse(false));
+
+            // No alert fired, so none resolves: the restarted run's progress events are what prove the attempt.
+            passUntil("the attempt proven by the query's progress", owner, job -> true, () -> {
+                events.send(new org.apache.kafka.clients.producer.ProducerRecord<>("streamops-events", "q-1", progressEvent("orders-c", "run-new")));
+                return record(owner, "orders-c").map(r -> r.phase() == RestartPhase.HEALTHY).orElse(false);
+            });
+            assertThat(record(owner, "orders-c").orElseThrow().reason()).isEqualTo("attempt 1 made progress");
+            stopLaunched(owner);
+        }
+    }
+
+    /** A progress event as the listener sends it, with only the fields the exporter requires. */
+    private static String progressEvent(String job, String runId) {
+        String now = Instant.now().toString();
+        return "{\"version\":1,\"type\":\"progress\",\"eventId\":\"" + java.util.UUID.randomUUID() + "\",\"timestamp\":\"" + now
+                + "\",\"emittedAt\":\"" + now + "\",\"app\":{\"id\":\"app-1\",\"job\":\"" + job + "\",\"tags\":{}},"
+                + "\"query\":{\"id\":\"q-1\",\"runId\":\"" + runId + "\",\"name\":\"enrich\"},\"signals\":{\"batchId\":0}}";
+    }
+
+    /** Ends the drivers the command restarter launched (pid@start handles): they would outlive the test. */
+    private static void stopLaunched(Restarts restarts) {
+        for (RestartRecord record : restarts.records()) {
+            String handle = record.handle();
+            if (handle.contains("@")) {
+                ProcessHandle.of(Long.parseLong(handle.substring(0, handle.indexOf('@')))).ifPresent(ProcessHandle::destroy);
+            }
         }
     }
 }
