@@ -121,8 +121,14 @@ class DemoIT {
             assertThat(restarts.path("configured").asBoolean()).isTrue();
             JsonNode record = restarts.path("restarts").get(0);
             assertThat(record.path("subject").path("job").asText()).isEqualTo("grocery-store");
-            assertThat(record.path("sequence").asLong()).as("restarts made: one per incident").isEqualTo(2);
-            assertThat(Files.list(runDir.resolve("restart-logs")).count()).as("restart attempt logs").isEqualTo(2);
+            // One per incident (the failure, the kill); more only if the exporter heard no heartbeat for 15 s at
+            // another moment too, which a starved machine can make happen (then it pages and restarts, as it should).
+            long restartsMade = record.path("sequence").asLong();
+            assertThat(restartsMade).as("restarts made").isGreaterThanOrEqualTo(2);
+            try (Stream<Path> logs = Files.list(runDir.resolve("restart-logs"))) {
+                assertThat(logs.filter(f -> f.getFileName().toString().startsWith("restart-")).count())
+                        .as("one log per launch by the command restarter").isEqualTo(restartsMade);
+            }
             JsonNode now = Await.value("cough-syrup-alerts active again", WAIT, () -> query(dashboard, GroceryJobNames.ALERTS)
                     .filter(q -> q.path("status").asText().equals("active")).orElse(null));
             assertThat(now.path("queryId").asText()).as("query id after the restarts").isEqualTo(queryId);
