@@ -26,6 +26,6 @@ record Pace(String name, int rulesForDivisor, Duration window, int surgeRate, Du
 
     static final Pace NORMAL = new Pace("normal", 10, Duration.ofSeconds(40), 10_000, Duration.ofSeconds(60),
             Duration.ofSeconds(60), Duration.ofSeconds(20), Duration.ofMinutes(4));
-    static final Pace SHORT = new Pace("short", 30, Duration.ofSeconds(20), 10_000, Duration.ofSeconds(30),
+    static final Pace SHORT = new Pace("short", 30, Duration.ofSeconds(20), 10_000, Duration.ofSeconds(45),
             Duration.ofSeconds(40), Duration.ofSeconds(3), Duration.ofMinutes(3));
 }
