@@ -41,7 +41,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * fed a record every 100 ms. Samples: a SIGKILL of a driver the exporter did not launch (found by
  * DriverLost), SIGKILLs of drivers it launched (their exit is seen at once), and exceptions (a poison
  * record). Run: {@code mvn -B -o -pl exporter,e2e package -Dtest=RestartLatencyBench -Dsurefire.failIfNoSpecifiedTests=false
- * -Dbench.samples=5}; it prints a table (also target/restart-latency.md).
+ * -Dbench.samples=5}; it prints a table (also target/restart-latency.md). {@code -Dbench.exporter.jar=...} runs
+ * another build of the exporter (a baseline) under the same harness.
  */
 class RestartLatencyBench {
     private static final Duration WAIT = Duration.ofSeconds(300);
@@ -76,7 +77,8 @@ class RestartLatencyBench {
             Thread feeder = feed(broker.bootstrapServers(), feeding);
             Thread reader = read(broker.bootstrapServers(), events, feeding);
             Thread watcher = watchLaunches(dir.resolve("restart-logs"), launches, feeding);
-            try (ExporterProcess exporter = new ExporterProcess(Path.of("..", "exporter", "target", "streamops-exporter.jar").toAbsolutePath(),
+            try (ExporterProcess exporter = new ExporterProcess(Path.of(System.getProperty("bench.exporter.jar",
+                    "../exporter/target/streamops-exporter.jar")).toAbsolutePath(),
                     config, httpPort, dir.resolve("exporter.log"),
                     Map.of(ExporterConfigFile.ROUTING_KEY_ENV, "bench-key", "SPARK_LOCAL_IP", "127.0.0.1"))) {
                 exporter.awaitReady(WAIT);
