@@ -94,7 +94,7 @@ public final class ThroughputRound {
                     EventParser.Result parsed = parser.parse(r.value());
                     if (parsed.ok()) {
                         ok++;
-                        sink += parsed.event().queryId().length() + parsed.event().body().size();
+                        sink += parsed.event().queryId().length() + (parsed.event().signals() == null ? 0 : parsed.event().signals().sources().size());
                     } else {
                         bad++;
                     }
