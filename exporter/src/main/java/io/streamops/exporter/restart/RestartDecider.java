@@ -137,7 +137,8 @@ public final class RestartDecider {
         if (STOPPED_BY_SIGNAL.contains(exit.exitCode())) {
             return onStop(record, new Observation.QueryStopped(exit.at()));
         }
-        String why = "attempt " + record.consecutive() + ": the launched driver exited with code " + exit.exitCode();
+        String why = (record.consecutive() == 0 ? "" : "attempt " + record.consecutive() + ": ")
+                + "the launched driver exited with code " + exit.exitCode();
         return switch (record.phase()) {
             case RESTARTING, HEALTHY, IDLE -> schedule(record.withFailedRun(record.lastRunId()), why, exit.at());
             default -> new Decision.Nothing(record, false);

@@ -285,7 +285,7 @@ class RestartDeciderTest {
 
         Decision exited = decider.decide(reset, new Observation.LauncherExited(1, 1, healthy.due().plusSeconds(60)));
         assertThat(exited).isInstanceOf(Decision.RestartAt.class);
-        assertThat(exited.record().reason()).contains("exited with code 1");
+        assertThat(exited.record().reason()).isEqualTo("the launched driver exited with code 1");
     }
 
     @Test
