@@ -87,7 +87,8 @@ public final class DemoStartupBench {
 
     private static long median(List<Long> values) {
         List<Long> sorted = values.stream().sorted().toList();
-        return sorted.get(sorted.size() / 2);
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
     private static String read(Path file) {
