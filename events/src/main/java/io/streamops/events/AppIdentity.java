@@ -17,13 +17,19 @@ public final class AppIdentity {
 
     public AppIdentity(String id, String name, String job, String host, String sparkVersion, String listenerVersion,
                        Map<String, String> tags) {
+        this(id, name, job, host, sparkVersion, listenerVersion, new LinkedHashMap<String, String>(tags), true);
+    }
+
+    /** {@code ownTags} is this identity's own copy, which nothing else holds: kept without copying again. */
+    AppIdentity(String id, String name, String job, String host, String sparkVersion, String listenerVersion,
+                LinkedHashMap<String, String> ownTags, boolean alreadyCopied) {
         this.id = id;
         this.name = name;
         this.job = job;
         this.host = host;
         this.sparkVersion = sparkVersion;
         this.listenerVersion = listenerVersion;
-        this.tags = Collections.unmodifiableMap(new LinkedHashMap<String, String>(tags));
+        this.tags = Collections.unmodifiableMap(ownTags);
     }
 
     /** {@code spark.app.id}. */

@@ -3,6 +3,7 @@ package io.streamops.events;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.BufferRecycler;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -36,19 +37,24 @@ public final class EventCodec {
     private static final String APP = "app";
     private static final String QUERY = "query";
     private static final String PROGRESS = "progress";
+    private static final String APP_ID = "id";
+    private static final String APP_NAME = "name";
+    private static final String APP_JOB = "job";
+    private static final String APP_HOST = "host";
+    private static final String APP_SPARK_VERSION = "sparkVersion";
+    private static final String APP_LISTENER_VERSION = "listenerVersion";
+    private static final String APP_TAGS = "tags";
+    private static final String QUERY_ID = "id";
+    private static final String QUERY_RUN_ID = "runId";
+    private static final String QUERY_NAME = "name";
     /** Text fields every event must have, non-empty, as paths: checked in this order. */
-    private static final String[][] REQUIRED = {{EVENT_ID}, {TIMESTAMP}, {APP, "job"}, {QUERY, "id"}, {QUERY, "runId"}};
+    private static final String[][] REQUIRED = {{EVENT_ID}, {TIMESTAMP}, {APP, APP_JOB}, {QUERY, QUERY_ID}, {QUERY, QUERY_RUN_ID}};
 
     private final ObjectMapper json;
     private final JsonFactory factory;
 
     public EventCodec() {
-        this(new ObjectMapper());
-    }
-
-    /** With the caller's mapper (its settings do not change the wire form). */
-    public EventCodec(ObjectMapper json) {
-        this.json = json;
+        this.json = new ObjectMapper();
         this.factory = json.getFactory();
     }
 
@@ -56,16 +62,21 @@ public final class EventCodec {
 
     /** The event as one UTF-8 JSON message. */
     public byte[] write(StreamOpsEvent event) {
-        ByteArrayBuilder bytes = new ByteArrayBuilder(factory._getBufferRecycler());
+        BufferRecycler recycler = factory._getBufferRecycler(); // taken from the factory's pool: given back below
         try {
-            try (JsonGenerator out = factory.createGenerator(bytes)) {
-                write(event, out);
+            ByteArrayBuilder bytes = new ByteArrayBuilder(recycler);
+            try {
+                try (JsonGenerator out = factory.createGenerator(bytes)) {
+                    write(event, out);
+                }
+                return bytes.toByteArray();
+            } finally {
+                bytes.release();
             }
-            return bytes.toByteArray();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + event, e); // into memory: not expected
         } finally {
-            bytes.release();
+            recycler.releaseToPool();
         }
     }
 
@@ -82,8 +93,8 @@ public final class EventCodec {
             case PROGRESS:
                 ProgressEvent progress = (ProgressEvent) e;
                 out.writeFieldName(PROGRESS);
-                if (progress.progressJson() != null) {
-                    out.writeRawValue(progress.progressJson());
+                if (progress.progressJson() != null && progress.progress() != null && progress.progress().isObject()) {
+                    out.writeRawValue(progress.progressJson()); // Spark's own text of the object: no second rendering
                 } else if (progress.progress() != null) {
                     json.writeTree(out, progress.progress());
                 } else {
@@ -106,13 +117,13 @@ public final class EventCodec {
 
     private static void writeApp(AppIdentity app, JsonGenerator out) throws IOException {
         out.writeObjectFieldStart(APP);
-        out.writeStringField("id", app.id());
-        out.writeStringField("name", app.name());
-        out.writeStringField("job", app.job());
-        out.writeStringField("host", app.host());
-        out.writeStringField("sparkVersion", app.sparkVersion());
-        out.writeStringField("listenerVersion", app.listenerVersion());
-        out.writeObjectFieldStart("tags");
+        out.writeStringField(APP_ID, app.id());
+        out.writeStringField(APP_NAME, app.name());
+        out.writeStringField(APP_JOB, app.job());
+        out.writeStringField(APP_HOST, app.host());
+        out.writeStringField(APP_SPARK_VERSION, app.sparkVersion());
+        out.writeStringField(APP_LISTENER_VERSION, app.listenerVersion());
+        out.writeObjectFieldStart(APP_TAGS);
         for (Map.Entry<String, String> tag : app.tags().entrySet()) {
             out.writeStringField(tag.getKey(), tag.getValue());
         }
@@ -122,9 +133,9 @@ public final class EventCodec {
 
     private static void writeQuery(QueryIdentity query, JsonGenerator out) throws IOException {
         out.writeObjectFieldStart(QUERY);
-        out.writeStringField("id", query.id());
-        out.writeStringField("runId", query.runId());
-        out.writeStringField("name", query.name());
+        out.writeStringField(QUERY_ID, query.id());
+        out.writeStringField(QUERY_RUN_ID, query.runId());
+        out.writeStringField(QUERY_NAME, query.name());
         out.writeEndObject();
     }
 
@@ -164,31 +175,35 @@ public final class EventCodec {
         } catch (IllegalArgumentException e) {
             throw new MalformedEventException(Problem.UNKNOWN_TYPE, e.getMessage());
         }
-        String where = "a " + type.wireName() + " event"
-                + (root.path(EVENT_ID).isTextual() ? " (eventId " + root.path(EVENT_ID).asText() + ")" : "");
         for (String[] path : REQUIRED) {
             JsonNode node = root;
             for (String part : path) {
                 node = node.path(part);
             }
             if (!node.isTextual() || node.asText().isEmpty()) {
-                throw new MalformedEventException(Problem.MISSING_FIELD, "no '" + String.join(".", path) + "' in " + where);
+                throw new MalformedEventException(Problem.MISSING_FIELD, "no '" + String.join(".", path) + "' in " + where(type, root));
             }
         }
         String timestamp = root.path(TIMESTAMP).asText();
+        Instant instant;
         try {
-            Instant.parse(timestamp);
+            instant = Instant.parse(timestamp);
         } catch (DateTimeParseException e) {
-            throw new MalformedEventException(Problem.MALFORMED, "timestamp '" + timestamp + "' is not ISO-8601 in " + where);
+            throw new MalformedEventException(Problem.MALFORMED, "timestamp '" + timestamp + "' is not ISO-8601 in " + where(type, root));
         }
         JsonNode body = type.bodyField() == null ? MissingNode.getInstance() : root.path(type.bodyField());
         if (type.bodyField() != null && !body.isObject()) {
-            throw new MalformedEventException(Problem.MISSING_FIELD, "no '" + type.bodyField() + "' object in " + where);
+            throw new MalformedEventException(Problem.MISSING_FIELD, "no '" + type.bodyField() + "' object in " + where(type, root));
         }
         String eventId = root.path(EVENT_ID).asText();
         String emittedAt = root.path(EMITTED_AT).isTextual() ? root.path(EMITTED_AT).asText() : null;
         AppIdentity app = readApp(root.path(APP));
         QueryIdentity query = readQuery(root.path(QUERY));
+        return event(type, eventId, timestamp, emittedAt, app, query, root, body).parsedAt(instant);
+    }
+
+    private static StreamOpsEvent event(EventType type, String eventId, String timestamp, String emittedAt, AppIdentity app,
+                                        QueryIdentity query, JsonNode root, JsonNode body) throws MalformedEventException {
         switch (type) {
             case STARTED:
                 return new StartedEvent(eventId, timestamp, emittedAt, app, query);
@@ -199,28 +214,35 @@ public final class EventCodec {
                 return new ProgressEvent(eventId, timestamp, emittedAt, app, query,
                         progress.isObject() ? progress : null, ProgressSignals.fromJson(body));
             case TERMINATED:
-                return new TerminatedEvent(eventId, timestamp, emittedAt, app, query, Termination.read(body, where));
+                return new TerminatedEvent(eventId, timestamp, emittedAt, app, query, Termination.read(body));
             case HEARTBEAT:
                 return new HeartbeatEvent(eventId, timestamp, emittedAt, app, query, Heartbeat.read(body));
             default:
-                throw new MalformedEventException(Problem.UNKNOWN_TYPE, "no reader for " + where);
+                throw new MalformedEventException(Problem.UNKNOWN_TYPE, "no reader for " + where(type, root));
         }
+    }
+
+    /** Names the event for an error; built only when one is thrown (reading is on the exporter's hot path). */
+    private static String where(EventType type, JsonNode root) {
+        JsonNode eventId = root.path(EVENT_ID);
+        return "a " + type.wireName() + " event" + (eventId.isTextual() ? " (eventId " + eventId.asText() + ")" : "");
     }
 
     /** Lenient beyond {@code job} (checked before): a missing text reads as empty, missing tags as none. */
     private static AppIdentity readApp(JsonNode app) {
-        Map<String, String> tags = new LinkedHashMap<String, String>();
-        Iterator<Map.Entry<String, JsonNode>> fields = app.path("tags").fields();
+        LinkedHashMap<String, String> tags = new LinkedHashMap<String, String>();
+        Iterator<Map.Entry<String, JsonNode>> fields = app.path(APP_TAGS).fields();
         while (fields.hasNext()) {
             Map.Entry<String, JsonNode> f = fields.next();
             tags.put(f.getKey(), f.getValue().asText());
         }
-        return new AppIdentity(app.path("id").asText(""), app.path("name").asText(""), app.path("job").asText(),
-                app.path("host").asText(""), app.path("sparkVersion").asText(""), app.path("listenerVersion").asText(""), tags);
+        return new AppIdentity(app.path(APP_ID).asText(""), app.path(APP_NAME).asText(""), app.path(APP_JOB).asText(),
+                app.path(APP_HOST).asText(""), app.path(APP_SPARK_VERSION).asText(""), app.path(APP_LISTENER_VERSION).asText(""),
+                tags, true);
     }
 
     private static QueryIdentity readQuery(JsonNode query) {
-        JsonNode name = query.path("name");
-        return new QueryIdentity(query.path("id").asText(), query.path("runId").asText(), name.isTextual() ? name.asText() : null);
+        JsonNode name = query.path(QUERY_NAME);
+        return new QueryIdentity(query.path(QUERY_ID).asText(), query.path(QUERY_RUN_ID).asText(), name.isTextual() ? name.asText() : null);
     }
 }

@@ -11,6 +11,11 @@ public final class MalformedEventException extends Exception {
 
     /** What kind of wrong: a reader's counters are labelled with {@link #wireName()}. */
     public enum Problem {
+        /**
+         * Over a reader's size limit, so not even parsed: the codec has no limit and never says this, a
+         * reader that has one (the exporter's {@code kafka.max_event_bytes}) counts it with the others.
+         */
+        OVERSIZED,
         /** Not JSON, not an object, or a field with a value it cannot have. */
         MALFORMED,
         /** A {@code version} other than {@link EventContract#VERSION}. */

@@ -4,11 +4,8 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.util.TokenBuffer;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -291,17 +288,6 @@ public final class ProgressSignals {
         }
         out.writeEndArray();
         out.writeEndObject();
-    }
-
-    /** The {@code signals} object as a tree: what {@link EventCodec} writes, for a reader that wants it so. */
-    public ObjectNode toJson() {
-        try {
-            TokenBuffer buffer = new TokenBuffer(JSON, false);
-            write(buffer);
-            return JSON.readTree(buffer.asParser());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // a TokenBuffer does no I/O
-        }
     }
 
     @Override

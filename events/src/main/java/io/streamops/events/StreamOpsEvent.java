@@ -1,5 +1,6 @@
 package io.streamops.events;
 
+import java.time.Instant;
 import java.util.Objects;
 
 /**
@@ -14,6 +15,8 @@ public abstract class StreamOpsEvent {
     private final String emittedAt;
     private final AppIdentity app;
     private final QueryIdentity query;
+    /** {@link #timestamp} parsed: by {@link EventCodec} when it read the event, else on first use. */
+    private Instant instant;
 
     /** Only the kinds in this package: a reader can rely on {@link #type()} naming the subclass. */
     StreamOpsEvent(String eventId, String timestamp, String emittedAt, AppIdentity app, QueryIdentity query) {
@@ -30,6 +33,26 @@ public abstract class StreamOpsEvent {
     public String eventId() { return eventId; }
     /** ISO-8601: Spark's for started, progress and idle; the capture time for terminated and heartbeat. */
     public String timestamp() { return timestamp; }
+
+    /**
+     * {@link #timestamp()} as an instant. An event {@link EventCodec} read was checked and parsed once
+     * there, so this does not parse again; for an event made otherwise it parses on first use and throws
+     * {@link java.time.format.DateTimeParseException} when the timestamp is not ISO-8601.
+     */
+    public Instant instant() {
+        Instant parsed = instant; // Instant is immutable: a racing first use at worst parses twice
+        if (parsed == null) {
+            parsed = Instant.parse(timestamp);
+            instant = parsed;
+        }
+        return parsed;
+    }
+
+    /** The codec's parse of {@link #timestamp()}, kept before the event leaves it. */
+    StreamOpsEvent parsedAt(Instant at) {
+        this.instant = at;
+        return this;
+    }
     /** ISO-8601: when the listener serialised it; null if a reader was given none. */
     public String emittedAt() { return emittedAt; }
     public AppIdentity app() { return app; }

@@ -36,12 +36,19 @@ public final class Termination {
     private final String exception;
     private final String exceptionMessage;
     private final String errorClassOnException;
+    private final String wireOutcome;
 
     public Termination(Outcome outcome, String exception, String exceptionMessage, String errorClassOnException) {
+        this(outcome, exception, exceptionMessage, errorClassOnException, outcome.wireName());
+    }
+
+    private Termination(Outcome outcome, String exception, String exceptionMessage, String errorClassOnException,
+                        String wireOutcome) {
         this.outcome = Objects.requireNonNull(outcome, "outcome");
         this.exception = exception;
         this.exceptionMessage = exceptionMessage;
         this.errorClassOnException = errorClassOnException;
+        this.wireOutcome = wireOutcome;
     }
 
     /**
@@ -62,6 +69,11 @@ public final class Termination {
     }
 
     public Outcome outcome() { return outcome; }
+    /**
+     * The {@code outcome} as the message had it: {@link #outcome()}'s wire name, unless a reader met a
+     * value it does not know (kept as sent, a non-text value as its JSON) or none (null) and derived the outcome.
+     */
+    public String wireOutcome() { return wireOutcome; }
     /** Spark's full exception text, stack trace included; null when stopped. Untrusted: escape before display. */
     public String exception() { return exception; }
     /** The first line of {@link #exception()}. */
@@ -78,20 +90,26 @@ public final class Termination {
         out.writeEndObject();
     }
 
-    /** Reads the object back; {@code where} names the event for an error. */
-    static Termination read(JsonNode json, String where) throws MalformedEventException {
-        String outcome = json.path(OUTCOME).asText("");
+    /**
+     * Reads the object back. Lenient about {@code outcome}, for forward compatibility: a newer listener's
+     * outcome this reader does not know, or none, is read by the rule of {@link #of} (failed if there is
+     * an exception text, else stopped) rather than losing the termination, which a reader would then
+     * take for a lost driver. The value as sent is kept in {@link #wireOutcome()}.
+     */
+    static Termination read(JsonNode json) {
+        JsonNode sent = json.path(OUTCOME);
+        String exception = text(json, EXCEPTION);
         Outcome parsed = null;
         for (Outcome o : Outcome.values()) {
-            if (o.wireName().equals(outcome)) {
+            if (o.wireName().equals(sent.asText(null))) {
                 parsed = o;
             }
         }
         if (parsed == null) {
-            throw new MalformedEventException(MalformedEventException.Problem.MALFORMED, FIELD + "." + OUTCOME
-                    + " is " + json.path(OUTCOME) + " in " + where + ", expected \"failed\" or \"stopped\"");
+            parsed = exception != null && !exception.isEmpty() ? Outcome.FAILED : Outcome.STOPPED;
         }
-        return new Termination(parsed, text(json, EXCEPTION), text(json, EXCEPTION_MESSAGE), text(json, ERROR_CLASS));
+        return new Termination(parsed, exception, text(json, EXCEPTION_MESSAGE), text(json, ERROR_CLASS),
+                sent.isMissingNode() || sent.isNull() ? null : sent.isTextual() ? sent.asText() : sent.toString());
     }
 
     private static String text(JsonNode json, String field) {
@@ -106,16 +124,19 @@ public final class Termination {
         Termination that = (Termination) o;
         return outcome == that.outcome && Objects.equals(exception, that.exception)
                 && Objects.equals(exceptionMessage, that.exceptionMessage)
-                && Objects.equals(errorClassOnException, that.errorClassOnException);
+                && Objects.equals(errorClassOnException, that.errorClassOnException)
+                && Objects.equals(wireOutcome, that.wireOutcome);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(outcome, exception, exceptionMessage, errorClassOnException);
+        return Objects.hash(outcome, exception, exceptionMessage, errorClassOnException, wireOutcome);
     }
 
     @Override
     public String toString() {
-        return outcome.wireName() + (exceptionMessage == null ? "" : ": " + exceptionMessage);
+        String derived = outcome.wireName().equals(wireOutcome) ? ""
+                : " (outcome " + (wireOutcome == null ? "missing" : "'" + wireOutcome + "' unknown") + ", derived)";
+        return outcome.wireName() + derived + (exceptionMessage == null ? "" : ": " + exceptionMessage);
     }
 }

@@ -170,15 +170,40 @@ class EventCodecTest {
     }
 
     @Test
-    void anUnknownOutcomeOrABadTimestampIsRefused() throws Exception {
-        ObjectNode exploded = tree(Fixtures.terminatedEvent("failing-foreachbatch"));
-        ((ObjectNode) exploded.get("termination")).put("outcome", "exploded");
-        MalformedEventException e = refusal(exploded);
-        assertThat(e.problem()).isEqualTo(Problem.MALFORMED);
-        assertThat(e.getMessage()).contains("termination.outcome").contains("exploded").contains("terminated event");
-
+    void aBadTimestampIsRefused() throws Exception {
         ObjectNode yesterday = tree(Fixtures.startedEvent("kafka-source.query-started.event.json")).put("timestamp", "yesterday");
-        assertThat(refusal(yesterday).getMessage()).contains("timestamp 'yesterday'").contains("started event");
+        MalformedEventException e = refusal(yesterday);
+        assertThat(e.problem()).isEqualTo(Problem.MALFORMED);
+        assertThat(e.getMessage()).contains("timestamp 'yesterday'").contains("started event");
+    }
+
+    /**
+     * A newer listener's outcome this reader does not know, or none, still delivers the termination
+     * (dropping it would leave the run open until the exporter calls the driver lost): failed when there
+     * is an exception text, else stopped, as {@link Termination#of} decides; the value sent is kept.
+     */
+    @Test
+    void anUnknownOrMissingOutcomeIsReadByTheExceptionRule() throws Exception {
+        ObjectNode failing = tree(Fixtures.terminatedEvent("failing-foreachbatch"));
+        ((ObjectNode) failing.get("termination")).put("outcome", "cancelled");
+        Termination cancelled = ((TerminatedEvent) CODEC.read(failing.toString().getBytes(StandardCharsets.UTF_8))).termination();
+        assertThat(cancelled.outcome()).isEqualTo(Termination.Outcome.FAILED);
+        assertThat(cancelled.wireOutcome()).isEqualTo("cancelled");
+        assertThat(cancelled.exceptionMessage()).isNotEmpty();
+        assertThat(cancelled.toString()).contains("'cancelled' unknown");
+
+        ObjectNode stopped = tree(Fixtures.terminatedEvent("kafka-source"));
+        ((ObjectNode) stopped.get("termination")).remove("outcome");
+        Termination missing = ((TerminatedEvent) CODEC.read(stopped.toString().getBytes(StandardCharsets.UTF_8))).termination();
+        assertThat(missing.outcome()).isEqualTo(Termination.Outcome.STOPPED);
+        assertThat(missing.wireOutcome()).isNull();
+        assertThat(missing.toString()).contains("outcome missing");
+
+        ObjectNode emptyException = tree(Fixtures.terminatedEvent("kafka-source"));
+        ((ObjectNode) emptyException.get("termination")).put("outcome", 3).put("exception", "");
+        Termination odd = ((TerminatedEvent) CODEC.read(emptyException.toString().getBytes(StandardCharsets.UTF_8))).termination();
+        assertThat(odd.outcome()).isEqualTo(Termination.Outcome.STOPPED);
+        assertThat(odd.wireOutcome()).isEqualTo("3");
     }
 
     /** Readers ignore fields they do not know: adding one is not a version change. */

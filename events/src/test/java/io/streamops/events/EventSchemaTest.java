@@ -51,7 +51,7 @@ class EventSchemaTest {
             ProgressSignalsTest.FOREACH_BATCH, ProgressSignalsTest.OBSERVE})
     void signalsOfEveryRecordedProgressValidate(String fixture) {
         JsonNode progress = Fixtures.json(fixture);
-        ObjectNode signals = ProgressSignals.from(progress).toJson();
+        ObjectNode signals = Fixtures.signalsJson(ProgressSignals.from(progress));
 
         assertThat(signalsSchema.validate(signals)).isEmpty();
         assertThat(eventSchema.validate(progressEvent(progress))).isEmpty();
@@ -61,13 +61,13 @@ class EventSchemaTest {
     void signalsWithNullLagAndNoSourcesValidate() {
         ObjectNode progress = Fixtures.object(ProgressSignalsTest.OBSERVE);
         ((ObjectNode) progress.get("sources").get(0)).putNull("latestOffset");
-        ObjectNode signals = ProgressSignals.from(progress).toJson();
+        ObjectNode signals = Fixtures.signalsJson(ProgressSignals.from(progress));
         assertThat(signals.get("recordsBehindLatest").isNull()).isTrue();
         assertThat(signalsSchema.validate(signals)).isEmpty();
         assertThat(eventSchema.validate(progressEvent(progress))).isEmpty();
 
         progress.putArray("sources");
-        assertThat(signalsSchema.validate(ProgressSignals.from(progress).toJson())).isEmpty();
+        assertThat(signalsSchema.validate(Fixtures.signalsJson(ProgressSignals.from(progress)))).isEmpty();
     }
 
     @Test
@@ -75,7 +75,7 @@ class EventSchemaTest {
         ObjectNode progress = Fixtures.object(ProgressSignalsTest.KAFKA_BATCH_3);
         progress.remove("inputRowsPerSecond");
         progress.remove("processedRowsPerSecond");
-        ObjectNode signals = ProgressSignals.from(progress).toJson();
+        ObjectNode signals = Fixtures.signalsJson(ProgressSignals.from(progress));
         assertThat(signals.get("inputRowsPerSecond").isNull()).isTrue();
         assertThat(signals.at("/sources/0/kind").asText()).isEqualTo("kafka");
         assertThat(signalsSchema.validate(signals)).isEmpty();
@@ -146,7 +146,7 @@ class EventSchemaTest {
 
     @Test
     void signalsMissingARequiredFieldAreRejected() {
-        ObjectNode signals = ProgressSignals.from(Fixtures.json(ProgressSignalsTest.RATE_EVICTED)).toJson();
+        ObjectNode signals = Fixtures.signalsJson(ProgressSignals.from(Fixtures.json(ProgressSignalsTest.RATE_EVICTED)));
         signals.remove("watermarkDelayMs");
 
         assertThat(signalsSchema.validate(signals)).anySatisfy(m -> {

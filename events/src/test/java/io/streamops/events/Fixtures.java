@@ -3,6 +3,7 @@ package io.streamops.events;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.TokenBuffer;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -55,6 +56,17 @@ final class Fixtures {
             return JSON.readTree(text(name));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The {@code signals} object as {@link EventCodec} writes it, as a tree (tests only: readers use the typed signals). */
+    static ObjectNode signalsJson(ProgressSignals signals) {
+        try {
+            TokenBuffer buffer = new TokenBuffer(JSON, false);
+            signals.write(buffer);
+            return JSON.readTree(buffer.asParser());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a TokenBuffer does no I/O
         }
     }
 

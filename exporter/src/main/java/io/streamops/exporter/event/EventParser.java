@@ -2,6 +2,7 @@ package io.streamops.exporter.event;
 
 import io.streamops.events.EventCodec;
 import io.streamops.events.MalformedEventException;
+import io.streamops.events.MalformedEventException.Problem;
 
 /**
  * Turns a message from the events topic into a {@link QueryEvent} with the contract's one codec
@@ -9,26 +10,10 @@ import io.streamops.events.MalformedEventException;
  * counts and skips bad input and never lets one message stop a partition.
  */
 public final class EventParser {
-    /** Why a message was rejected: the {@code reason} label of the bad-events counter. */
-    public enum Problem {
-        /** Over {@code kafka.max_event_bytes}: not even parsed. */
-        OVERSIZED,
-        MALFORMED, UNKNOWN_VERSION, UNKNOWN_TYPE, MISSING_FIELD;
-
-        private final String wireName = name().toLowerCase(java.util.Locale.ROOT);
-
-        /** The lower-case name: the counter's {@code reason} label, and what logs and replay print. */
-        public String wireName() {
-            return wireName;
-        }
-
-        /** The codec's reasons are these, by name. */
-        static Problem of(MalformedEventException.Problem problem) {
-            return valueOf(problem.name());
-        }
-    }
-
-    /** The outcome: an event, or a problem with a human-readable detail (never both). */
+    /**
+     * The outcome: an event, or a problem with a human-readable detail (never both). The problem's
+     * {@code wireName()} is the bad-events counter's {@code reason} label, and what logs and replay print.
+     */
     public record Result(QueryEvent event, Problem problem, String detail) {
         static Result ok(QueryEvent event) {
             return new Result(event, null, null);
@@ -57,7 +42,7 @@ public final class EventParser {
         try {
             return Result.ok(QueryEvent.of(codec.read(message)));
         } catch (MalformedEventException e) {
-            return Result.bad(Problem.of(e.problem()), e.getMessage());
+            return Result.bad(e.problem(), e.getMessage());
         }
     }
 }

@@ -20,9 +20,9 @@ import java.util.Map;
  */
 public record QueryEvent(StreamOpsEvent event, Instant timestamp) {
 
-    /** {@code event}'s timestamp must be ISO-8601 (the codec checks it on reading). */
+    /** {@code event}'s timestamp must be ISO-8601; one the codec read it was parsed there, and is not parsed again. */
     public static QueryEvent of(StreamOpsEvent event) {
-        return new QueryEvent(event, Instant.parse(event.timestamp()));
+        return new QueryEvent(event, event.instant());
     }
 
     public EventType type() { return event.type(); }

@@ -3,7 +3,7 @@ package io.streamops.exporter.streams;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.streamops.exporter.event.EventParser;
+import io.streamops.events.MalformedEventException.Problem;
 
 import java.util.EnumMap;
 import java.util.Map;
@@ -11,7 +11,7 @@ import java.util.Map;
 /** The exporter's health as its own metrics: what it consumed, what it skipped, how long rules took. */
 public final class ExporterMetrics {
     private final Counter consumed;
-    private final Map<EventParser.Problem, Counter> bad = new EnumMap<>(EventParser.Problem.class);
+    private final Map<Problem, Counter> bad = new EnumMap<>(Problem.class);
     private final Map<String, Counter> failures = new java.util.HashMap<>();
     private final Timer evaluation;
     private final Timer pass;
@@ -23,7 +23,7 @@ public final class ExporterMetrics {
         this.registry = registry;
         consumed = Counter.builder("streamops.exporter.events.consumed").description("Events read from the events topic")
                 .register(registry);
-        for (EventParser.Problem p : EventParser.Problem.values()) {
+        for (Problem p : Problem.values()) {
             bad.put(p, Counter.builder("streamops.exporter.events.bad").description("Events skipped as unusable")
                     .tag("reason", p.wireName()).register(registry));
         }
@@ -46,7 +46,7 @@ public final class ExporterMetrics {
         consumed.increment();
     }
 
-    public void bad(EventParser.Problem problem) {
+    public void bad(Problem problem) {
         bad.get(problem).increment();
     }
 

@@ -8,7 +8,7 @@ import io.streamops.events.EventType;
 import io.streamops.events.Heartbeat;
 import io.streamops.events.HeartbeatEvent;
 import io.streamops.events.IdleEvent;
-import io.streamops.events.MalformedEventException;
+import io.streamops.events.MalformedEventException.Problem;
 import io.streamops.events.ProgressEvent;
 import io.streamops.events.ProgressSignals;
 import io.streamops.events.QueryIdentity;
@@ -119,28 +119,36 @@ class EventParserTest {
     @Test
     void badMessagesAreRefusedNamingWhatAndWhere() throws Exception {
         EventParser.Result oversized = new EventParser(100).parse(CODEC.write(everyKind().get(4)));
-        assertThat(oversized.problem()).isEqualTo(EventParser.Problem.OVERSIZED);
+        assertThat(oversized.problem()).isEqualTo(Problem.OVERSIZED);
         assertThat(oversized.detail()).endsWith("bytes, limit 100");
 
-        assertThat(parser.parse("{\"version\":1,".getBytes(StandardCharsets.UTF_8)).problem()).isEqualTo(EventParser.Problem.MALFORMED);
+        assertThat(parser.parse("{\"version\":1,".getBytes(StandardCharsets.UTF_8)).problem()).isEqualTo(Problem.MALFORMED);
         assertThat(parser.parse(new byte[0]).detail()).isEqualTo("empty message");
 
         ObjectNode noJob = (ObjectNode) JSON.readTree(CODEC.write(everyKind().get(4)));
         ((ObjectNode) noJob.get("app")).remove("job");
         EventParser.Result missing = parser.parse(JSON.writeValueAsBytes(noJob));
         assertThat(missing.ok()).isFalse();
-        assertThat(missing.problem()).isEqualTo(EventParser.Problem.MISSING_FIELD);
+        assertThat(missing.problem()).isEqualTo(Problem.MISSING_FIELD);
         assertThat(missing.detail()).contains("'app.job'").contains("heartbeat event").contains(QUERY.runId() + ":heartbeat:4");
 
         ObjectNode v2 = ((ObjectNode) JSON.readTree(CODEC.write(everyKind().get(0)))).put("version", 2);
-        assertThat(parser.parse(JSON.writeValueAsBytes(v2)).problem()).isEqualTo(EventParser.Problem.UNKNOWN_VERSION);
+        assertThat(parser.parse(JSON.writeValueAsBytes(v2)).problem()).isEqualTo(Problem.UNKNOWN_VERSION);
     }
 
-    /** Every reason the codec can give has its own counter label here. */
+    /** A newer listener's outcome is not a bad event: the termination arrives, failed by its exception. */
     @Test
-    void everyReasonOfTheCodecIsAProblem() {
-        for (MalformedEventException.Problem p : MalformedEventException.Problem.values()) {
-            assertThat(EventParser.Problem.of(p).wireName()).isEqualTo(p.wireName());
+    void anUnknownOutcomeStillTerminates() throws Exception {
+        for (StreamOpsEvent e : everyKind()) {
+            if (e.type() == EventType.TERMINATED && ((TerminatedEvent) e).termination().exception() != null) {
+                ObjectNode newer = (ObjectNode) JSON.readTree(CODEC.write(e));
+                ((ObjectNode) newer.get("termination")).put("outcome", "preempted");
+                EventParser.Result result = parser.parse(JSON.writeValueAsBytes(newer));
+                assertThat(result.ok()).as(result.detail()).isTrue();
+                assertThat(result.event().termination().outcome()).isEqualTo(Termination.Outcome.FAILED);
+                return;
+            }
         }
+        throw new AssertionError("no failed termination among the kinds");
     }
 }

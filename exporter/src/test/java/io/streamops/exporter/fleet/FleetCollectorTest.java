@@ -1,11 +1,13 @@
 package io.streamops.exporter.fleet;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import io.streamops.events.EventCodec;
 import io.streamops.events.SourceLag;
 import io.streamops.events.TopicPartitionOffset;
 import io.streamops.exporter.event.EventParser;
@@ -57,7 +59,7 @@ class FleetCollectorTest {
                         && e.signals().recordsBehindLatest() != null)
                 .max(java.util.Comparator.comparingLong(e -> e.signals().recordsBehindLatest())).orElseThrow();
         assertThat(worst.signals().recordsBehindLatest()).as("the recording has a query behind").isPositive();
-        worstProgress = worst.signals().toJson();
+        worstProgress = new ObjectMapper().readTree(new EventCodec().write(worst.event())).path("signals");
         Map<String, QueryState> states = new HashMap<>();
         for (QueryEvent e : events) {
             if (e.timestamp().isAfter(worst.timestamp())) {

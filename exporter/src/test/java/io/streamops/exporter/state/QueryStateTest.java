@@ -23,9 +23,14 @@ class QueryStateTest {
         var app = new AppIdentity("app-1", "orders", "orders-job", "driver-1", "3.5.7", "dev", Map.of());
         var query = new QueryIdentity("q-1", runId, "orders");
         String id = runId + ":" + type.wireName();
-        return QueryEvent.of(type == EventType.TERMINATED
-                ? new TerminatedEvent(id, at.toString(), at.toString(), app, query, Termination.of(null, null))
-                : new StartedEvent(id, at.toString(), at.toString(), app, query));
+        switch (type) {
+            case TERMINATED:
+                return QueryEvent.of(new TerminatedEvent(id, at.toString(), at.toString(), app, query, Termination.of(null, null)));
+            case STARTED:
+                return QueryEvent.of(new StartedEvent(id, at.toString(), at.toString(), app, query));
+            default:
+                throw new IllegalArgumentException("this helper makes started and terminated events only, not " + type);
+        }
     }
 
     /**
