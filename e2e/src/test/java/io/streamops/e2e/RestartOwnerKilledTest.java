@@ -96,6 +96,10 @@ class RestartOwnerKilledTest {
             for (ExporterProcess exporter : exporters) {
                 exporter.close();
             }
+            if (Files.exists(dir.resolve("driver-by-test.log"))) { // the first driver's own log, for a run that never reported
+                Files.copy(dir.resolve("driver-by-test.log"), Path.of("target", "e2e-owner-killed-driver.log"),
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
             for (String name : List.of("a", "b")) {
                 if (Files.exists(dir.resolve("exporter-" + name + ".log"))) {
                     Files.copy(dir.resolve("exporter-" + name + ".log"), Path.of("target", "e2e-owner-killed-exporter-" + name + ".log"),
