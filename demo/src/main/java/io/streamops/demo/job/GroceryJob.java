@@ -48,9 +48,11 @@ public final class GroceryJob {
         SparkSession spark = SparkSession.builder().appName("grocery-store").getOrCreate();
         int code = 0;
         try {
+            TerminationsSeen terminations = new TerminationsSeen();
+            spark.streams().addListener(terminations);
             StreamingQuery alerts = alerts(purchases(spark, bootstrap, Long.MAX_VALUE), bootstrap, work);
             StreamingQuery totals = totals(purchases(spark, bootstrap, maxOffsetsPerTrigger), bootstrap, work);
-            code = awaitEnd(spark, List.of(alerts, totals), work.resolve("stop"));
+            code = awaitEnd(spark, List.of(alerts, totals), work.resolve("stop"), terminations);
         } catch (Exception e) {
             System.err.println("GroceryJob: " + e);
             code = 1;
@@ -93,14 +95,26 @@ public final class GroceryJob {
                 .trigger(Trigger.ProcessingTime(1000)).start();
     }
 
-    /** Runs until {@code stop} appears (0) or a query fails (1, after stopping the others). */
-    private static int awaitEnd(SparkSession spark, List<StreamingQuery> queries, Path stop) throws Exception {
+    /**
+     * Runs until {@code stop} appears (0) or a query fails (1, after stopping the others). Before it stops the
+     * others it waits until the failed query's terminated event has been through the listener bus, so that
+     * every listener (streamops' included) has it before the other queries' stops and the JVM's exit.
+     */
+    private static int awaitEnd(SparkSession spark, List<StreamingQuery> queries, Path stop, TerminationsSeen terminations)
+            throws Exception {
         while (true) {
-            spark.streams().awaitAnyTermination(250);
+            try {
+                spark.streams().awaitAnyTermination(250);
+            } catch (org.apache.spark.sql.streaming.StreamingQueryException failed) {
+                // the failed query is found below
+            }
             spark.streams().resetTerminated();
             for (StreamingQuery q : queries) {
                 if (!q.isActive() && q.exception().isDefined()) {
                     System.err.println("GroceryJob: query " + q.name() + " failed: " + q.exception().get().getMessage());
+                    if (!terminations.await(q.id(), java.time.Duration.ofSeconds(30))) {
+                        System.err.println("GroceryJob: the terminated event of " + q.name() + " was not delivered within 30 s");
+                    }
                     stopAll(queries);
                     return 1;
                 }
