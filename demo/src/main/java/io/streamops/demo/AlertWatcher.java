@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * Follows the exporter's alert history ({@code GET /api/alert-history}) and what the receivers got, prints
@@ -24,6 +25,9 @@ final class AlertWatcher {
     private final Console console;
     private final Set<String> seen = new HashSet<>();
     private final List<Transition> transitions = new ArrayList<>();
+    /** PagerDuty's events as transitions (fingerprint: the dedup key): an alert that fires and resolves within one
+     * of the exporter's 2 s history samples is missing from its history, never from the pages. */
+    private final List<Transition> paged = new ArrayList<>();
     private int mailsSeen;
     private int pagesSeen;
 
@@ -42,7 +46,10 @@ final class AlertWatcher {
         }
         mailsSeen = mails.size();
         List<JsonNode> pages = receivers.pages();
+        Instant now = Instant.now();
         for (JsonNode p : pages.subList(Math.min(pagesSeen, pages.size()), pages.size())) {
+            paged.add(new Transition(now, p.path("event_action").asText().equals("resolve") ? "resolved" : "firing",
+                    p.path("dedup_key").asText(), p.path("dedup_key").asText().split("/")[0], "", p.path("payload").path("summary").asText()));
             console.line("PAGERDUTY " + p.path("event_action").asText() + " " + p.path("dedup_key").asText()
                     + (p.path("payload").path("summary").isMissingNode() ? "" : ": " + p.path("payload").path("summary").asText()));
         }
@@ -66,15 +73,20 @@ final class AlertWatcher {
         }
     }
 
-    /** The first {@code alertname} on {@code query} that started firing at or after {@code since}. */
+    /**
+     * The first {@code alertname} on {@code query} that started firing at or after {@code since}, from the
+     * exporter's history, or else the first PagerDuty trigger of {@code alertname} for the job since then.
+     */
     synchronized Optional<Transition> fired(String alertname, String query, Instant since) {
         return transitions.stream().filter(t -> t.phase().equals("firing") && t.alertname().equals(alertname)
-                && t.query().equals(query) && !t.at().isBefore(since)).findFirst();
+                && t.query().equals(query) && !t.at().isBefore(since)).findFirst()
+                .or(() -> paged.stream().filter(t -> t.phase().equals("firing") && t.alertname().equals(alertname)
+                        && !t.at().isBefore(since)).findFirst());
     }
 
-    /** Whether the alert that fired as {@code firing} has resolved since. */
+    /** Whether the alert that fired as {@code firing} has resolved since (in the history, or paged as resolved). */
     synchronized boolean resolved(Transition firing) {
-        return transitions.stream().anyMatch(t -> t.phase().equals("resolved") && t.fingerprint().equals(firing.fingerprint())
-                && !t.at().isBefore(firing.at()));
+        return Stream.concat(transitions.stream(), paged.stream()).anyMatch(t -> t.phase().equals("resolved")
+                && t.fingerprint().equals(firing.fingerprint()) && !t.at().isBefore(firing.at()));
     }
 }

@@ -98,8 +98,9 @@ class DemoIT {
 
             // The exporter's own record of it.
             JsonNode history = get(dashboard, "api/alert-history?limit=500");
-            for (String[] expected : new String[][] {{"KafkaLagGrowing", "store-totals"}, {"QueryFailed", GroceryJobNames.ALERTS},
-                    {"QueryStalled", "store-totals"}, {"DriverLost", GroceryJobNames.ALERTS}}) {
+            // (QueryFailed and DriverLost can fire and resolve within one of its 2 s samples, when the restarted
+            // run reports at once: their trigger and resolve are checked at PagerDuty, below.)
+            for (String[] expected : new String[][] {{"KafkaLagGrowing", "store-totals"}, {"QueryStalled", "store-totals"}}) {
                 assertThat(phases(history, expected[0], expected[1])).as("%s on %s", expected[0], expected[1])
                         .contains("firing", "resolved");
             }
