@@ -1,6 +1,7 @@
 package io.streamops.exporter;
 
 import io.streamops.exporter.alert.AlertTransition;
+import io.streamops.exporter.alert.RuleStage;
 import io.streamops.exporter.config.ConfigException;
 import io.streamops.exporter.config.ConfigLoader;
 import io.streamops.exporter.config.ExporterConfig;
@@ -12,7 +13,6 @@ import io.streamops.exporter.rules.RulesLoader;
 import io.streamops.exporter.service.ExporterService;
 import io.streamops.exporter.state.StatusPolicy;
 import io.streamops.exporter.streams.QueryEvaluation;
-import io.streamops.exporter.streams.RuleStage;
 import io.streamops.exporter.support.DurationText;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;

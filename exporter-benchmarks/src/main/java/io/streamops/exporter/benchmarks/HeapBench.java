@@ -1,13 +1,13 @@
 package io.streamops.exporter.benchmarks;
 
+import io.streamops.exporter.alert.AlertState;
+import io.streamops.exporter.alert.RuleStage;
 import io.streamops.exporter.event.EventParser;
-import io.streamops.exporter.rules.AlertState;
 import io.streamops.exporter.rules.RulesLoader;
 import io.streamops.exporter.state.StatusPolicy;
 import io.streamops.exporter.streams.ExporterTopology;
 import io.streamops.exporter.streams.QueryEvaluation;
 import io.streamops.exporter.streams.QueryRecord;
-import io.streamops.exporter.streams.RuleStage;
 import io.streamops.exporter.support.Json;
 import org.apache.kafka.common.serialization.Serde;
 

@@ -1,6 +1,7 @@
 package io.streamops.exporter.benchmarks;
 
 import io.micrometer.core.instrument.Counter;
+import io.streamops.exporter.alert.RuleStage;
 import io.streamops.exporter.event.EventParser;
 import io.streamops.exporter.rules.RulesLoader;
 import io.streamops.exporter.service.ExporterService;
@@ -10,7 +11,6 @@ import io.streamops.exporter.streams.ExporterTopology;
 import io.streamops.exporter.streams.LatestSignals;
 import io.streamops.exporter.streams.QueryCadence;
 import io.streamops.exporter.streams.QueryEvaluation;
-import io.streamops.exporter.streams.RuleStage;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;

@@ -6,8 +6,8 @@ import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.streamops.events.SourceLag;
 import io.streamops.events.TopicPartitionOffset;
-import io.streamops.exporter.rules.AlertState;
-import io.streamops.exporter.rules.QueryAlertState;
+import io.streamops.exporter.alert.AlertState;
+import io.streamops.exporter.alert.QueryAlertState;
 import io.streamops.exporter.signals.QueryStatus;
 import io.streamops.exporter.signals.Signals;
 

@@ -25,7 +25,7 @@ public final class CompiledExpression {
     }
 
     /** Evaluates against {@link io.streamops.exporter.signals.Signals#toVariables()}. */
-    Object evaluate(Map<String, Object> variables) throws CelEvaluationException {
+    public Object evaluate(Map<String, Object> variables) throws CelEvaluationException {
         // eval(Map) would copy the whole map into an Activation on every call; a resolver looks up only
         // the variables the expression uses. The map is built once per query and shared by all rules.
         return program.eval(name -> Optional.ofNullable(variables.get(name)));

@@ -1,5 +1,6 @@
 package io.streamops.exporter.rules;
 
+import io.streamops.exporter.alert.AlertTracker;
 import io.streamops.exporter.signals.Signals;
 import io.streamops.exporter.yaml.Problem;
 import dev.cel.runtime.CelEvaluationException;

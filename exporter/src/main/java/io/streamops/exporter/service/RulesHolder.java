@@ -1,8 +1,8 @@
 package io.streamops.exporter.service;
 
+import io.streamops.exporter.alert.RuleStage;
 import io.streamops.exporter.rules.InvalidRulesException;
 import io.streamops.exporter.rules.RulesLoader;
-import io.streamops.exporter.streams.RuleStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

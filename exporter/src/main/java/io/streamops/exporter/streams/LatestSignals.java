@@ -1,6 +1,6 @@
 package io.streamops.exporter.streams;
 
-import io.streamops.exporter.rules.QueryAlertState;
+import io.streamops.exporter.alert.QueryAlertState;
 import io.streamops.exporter.signals.Signals;
 
 import java.time.Clock;

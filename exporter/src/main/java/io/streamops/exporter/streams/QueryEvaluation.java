@@ -1,8 +1,9 @@
 package io.streamops.exporter.streams;
 
 import io.streamops.exporter.alert.AlertTransition;
+import io.streamops.exporter.alert.AlertUpdate;
+import io.streamops.exporter.alert.RuleStage;
 import io.streamops.exporter.event.QueryEvent;
-import io.streamops.exporter.rules.AlertUpdate;
 import io.streamops.exporter.rules.RuleEvaluationError;
 import io.streamops.exporter.signals.Signals;
 import io.streamops.exporter.state.StatusPolicy;

@@ -1,11 +1,11 @@
 package io.streamops.exporter.streams;
 
-import io.streamops.exporter.support.LogLimiter;
 import io.streamops.exporter.alert.AlertTransition;
+import io.streamops.exporter.alert.QueryAlertState;
 import io.streamops.exporter.event.EventParser;
 import io.streamops.exporter.event.QueryEvent;
-import io.streamops.exporter.rules.QueryAlertState;
 import io.streamops.exporter.signals.Signals;
+import io.streamops.exporter.support.LogLimiter;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.Cancellable;

@@ -1,6 +1,6 @@
 package io.streamops.exporter.streams;
 
-import io.streamops.exporter.rules.QueryAlertState;
+import io.streamops.exporter.alert.QueryAlertState;
 import io.streamops.exporter.state.QueryState;
 
 /** One entry of the {@code query-state} store: what we know of a query, and its alerts' state. */

@@ -4,9 +4,13 @@ import io.streamops.exporter.support.DurationText;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamops.exporter.alert.AlertPhase;
+import io.streamops.exporter.alert.AlertTracker;
 import io.streamops.exporter.alert.AlertTransition;
+import io.streamops.exporter.alert.AlertUpdate;
+import io.streamops.exporter.alert.QueryAlertState;
 import io.streamops.exporter.signals.QueryStatus;
 import io.streamops.exporter.signals.Signals;
+import io.streamops.exporter.signals.TestSignals;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

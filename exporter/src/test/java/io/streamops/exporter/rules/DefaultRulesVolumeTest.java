@@ -2,8 +2,12 @@ package io.streamops.exporter.rules;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamops.exporter.alert.AlertTracker;
+import io.streamops.exporter.alert.AlertUpdate;
+import io.streamops.exporter.alert.QueryAlertState;
 import io.streamops.exporter.signals.QueryStatus;
 import io.streamops.exporter.signals.Signals;
+import io.streamops.exporter.signals.TestSignals;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;

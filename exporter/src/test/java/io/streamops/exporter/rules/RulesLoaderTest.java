@@ -1,5 +1,6 @@
 package io.streamops.exporter.rules;
 
+import io.streamops.exporter.signals.TestSignals;
 import io.streamops.exporter.yaml.Problem;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

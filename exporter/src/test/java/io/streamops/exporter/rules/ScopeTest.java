@@ -3,9 +3,13 @@ package io.streamops.exporter.rules;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamops.exporter.alert.AlertPhase;
+import io.streamops.exporter.alert.AlertTracker;
 import io.streamops.exporter.alert.AlertTransition;
+import io.streamops.exporter.alert.AlertUpdate;
+import io.streamops.exporter.alert.QueryAlertState;
 import io.streamops.exporter.signals.QueryStatus;
 import io.streamops.exporter.signals.Signals;
+import io.streamops.exporter.signals.TestSignals;
 import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -59,7 +63,7 @@ class ScopeTest {
 
     @Test
     void outOfScopeRulesAreNotEvaluated() {
-        RuleSet rules = AlertTrackerTest.load("""
+        RuleSet rules = TestRules.load("""
                 rules:
                   - name: ProdFailed
                     expr: status == "failed"
@@ -82,7 +86,7 @@ class ScopeTest {
 
     @Test
     void aFiringAlertWhoseQueryLeavesTheScopeResolves() {
-        AlertTracker tracker = new AlertTracker(AlertTrackerTest.load("""
+        AlertTracker tracker = new AlertTracker(TestRules.load("""
                 rules:
                   - name: ProdFailed
                     expr: status == "failed"

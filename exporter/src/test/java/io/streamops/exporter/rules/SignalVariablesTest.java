@@ -3,6 +3,7 @@ package io.streamops.exporter.rules;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamops.exporter.signals.Signals;
+import io.streamops.exporter.signals.TestSignals;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -19,9 +19,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.streamops.exporter.rules.AlertUpdate;
+import io.streamops.exporter.alert.AlertUpdate;
+import io.streamops.exporter.alert.QueryAlertState;
+import io.streamops.exporter.alert.RuleStage;
 import io.streamops.exporter.rules.InvalidRulesException;
-import io.streamops.exporter.rules.QueryAlertState;
 import io.streamops.exporter.rules.RulesLoader;
 
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,6 @@
 package io.streamops.exporter.streams;
 
+import io.streamops.exporter.alert.RuleStage;
 import io.streamops.exporter.event.EventParser;
 import io.streamops.exporter.event.QueryEvent;
 import io.streamops.exporter.signals.Signals;

@@ -3,6 +3,7 @@ package io.streamops.exporter.streams;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.streamops.exporter.alert.AlertPhase;
 import io.streamops.exporter.alert.AlertTransition;
+import io.streamops.exporter.alert.RuleStage;
 import io.streamops.exporter.event.EventParser;
 import io.streamops.exporter.rules.InvalidRulesException;
 import io.streamops.exporter.rules.RulesLoader;

@@ -1,11 +1,12 @@
-package io.streamops.exporter.rules;
+package io.streamops.exporter.alert;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streamops.exporter.alert.AlertPhase;
-import io.streamops.exporter.alert.AlertTransition;
+import io.streamops.exporter.rules.RuleSet;
+import io.streamops.exporter.rules.TestRules;
 import io.streamops.exporter.signals.QueryStatus;
 import io.streamops.exporter.signals.Signals;
+import io.streamops.exporter.signals.TestSignals;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -15,7 +16,7 @@ class RuleReloadTest {
 
     static final Instant T0 = Instant.parse("2025-03-01T12:00:00Z");
 
-    static final AlertTracker BEFORE = new AlertTracker(AlertTrackerTest.load("""
+    static final AlertTracker BEFORE = new AlertTracker(TestRules.load("""
             rules:
               - name: Lagging
                 expr: records_behind > 1000.0
@@ -40,7 +41,7 @@ class RuleReloadTest {
     @Test
     void aChangedRuleKeepsItsPendingAlertUnderTheNewFor() {
         QueryAlertState pending = BEFORE.evaluate(QueryAlertState.empty(lagging.queryId()), lagging, T0).state();
-        AlertTracker after = new AlertTracker(AlertTrackerTest.load("""
+        AlertTracker after = new AlertTracker(TestRules.load("""
                 rules:
                   - name: Lagging
                     expr: records_behind > 2000.0
@@ -62,7 +63,7 @@ class RuleReloadTest {
     @Test
     void aChangedRuleKeepsItsFiringAlertWithoutFiringAgain() {
         QueryAlertState firing = BEFORE.evaluate(QueryAlertState.empty(failedAndLagging.queryId()), failedAndLagging, T0).state();
-        AlertTracker after = new AlertTracker(AlertTrackerTest.load("""
+        AlertTracker after = new AlertTracker(TestRules.load("""
                 rules:
                   - name: Failed
                     expr: status == "failed" || status == "driver_lost"
@@ -97,7 +98,7 @@ class RuleReloadTest {
     @Test
     void renamingARuleResolvesTheOldAlertAndStartsANewOne() {
         QueryAlertState state = BEFORE.evaluate(QueryAlertState.empty(failedAndLagging.queryId()), failedAndLagging, T0).state();
-        AlertTracker renamed = new AlertTracker(AlertTrackerTest.load("""
+        AlertTracker renamed = new AlertTracker(TestRules.load("""
                 rules:
                   - name: QueryFailed
                     expr: status == "failed"
@@ -112,7 +113,7 @@ class RuleReloadTest {
     @Test
     void resolveGoesToTheReceiversThatGotTheFiringEvenIfNotifyChanged() {
         QueryAlertState firing = BEFORE.evaluate(QueryAlertState.empty(failedAndLagging.queryId()), failedAndLagging, T0).state();
-        AlertTracker after = new AlertTracker(AlertTrackerTest.load("""
+        AlertTracker after = new AlertTracker(TestRules.load("""
                 rules:
                   - name: Failed
                     expr: status == "failed"

@@ -1,7 +1,7 @@
-package io.streamops.exporter.rules;
+package io.streamops.exporter.alert;
 
-import io.streamops.exporter.alert.AlertPhase;
-import io.streamops.exporter.alert.AlertTransition;
+import io.streamops.exporter.rules.Rule;
+import io.streamops.exporter.rules.RuleEvaluationError;
 import io.streamops.exporter.signals.Signals;
 import java.time.Instant;
 import java.util.HashMap;

@@ -1,7 +1,10 @@
-package io.streamops.exporter.rules;
+package io.streamops.exporter.alert;
 
-import io.streamops.exporter.alert.AlertPhase;
-import io.streamops.exporter.alert.AlertTransition;
+import io.streamops.exporter.rules.Rule;
+import io.streamops.exporter.rules.RuleEvaluationError;
+import io.streamops.exporter.rules.RuleOutcome;
+import io.streamops.exporter.rules.RuleSet;
+import io.streamops.exporter.rules.RuleSetEvaluation;
 import io.streamops.exporter.signals.Signals;
 import java.time.Instant;
 import java.util.ArrayList;

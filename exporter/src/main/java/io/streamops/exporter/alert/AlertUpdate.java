@@ -1,6 +1,7 @@
-package io.streamops.exporter.rules;
+package io.streamops.exporter.alert;
 
-import io.streamops.exporter.alert.AlertTransition;
+import io.streamops.exporter.rules.RuleEvaluationError;
+
 import java.util.List;
 
 /**

@@ -1,12 +1,13 @@
-package io.streamops.exporter.rules;
+package io.streamops.exporter.alert;
 
+import static io.streamops.exporter.rules.TestRules.load;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.streamops.exporter.alert.AlertPhase;
-import io.streamops.exporter.alert.AlertTransition;
+import io.streamops.exporter.rules.RuleSet;
 import io.streamops.exporter.signals.QueryStatus;
 import io.streamops.exporter.signals.Signals;
+import io.streamops.exporter.signals.TestSignals;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -303,13 +304,5 @@ class AlertTrackerTest {
         Signals other = TestSignals.healthy().with(s -> s.queryId = "other").build();
         assertThatThrownBy(() -> tracker.evaluate(QueryAlertState.empty(lagging.queryId()), other, T0))
                 .isInstanceOf(IllegalArgumentException.class);
-    }
-
-    static RuleSet load(String yaml) {
-        try {
-            return RulesLoader.parse("test-rules.yaml", yaml);
-        } catch (InvalidRulesException e) {
-            throw new AssertionError(e.getMessage(), e);
-        }
     }
 }

@@ -1,4 +1,4 @@
-package io.streamops.exporter.rules;
+package io.streamops.exporter.alert;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.util.Collections;

@@ -1,7 +1,6 @@
-package io.streamops.exporter.rules;
+package io.streamops.exporter.alert;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
-import io.streamops.exporter.alert.AlertPhase;
 import java.time.Instant;
 
 /**

@@ -1,6 +1,5 @@
-package io.streamops.exporter.rules;
+package io.streamops.exporter.alert;
 
-import io.streamops.exporter.alert.AlertPhase;
 import java.time.Duration;
 import java.time.Instant;
 

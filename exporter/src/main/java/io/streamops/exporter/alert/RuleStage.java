@@ -1,8 +1,5 @@
-package io.streamops.exporter.streams;
+package io.streamops.exporter.alert;
 
-import io.streamops.exporter.rules.AlertTracker;
-import io.streamops.exporter.rules.AlertUpdate;
-import io.streamops.exporter.rules.QueryAlertState;
 import io.streamops.exporter.rules.RuleSet;
 import io.streamops.exporter.signals.Signals;
 

@@ -1,10 +1,11 @@
-package io.streamops.exporter.rules;
+package io.streamops.exporter.alert;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streamops.exporter.alert.AlertTransition;
+import io.streamops.exporter.rules.TestRules;
 import io.streamops.exporter.signals.QueryStatus;
 import io.streamops.exporter.signals.Signals;
+import io.streamops.exporter.signals.TestSignals;
 import io.streamops.exporter.streams.QueryRecord;
 import io.streamops.exporter.support.Json;
 import java.nio.charset.StandardCharsets;
@@ -26,7 +27,7 @@ class StoredAlertStateTest {
     static final Instant T0 = Instant.parse("2025-03-01T12:00:00Z");
     static final Serde<QueryRecord> STORE = Json.serde(QueryRecord.class);
 
-    final AlertTracker tracker = new AlertTracker(AlertTrackerTest.load(AlertTrackerTest.RULES));
+    final AlertTracker tracker = new AlertTracker(TestRules.load(AlertTrackerTest.RULES));
     final Signals failedAndLagging = TestSignals.healthy().with(s -> {
         s.status = QueryStatus.FAILED;
         s.recordsBehind = 50_000;

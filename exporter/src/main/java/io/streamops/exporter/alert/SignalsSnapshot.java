@@ -1,4 +1,4 @@
-package io.streamops.exporter.rules;
+package io.streamops.exporter.alert;
 
 import java.util.HashMap;
 import java.util.Map;
