@@ -5,9 +5,9 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.streamops.exporter.event.EventParser;
 import io.streamops.exporter.event.QueryEvent;
 import io.streamops.exporter.fleet.FleetCollector;
+import io.streamops.exporter.query.QueryEvaluation;
+import io.streamops.exporter.query.StatusPolicy;
 import io.streamops.exporter.signals.Signals;
-import io.streamops.exporter.state.StatusPolicy;
-import io.streamops.exporter.streams.QueryEvaluation;
 import io.streamops.exporter.streams.QueryRecord;
 
 import java.nio.charset.StandardCharsets;

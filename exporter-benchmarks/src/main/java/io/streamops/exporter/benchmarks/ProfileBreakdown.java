@@ -34,9 +34,9 @@ public final class ProfileBreakdown {
         STAGES.put("QueryRecord JSON (support.Json serde, both directions)", "io.streamops.exporter.support.Json.");
         STAGES.put("RocksDB (native calls)", "org.rocksdb.");
         STAGES.put("records sent to changelog / alerts topic (RecordCollectorImpl.send)", "org.apache.kafka.streams.processor.internals.RecordCollectorImpl.send");
-        STAGES.put("rules: QueryEvaluation.evaluate (signals + CEL + alert lifecycle)", "io.streamops.exporter.streams.QueryEvaluation.evaluate");
+        STAGES.put("rules: QueryEvaluation.evaluate (signals + CEL + alert lifecycle)", "io.streamops.exporter.query.QueryEvaluation.evaluate");
         STAGES.put("EventParser.parse", "io.streamops.exporter.event.EventParser.parse");
-        STAGES.put("QueryEvaluation.fold", "io.streamops.exporter.streams.QueryEvaluation.fold");
+        STAGES.put("QueryEvaluation.fold", "io.streamops.exporter.query.QueryEvaluation.fold");
         STAGES.put("consumer poll", "org.apache.kafka.clients.consumer.KafkaConsumer.poll");
         STAGES.put("commit (exactly-once transaction)", "org.apache.kafka.streams.processor.internals.TaskExecutor.commitTasksAndMaybeUpdateCommittableOffsets");
     }

@@ -1,8 +1,8 @@
 package io.streamops.exporter.config;
 
 import io.streamops.exporter.notify.DashboardLinks;
+import io.streamops.exporter.query.StatusPolicy;
 import io.streamops.exporter.restart.RestartsConfig;
-import io.streamops.exporter.state.StatusPolicy;
 import io.streamops.exporter.support.Secret;
 import io.streamops.exporter.web.DashboardAction;
 

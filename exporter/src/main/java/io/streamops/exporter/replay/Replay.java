@@ -3,8 +3,8 @@ package io.streamops.exporter.replay;
 import io.streamops.exporter.alert.AlertTransition;
 import io.streamops.exporter.event.EventParser;
 import io.streamops.exporter.event.QueryEvent;
-import io.streamops.exporter.streams.QueryCadence;
-import io.streamops.exporter.streams.QueryEvaluation;
+import io.streamops.exporter.query.QueryCadence;
+import io.streamops.exporter.query.QueryEvaluation;
 import io.streamops.exporter.streams.QueryRecord;
 
 import java.io.BufferedReader;

@@ -2,6 +2,8 @@ package io.streamops.exporter.streams;
 
 import io.streamops.exporter.alert.AlertTransition;
 import io.streamops.exporter.event.EventParser;
+import io.streamops.exporter.query.QueryCadence;
+import io.streamops.exporter.query.QueryEvaluation;
 import io.streamops.exporter.support.Json;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;

@@ -4,6 +4,8 @@ import io.streamops.exporter.alert.AlertTransition;
 import io.streamops.exporter.alert.QueryAlertState;
 import io.streamops.exporter.event.EventParser;
 import io.streamops.exporter.event.QueryEvent;
+import io.streamops.exporter.query.QueryCadence;
+import io.streamops.exporter.query.QueryEvaluation;
 import io.streamops.exporter.signals.Signals;
 import io.streamops.exporter.support.LogLimiter;
 import org.apache.kafka.common.TopicPartition;

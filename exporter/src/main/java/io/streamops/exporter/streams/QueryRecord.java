@@ -1,7 +1,7 @@
 package io.streamops.exporter.streams;
 
 import io.streamops.exporter.alert.QueryAlertState;
-import io.streamops.exporter.state.QueryState;
+import io.streamops.exporter.query.QueryState;
 
 /** One entry of the {@code query-state} store: what we know of a query, and its alerts' state. */
 public final class QueryRecord {

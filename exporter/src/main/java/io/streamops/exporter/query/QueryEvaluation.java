@@ -1,4 +1,4 @@
-package io.streamops.exporter.streams;
+package io.streamops.exporter.query;
 
 import io.streamops.exporter.alert.AlertTransition;
 import io.streamops.exporter.alert.AlertUpdate;
@@ -6,7 +6,7 @@ import io.streamops.exporter.alert.RuleStage;
 import io.streamops.exporter.event.QueryEvent;
 import io.streamops.exporter.rules.RuleEvaluationError;
 import io.streamops.exporter.signals.Signals;
-import io.streamops.exporter.state.StatusPolicy;
+import io.streamops.exporter.streams.QueryRecord;
 
 import java.time.Instant;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.streamops.exporter.streams;
+package io.streamops.exporter.query;
 
 import java.time.Duration;
 

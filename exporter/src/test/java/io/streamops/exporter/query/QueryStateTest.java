@@ -1,4 +1,4 @@
-package io.streamops.exporter.state;
+package io.streamops.exporter.query;
 
 import io.streamops.events.AppIdentity;
 import io.streamops.events.EventType;
