@@ -1,9 +1,9 @@
 package io.streamops.exporter.config;
 
-import io.streamops.exporter.notify.EmailConfig;
-import io.streamops.exporter.notify.HttpEndpoint;
-import io.streamops.exporter.notify.PagerDutyConfig;
-import io.streamops.exporter.notify.RetryPolicy;
+import io.streamops.exporter.notify.delivery.RetryPolicy;
+import io.streamops.exporter.notify.email.EmailConfig;
+import io.streamops.exporter.notify.http.HttpEndpoint;
+import io.streamops.exporter.notify.pagerduty.PagerDutyConfig;
 
 import java.time.Duration;
 import java.util.Optional;

@@ -1,10 +1,10 @@
 package io.streamops.exporter.config;
 
-import io.streamops.exporter.notify.EmailConfig;
-import io.streamops.exporter.notify.EmailSecurity;
-import io.streamops.exporter.notify.HttpEndpoint;
-import io.streamops.exporter.notify.PagerDutyConfig;
-import io.streamops.exporter.notify.RetryPolicy;
+import io.streamops.exporter.notify.delivery.RetryPolicy;
+import io.streamops.exporter.notify.email.EmailConfig;
+import io.streamops.exporter.notify.email.EmailSecurity;
+import io.streamops.exporter.notify.http.HttpEndpoint;
+import io.streamops.exporter.notify.pagerduty.PagerDutyConfig;
 import io.streamops.exporter.support.Secret;
 import io.streamops.exporter.yaml.YamlFields;
 import io.streamops.exporter.yaml.YamlNode;

@@ -37,7 +37,7 @@ public record DashboardLinks(String queryUrlPrefix) {
         return forQuery(commonLabels.get("query_id"));
     }
 
-    static boolean isWebUrl(String url) {
+    public static boolean isWebUrl(String url) {
         String lower = url.toLowerCase();
         return lower.startsWith("http://") || lower.startsWith("https://");
     }

@@ -2,6 +2,7 @@ package io.streamops.exporter.notify;
 
 import io.streamops.exporter.alert.AlertPhase;
 import io.streamops.exporter.alert.AlertTransition;
+import io.streamops.exporter.notify.delivery.DeliveryQueue;
 
 import java.util.HashMap;
 import java.util.List;

@@ -13,12 +13,12 @@ import java.util.TreeMap;
  * The words every channel uses for a notification: its title, an alert's name, summary and details.
  * Plain text, unescaped: each channel escapes for its own medium (HTML, Slack, headers).
  */
-final class NotificationText {
+public final class NotificationText {
     private NotificationText() {
     }
 
     /** {@code [FIRING:2] QueryFailed grocery-alerts}, or {@code [RESOLVED] ...}: one line, no control characters. */
-    static String title(Notification notification) {
+    public static String title(Notification notification) {
         StringBuilder title = new StringBuilder("[").append(notification.status().name());
         if (notification.status() == NotificationStatus.FIRING) {
             title.append(':').append(notification.firing().size());
@@ -40,18 +40,18 @@ final class NotificationText {
     }
 
     /** The alert's name: its {@code alertname} label, else its rule. */
-    static String alertName(AlertTransition alert) {
+    public static String alertName(AlertTransition alert) {
         return alert.labels().getOrDefault("alertname", alert.rule());
     }
 
     /** The query the alert is about: its {@code query} label, else {@code query_id}, else "". */
-    static String query(AlertTransition alert) {
+    public static String query(AlertTransition alert) {
         String query = alert.labels().get("query");
         return query != null ? query : alert.labels().getOrDefault("query_id", "");
     }
 
     /** The {@code summary} annotation, or a made-up one: {@code QueryFailed on grocery-alerts (job shop)}. */
-    static String summary(AlertTransition alert) {
+    public static String summary(AlertTransition alert) {
         String summary = alert.annotations().get("summary");
         if (summary != null && !summary.isBlank()) {
             return summary;
@@ -68,7 +68,7 @@ final class NotificationText {
     }
 
     /** Annotations in reading order: summary, description, then the rest by name. */
-    static Map<String, String> annotations(AlertTransition alert) {
+    public static Map<String, String> annotations(AlertTransition alert) {
         Map<String, String> ordered = new LinkedHashMap<>();
         for (String first : List.of("summary", "description")) {
             if (alert.annotations().containsKey(first)) {
@@ -83,7 +83,7 @@ final class NotificationText {
      * Signals worth showing, by name, as text: unknown values (NaN, "") are left out, and so are those
      * a label already shows (job, query, query_id); numbers are written plainly.
      */
-    static Map<String, String> knownSignals(AlertTransition alert) {
+    public static Map<String, String> knownSignals(AlertTransition alert) {
         Map<String, String> shown = new TreeMap<>();
         alert.signals().forEach((name, value) -> {
             String text = signalText(value);
@@ -113,7 +113,7 @@ final class NotificationText {
     }
 
     /** Labels sorted by name, as {@code name=value, ...}. */
-    static String labels(Map<String, String> labels) {
+    public static String labels(Map<String, String> labels) {
         StringBuilder text = new StringBuilder();
         new TreeMap<>(labels).forEach((name, value) -> {
             if (!text.isEmpty()) {
@@ -128,7 +128,7 @@ final class NotificationText {
      * {@code text} on one line: every control character (CR, LF, tab, NEL, the Unicode line and
      * paragraph separators) becomes a space. For mail subjects (header injection) and log lines.
      */
-    static String oneLine(String text) {
+    public static String oneLine(String text) {
         if (text == null) {
             return "";
         }
@@ -141,7 +141,7 @@ final class NotificationText {
     }
 
     /** {@code text} cut to at most {@code max} characters, ending with an ellipsis when cut (never splitting a surrogate pair). */
-    static String truncate(String text, int max) {
+    public static String truncate(String text, int max) {
         if (text.length() <= max) {
             return text;
         }

@@ -1,5 +1,7 @@
 package io.streamops.exporter.notify;
 
+import io.streamops.exporter.notify.delivery.DeliveryQueue;
+
 /**
  * Sends notifications over one kind of channel (email, PagerDuty, webhook, Alertmanager). One
  * instance per configured receiver.

@@ -1,12 +1,12 @@
 package io.streamops.exporter.service;
 
 import io.streamops.exporter.config.ReceiverConfig;
-import io.streamops.exporter.notify.AlertmanagerNotifier;
-import io.streamops.exporter.notify.EmailNotifier;
 import io.streamops.exporter.notify.Notifier;
-import io.streamops.exporter.notify.PagerDutyNotifier;
-import io.streamops.exporter.notify.Receiver;
-import io.streamops.exporter.notify.WebhookNotifier;
+import io.streamops.exporter.notify.alertmanager.AlertmanagerNotifier;
+import io.streamops.exporter.notify.delivery.Receiver;
+import io.streamops.exporter.notify.email.EmailNotifier;
+import io.streamops.exporter.notify.pagerduty.PagerDutyNotifier;
+import io.streamops.exporter.notify.webhook.WebhookNotifier;
 
 import java.util.Collection;
 import java.util.List;

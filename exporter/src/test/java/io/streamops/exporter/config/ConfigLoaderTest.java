@@ -1,6 +1,6 @@
 package io.streamops.exporter.config;
 
-import io.streamops.exporter.notify.EmailSecurity;
+import io.streamops.exporter.notify.email.EmailSecurity;
 import io.streamops.exporter.support.Secret;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -13,34 +13,34 @@ import java.util.List;
 import java.util.Map;
 
 /** Test alerts: realistic transitions (signals from a real {@link Signals}), built fluently. */
-final class Alerts {
-    static final Instant STARTED = Instant.parse("2026-03-01T10:00:00Z");
-    static final Instant ENDED = Instant.parse("2026-03-01T10:30:00Z");
-    static final DashboardLinks DASHBOARD = new DashboardLinks("https://grafana.shop.test/d/streamops-query?var-query_id=");
+public final class Alerts {
+    public static final Instant STARTED = Instant.parse("2026-03-01T10:00:00Z");
+    public static final Instant ENDED = Instant.parse("2026-03-01T10:30:00Z");
+    public static final DashboardLinks DASHBOARD = new DashboardLinks("https://grafana.shop.test/d/streamops-query?var-query_id=");
 
     private Alerts() {
     }
 
-    static Builder alert(String rule, String queryId) {
+    public static Builder alert(String rule, String queryId) {
         return new Builder(rule, queryId);
     }
 
     /** A notification of the given alerts for {@code receiver}, grouped by rule and query. */
-    static Notification notification(String receiver, AlertTransition... alerts) {
+    public static Notification notification(String receiver, AlertTransition... alerts) {
         AlertTransition first = alerts[0];
         String groupKey = "{}:{alertname=\"" + first.rule() + "\",query=\"" + first.labels().get("query") + "\"}";
         return Notification.of(receiver, groupKey, List.of(alerts), DASHBOARD);
     }
 
     /** A signal set as the exporter computes it: unknown numbers are NaN. */
-    static Map<String, Object> signals(String queryId, String queryName, String exceptionMessage) {
+    public static Map<String, Object> signals(String queryId, String queryName, String exceptionMessage) {
         Signals signals = new Signals("shop-etl", queryId, queryName, "run-1", Map.of("env", "prod"),
                 QueryStatus.FAILED, 1200.5, 800.25, 0.6667, 4.2, 10, 1.2e7, 250, 15000, Double.NaN, 1_000_000,
                 52_428_800, 0, 0, 12, 3, 2, false, true, exceptionMessage, "STREAM_FAILED", 0, List.of());
         return signals.toVariables();
     }
 
-    static final class Builder {
+    public static final class Builder {
         private final String rule;
         private final String queryId;
         private String queryName = "grocery-alerts";
@@ -55,37 +55,37 @@ final class Alerts {
             this.queryId = queryId;
         }
 
-        Builder query(String name) {
+        public Builder query(String name) {
             this.queryName = name;
             return this;
         }
 
-        Builder severity(String value) {
+        public Builder severity(String value) {
             this.severity = value;
             return this;
         }
 
-        Builder resolved() {
+        public Builder resolved() {
             this.phase = AlertPhase.RESOLVED;
             return this;
         }
 
-        Builder exception(String message) {
+        public Builder exception(String message) {
             this.exceptionMessage = message;
             return this;
         }
 
-        Builder annotation(String name, String value) {
+        public Builder annotation(String name, String value) {
             annotations.put(name, value);
             return this;
         }
 
-        Builder label(String name, String value) {
+        public Builder label(String name, String value) {
             extraLabels.put(name, value);
             return this;
         }
 
-        AlertTransition build() {
+        public AlertTransition build() {
             Map<String, String> labels = new HashMap<>(extraLabels);
             labels.put("alertname", rule);
             labels.put("severity", severity);

@@ -12,22 +12,22 @@ import java.nio.charset.StandardCharsets;
  * Captures everything written to System.out and System.err (where slf4j-simple logs) while open,
  * still passing it through. For asserting what never appears in logs.
  */
-final class LogCapture implements AutoCloseable {
+public final class LogCapture implements AutoCloseable {
     private final PrintStream originalOut = System.out;
     private final PrintStream originalErr = System.err;
     private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
 
-    LogCapture() {
+    public LogCapture() {
         System.setOut(tee(originalOut));
         System.setErr(tee(originalErr));
     }
 
     /** Whether slf4j is bound to a real logger: without one, nothing is logged and there is nothing to capture. */
-    static boolean loggingIsBound() {
+    public static boolean loggingIsBound() {
         return !(LoggerFactory.getILoggerFactory() instanceof NOPLoggerFactory);
     }
 
-    String text() {
+    public String text() {
         synchronized (captured) {
             return captured.toString(StandardCharsets.UTF_8);
         }

@@ -2,11 +2,11 @@ package io.streamops.exporter.service;
 
 import io.streamops.exporter.config.ConfigLoader;
 import io.streamops.exporter.config.ExporterConfig;
-import io.streamops.exporter.notify.AlertmanagerNotifier;
-import io.streamops.exporter.notify.EmailNotifier;
-import io.streamops.exporter.notify.PagerDutyNotifier;
-import io.streamops.exporter.notify.Receiver;
-import io.streamops.exporter.notify.WebhookNotifier;
+import io.streamops.exporter.notify.alertmanager.AlertmanagerNotifier;
+import io.streamops.exporter.notify.delivery.Receiver;
+import io.streamops.exporter.notify.email.EmailNotifier;
+import io.streamops.exporter.notify.pagerduty.PagerDutyNotifier;
+import io.streamops.exporter.notify.webhook.WebhookNotifier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,0 +1,54 @@
+package io.streamops.exporter.notify.delivery;
+
+import io.streamops.exporter.notify.Notification;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * A notification waiting to reach its receiver: the unit the {@link DeliveryStore} keeps one file for.
+ *
+ * @param version       the file format, {@value #FORMAT}
+ * @param sequence      the order of submission, kept across restarts (deliveries to a receiver go in this order)
+ * @param attempts      attempts made so far (all failed temporarily)
+ * @param firstQueuedAt when it was submitted: the give-up age counts from here
+ * @param nextAttemptAt not before this
+ * @param lastFailure   the reason of the last failed attempt, "" before the first: for operators reading the files
+ */
+record PendingDelivery(
+        int version,
+        long sequence,
+        Notification notification,
+        int attempts,
+        Instant firstQueuedAt,
+        Instant nextAttemptAt,
+        String lastFailure) {
+
+    static final int FORMAT = 1;
+
+    PendingDelivery {
+        Objects.requireNonNull(notification, "notification");
+        Objects.requireNonNull(firstQueuedAt, "firstQueuedAt");
+        Objects.requireNonNull(nextAttemptAt, "nextAttemptAt");
+        lastFailure = lastFailure == null ? "" : lastFailure;
+    }
+
+    static PendingDelivery first(long sequence, Notification notification, Instant now) {
+        return new PendingDelivery(FORMAT, sequence, notification, 0, now, now, "");
+    }
+
+    String receiver() {
+        return notification.receiver();
+    }
+
+    /** This delivery, due no later than {@code now}. */
+    PendingDelivery dueBy(Instant now) {
+        return nextAttemptAt.isAfter(now)
+                ? new PendingDelivery(version, sequence, notification, attempts, firstQueuedAt, now, lastFailure)
+                : this;
+    }
+
+    PendingDelivery failedAgain(Instant next, String reason) {
+        return new PendingDelivery(version, sequence, notification, attempts + 1, firstQueuedAt, next, reason);
+    }
+}
