@@ -9,12 +9,12 @@ import io.streamops.events.TopicPartitionOffset;
 import io.streamops.exporter.alert.AlertState;
 import io.streamops.exporter.alert.QueryAlertState;
 import io.streamops.exporter.signals.QueryStatus;
+import io.streamops.exporter.signals.Signal;
 import io.streamops.exporter.signals.Signals;
 
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
-import java.util.function.ToDoubleFunction;
 
 /**
  * Fleet series on the exporter's /metrics: one set per query this instance owns, from the signals of
@@ -26,28 +26,8 @@ import java.util.function.ToDoubleFunction;
  * dashboard shows them without the Prometheus rules.
  */
 public final class FleetCollector implements MultiCollector {
-    private record Series(String name, String help, ToDoubleFunction<Signals> value) {
-    }
-
-    private static final List<Series> SERIES = List.of(
-            new Series("streamops_fleet_query_input_rows_per_second", "Input rate averaged over the window", Signals::inputRate),
-            new Series("streamops_fleet_query_processed_rows_per_second", "Processing rate averaged over the window", Signals::processingRate),
-            new Series("streamops_fleet_query_rate_ratio", "Processing rate / input rate over the window", Signals::rateRatio),
-            new Series("streamops_fleet_query_batch_duration_seconds", "Duration of the last micro-batch", Signals::batchDurationSeconds),
-            new Series("streamops_fleet_query_trigger_interval_seconds", "ProcessingTime trigger interval", Signals::triggerIntervalSeconds),
-            new Series("streamops_fleet_query_records_behind_latest", "Records behind latest, all sources", Signals::recordsBehind),
-            new Series("streamops_fleet_query_records_behind_growth_per_minute", "Change of records behind per minute", Signals::recordsBehindGrowthPerMinute),
-            new Series("streamops_fleet_query_time_behind_seconds", "Records behind / processing rate", Signals::timeBehindSeconds),
-            new Series("streamops_fleet_query_watermark_delay_seconds", "Batch time minus watermark", Signals::watermarkDelaySeconds),
-            new Series("streamops_fleet_query_state_rows", "Rows in state, all operators", Signals::stateRows),
-            new Series("streamops_fleet_query_state_memory_bytes", "State memory, all operators", Signals::stateMemoryBytes),
-            new Series("streamops_fleet_query_state_rows_growth_per_minute", "Change of state rows per minute", Signals::stateRowsGrowthPerMinute),
-            new Series("streamops_fleet_query_state_memory_growth_bytes_per_minute", "Change of state memory per minute", Signals::stateMemoryGrowthBytesPerMinute),
-            new Series("streamops_fleet_query_listener_dropped_events", "Events the listener reported dropping between its last two heartbeats",
-                    Signals::listenerDroppedEvents),
-            new Series("streamops_fleet_query_seconds_since_progress", "Seconds since the last progress", Signals::secondsSinceProgress),
-            new Series("streamops_fleet_query_seconds_since_heartbeat", "Seconds since the last heartbeat", Signals::secondsSinceHeartbeat),
-            new Series("streamops_fleet_query_consecutive_failures", "Failed runs in a row", s -> s.consecutiveFailures()));
+    /** The signals shown as fleet series: those of the table that name one. */
+    private static final List<Signal> SERIES = Signal.ALL.stream().filter(signal -> signal.metric() != null).toList();
 
     private final Supplier<List<Signals>> queries;
     private final Supplier<Map<String, QueryAlertState>> alerts;
@@ -70,11 +50,11 @@ public final class FleetCollector implements MultiCollector {
         List<Signals> all = queries.get();
         List<Labels> labels = all.stream().map(FleetCollector::labels).toList(); // once per query, not per series
         MetricSnapshots.Builder out = MetricSnapshots.builder();
-        for (Series series : SERIES) {
-            GaugeSnapshot.Builder gauge = GaugeSnapshot.builder().name(series.name()).help(series.help());
+        for (Signal series : SERIES) {
+            GaugeSnapshot.Builder gauge = GaugeSnapshot.builder().name(series.metric().name()).help(series.metric().help());
             for (int i = 0; i < all.size(); i++) {
                 gauge.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder()
-                        .labels(labels.get(i)).value(series.value().applyAsDouble(all.get(i))).build());
+                        .labels(labels.get(i)).value(series.number(all.get(i))).build());
             }
             out.metricSnapshot(gauge.build());
         }

@@ -13,8 +13,8 @@ import java.util.TreeMap;
  * from the query's state by the exporter. Numbers that are not known are {@code NaN} (so comparisons
  * with them are false and a rule never fires on a missing value); strings that are not known are "".
  *
- * <p>{@link #toVariables()} gives the CEL variables, named in snake_case; the rules documentation and
- * the CEL declarations in the rules package list the same names and types.
+ * <p>{@link #toVariables()} gives the CEL variables, named in snake_case, as the table of signals
+ * ({@link Signal#ALL}) says.
  */
 public record Signals(
         String job,
@@ -92,38 +92,12 @@ public record Signals(
         return out;
     }
 
-    /** CEL variables: the names rules use. */
+    /** CEL variables: the names rules use, one per {@link Signal} of the table. */
     public Map<String, Object> toVariables() {
         Map<String, Object> v = new HashMap<>();
-        v.put("job", job);
-        v.put("query", queryLabel());
-        v.put("query_id", queryId);
-        v.put("run_id", runId);
-        v.put("tags", tags);
-        v.put("status", status.wireName());
-        v.put("input_rate", inputRate);
-        v.put("processing_rate", processingRate);
-        v.put("rate_ratio", rateRatio);
-        v.put("batch_duration_seconds", batchDurationSeconds);
-        v.put("trigger_interval_seconds", triggerIntervalSeconds);
-        v.put("records_behind", recordsBehind);
-        v.put("records_behind_growth_per_minute", recordsBehindGrowthPerMinute);
-        v.put("time_behind_seconds", timeBehindSeconds);
-        v.put("watermark_delay_seconds", watermarkDelaySeconds);
-        v.put("state_rows", stateRows);
-        v.put("state_memory_bytes", stateMemoryBytes);
-        v.put("state_memory_growth_bytes_per_minute", stateMemoryGrowthBytesPerMinute);
-        v.put("state_rows_growth_per_minute", stateRowsGrowthPerMinute);
-        v.put("seconds_since_progress", secondsSinceProgress);
-        v.put("seconds_since_heartbeat", secondsSinceHeartbeat);
-        v.put("consecutive_failures", consecutiveFailures);
-        v.put("trigger_active", triggerActive);
-        v.put("data_available", dataAvailable);
-        v.put("exception_message", exceptionMessage);
-        v.put("error_class", errorClass);
-        v.put("listener_dropped_events", listenerDroppedEvents);
-        v.put("max_partition_records_behind", maxPartitionRecordsBehind());
-        v.put("topic_records_behind", topicRecordsBehind());
+        for (Signal signal : Signal.ALL) {
+            v.put(signal.name(), signal.value().apply(this));
+        }
         return v;
     }
 }
