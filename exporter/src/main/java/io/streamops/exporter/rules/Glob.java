@@ -1,21 +1,21 @@
 package io.streamops.exporter.rules;
 
-import java.util.regex.Pattern;
+import org.apache.commons.io.FilenameUtils;
+import org.apache.commons.io.IOCase;
 
 /**
- * A shell-style name pattern from a rule's {@code scope}: {@code *} matches any run of characters,
- * {@code ?} exactly one, everything else itself (case-sensitive). {@code grocery-*} matches
- * {@code grocery-eu} and {@code grocery-}.
+ * A shell-style name pattern from a rule's {@code scope} or a restart target: {@code *} matches any run
+ * of characters, {@code ?} exactly one, everything else itself (case-sensitive). {@code grocery-*}
+ * matches {@code grocery-eu} and {@code grocery-}. Matching is commons-io's wildcard matcher, which has
+ * exactly these two wildcards; not java.nio's glob, whose {@code *} stops at {@code /} and which gives
+ * braces, brackets and backslashes meanings that a job or query name must not get.
  */
 public final class Glob {
 
     private final String pattern;
-    /** Null for "*", which matches everything: the common case skips the regex entirely. */
-    private final Pattern regex;
 
     private Glob(String pattern) {
         this.pattern = pattern;
-        this.regex = pattern.equals("*") ? null : Pattern.compile(toRegex(pattern));
     }
 
     public static Glob of(String pattern) {
@@ -23,31 +23,11 @@ public final class Glob {
     }
 
     public boolean matches(String text) {
-        return regex == null || regex.matcher(text).matches();
+        return FilenameUtils.wildcardMatch(text, pattern, IOCase.SENSITIVE);
     }
 
     public String pattern() {
         return pattern;
-    }
-
-    private static String toRegex(String glob) {
-        StringBuilder regex = new StringBuilder();
-        StringBuilder literal = new StringBuilder();
-        for (char c : glob.toCharArray()) {
-            if (c == '*' || c == '?') {
-                if (!literal.isEmpty()) {
-                    regex.append(Pattern.quote(literal.toString()));
-                    literal.setLength(0);
-                }
-                regex.append(c == '*' ? ".*" : ".");
-            } else {
-                literal.append(c);
-            }
-        }
-        if (!literal.isEmpty()) {
-            regex.append(Pattern.quote(literal.toString()));
-        }
-        return regex.toString();
     }
 
     @Override
