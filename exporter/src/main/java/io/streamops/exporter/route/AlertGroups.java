@@ -20,9 +20,10 @@ import java.util.function.Function;
 /**
  * Alerts waiting out their receiver's group_wait, one group per receiver and {@code group_by} values.
  * A group leaves only once it has been handed to delivery ({@link #delivered}): until then it stays,
- * and the offsets of what it holds stay uncommitted ({@link #oldestOffset}).
+ * and the offsets of what it holds stay uncommitted ({@link #oldestOffset}). As a stage, it puts each
+ * notice into its receivers' groups.
  */
-final class AlertGroups {
+final class AlertGroups implements Stage {
     /** A group waiting: what it holds by fingerprint, and where each came from. */
     static final class Group {
         final String key;
@@ -53,6 +54,19 @@ final class AlertGroups {
     AlertGroups(List<String> groupBy, Function<String, Duration> groupWaitPerReceiver) {
         this.groupBy = List.copyOf(groupBy);
         this.groupWait = groupWaitPerReceiver;
+    }
+
+    @Override
+    public List<Notice> apply(List<Notice> notices, Instant now) {
+        for (Notice notice : notices) {
+            notice.receivers().forEach((receiver, alert) -> add(receiver, alert, notice.source(), now));
+            if (!notice.firing()) {
+                // A firing never sent to a receiver (muted, or still waiting in the group with it): the
+                // receiver hears of neither.
+                notice.alert().receivers().forEach(receiver -> withdrawFiring(receiver, notice.alert()));
+            }
+        }
+        return notices;
     }
 
     /** Puts the alert into {@code receiver}'s group, replacing what that group held for the same alert. */

@@ -1,12 +1,8 @@
 package io.streamops.exporter.route;
 
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.streamops.exporter.alert.AlertPhase;
 import io.streamops.exporter.alert.AlertTransition;
-import io.streamops.exporter.support.LogLimiter;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -25,37 +21,30 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * The notification pipeline after rule evaluation, in Alertmanager's order:
- * <b>remember -> mute (inhibit, silence) -> group (wait) -> notification log (repeat; resolve only what was
- * sent) -> deliver</b>.
+ * The notification pipeline after rule evaluation, as Alertmanager's: each routing concern a {@link Stage},
+ * run in the order {@link #pipeline} writes down once: inhibit and silence (each a {@link Mute}), the
+ * repeat schedule, the notification log (a resolve only where its firing went, with its texts), the groups
+ * (group_wait) and delivery. The router itself keeps what fires and where it came from, and decides what
+ * is due: a new transition ({@link #accept}), a repeat or a second look at a muted alert ({@link #tick}).
  * Single-threaded and clock-driven ({@link #accept} and {@link #tick} take the time), so every stage is
  * testable without waiting. Every alert belongs to the alerts-topic partition it came from: the router
  * only repeats alerts of partitions it has caught up on ({@link #replaying}), and forgets a partition's
  * alerts when it hands the partition over ({@link #handOver}, {@link #drop}).
  */
 public final class AlertRouter {
-    private static final Logger LOG = LoggerFactory.getLogger(AlertRouter.class);
-
+    /** What mutes an alert, for {@link #remember} (which rebuilds state and routes nothing). */
     private final List<Mute> mutes;
-    private final Map<Mute, Counter> mutedCount = new LinkedHashMap<>();
-    private final AlertGroups groups;
+    private final RepeatSchedule schedule = new RepeatSchedule();
     private final NotificationLog log = new NotificationLog();
-    private final Consumer<Dispatch> deliver;
-    private final Counter deliveryFailures;
-    private final LogLimiter deliveryFailureLog = new LogLimiter(LOG);
+    private final AlertGroups groups;
+    private final Delivery delivery;
+    /** The routing stages, in the order every notice passes them. */
+    private final List<Stage> pipeline;
 
     /** Firing alerts by fingerprint: what /api/alerts shows and what inhibition looks at. */
     private final Map<String, AlertTransition> firing = new LinkedHashMap<>();
     /** The alerts-topic partition each alert came from. */
     private final Map<String, Integer> partitionOf = new LinkedHashMap<>();
-    /**
-     * Where each firing alert's repeat schedule stands: when it was last put into its groups, on a grid of
-     * repeat intervals from when it fired, so an instance taking the alert over repeats it on the same grid.
-     * A firing alert missing here has not been sent yet (it was muted when it fired): the next look at
-     * mutes sends it. Whether it is muted <em>now</em> never says it was not sent: a paged alert that is
-     * inhibited or silenced later still gets its resolve, and is not paged again as new when the mute ends.
-     */
-    private final Map<String, Instant> lastQueued = new LinkedHashMap<>();
     /** Partitions whose history is still being re-read: their alerts are neither repeated nor checked for mutes. */
     private final Set<Integer> replaying = new HashSet<>();
     /** Per partition whose oldest records the alerts topic's retention deleted: when its retained history begins. */
@@ -65,15 +54,19 @@ public final class AlertRouter {
 
     public AlertRouter(List<InhibitRule> inhibitRules, Supplier<Collection<Silence>> silences, List<String> groupBy,
                        Function<String, Duration> groupWaitPerReceiver, Consumer<Dispatch> deliver, MeterRegistry registry) {
-        this.mutes = List.of(new Inhibition(inhibitRules, firing::values), new Silencing(silences));
-        for (Mute mute : mutes) {
-            mutedCount.put(mute, Counter.builder("streamops.exporter.alerts." + mute.name())
-                    .description("Alert notifications held back: " + mute.name()).register(registry));
-        }
+        MuteStage inhibit = new MuteStage(new Inhibition(inhibitRules, firing::values), registry);
+        MuteStage silence = new MuteStage(new Silencing(silences), registry);
+        this.mutes = List.of(inhibit.mute(), silence.mute());
         this.groups = new AlertGroups(groupBy, groupWaitPerReceiver);
-        this.deliver = deliver;
-        this.deliveryFailures = Counter.builder("streamops.exporter.routing.dispatch.failures")
-                .description("Groups that could not be handed to the delivery queue (kept and tried again)").register(registry);
+        this.delivery = new Delivery(groups, log, deliver, registry);
+        this.pipeline = List.of(inhibit, silence, schedule, log, groups, delivery);
+    }
+
+    /** Runs the notices through every stage, in order; the last hands what is due to delivery. */
+    private void route(List<Notice> notices, Instant now) {
+        for (Stage stage : pipeline) {
+            notices = stage.apply(notices, now);
+        }
     }
 
     /** The partitions whose history is being re-read from the start, up to where their last owner committed. */
@@ -110,20 +103,20 @@ public final class AlertRouter {
         partitionOf.put(t.fingerprint(), partition);
         if (t.phase() == AlertPhase.FIRING) {
             firing.put(t.fingerprint(), t);
-            if (muted(t, t.at(), false)) {
-                lastQueued.remove(t.fingerprint());
+            if (muted(t, t.at())) {
+                schedule.forget(t.fingerprint());
                 log.forget(t.fingerprint());
             } else {
                 rememberSent(t, t.at(), now);
             }
         } else {
             firing.remove(t.fingerprint());
-            lastQueued.remove(t.fingerprint());
+            schedule.forget(t.fingerprint());
             log.forget(t.fingerprint());
             // The alerts this one inhibited went out when it resolved, on whichever instance owned them then.
             for (AlertTransition held : new ArrayList<>(firing.values())) {
-                if (partitionOf.get(held.fingerprint()) == partition && !lastQueued.containsKey(held.fingerprint())
-                        && !muted(held, t.at(), false)) {
+                if (partitionOf.get(held.fingerprint()) == partition && !schedule.wasSent(held.fingerprint())
+                        && !muted(held, t.at())) {
                     rememberSent(held, t.at(), now);
                 }
             }
@@ -132,7 +125,7 @@ public final class AlertRouter {
 
     /** {@code t} went out to all its receivers at {@code sentAt}, and repeated on its grid from there until {@code now}. */
     private void rememberSent(AlertTransition t, Instant sentAt, Instant now) {
-        lastQueued.put(t.fingerprint(), lastOnGrid(sentAt, t.repeatInterval(), now));
+        schedule.sentAt(t.fingerprint(), RepeatSchedule.lastOnGrid(sentAt, t.repeatInterval(), now));
         log.sentToAll(t);
     }
 
@@ -146,39 +139,25 @@ public final class AlertRouter {
         partitionOf.put(t.fingerprint(), source.partition());
         if (t.phase() == AlertPhase.RESOLVED) {
             boolean known = firing.remove(t.fingerprint()) != null;
-            lastQueued.remove(t.fingerprint());
+            schedule.forget(t.fingerprint());
             Instant since = historySince.get(source.partition());
             if (!known && since != null && t.startsAt() != null && t.startsAt().isBefore(since)) {
                 // Its FIRING is older than the retained history: it was sent (a resolve carries the firing's
                 // texts). Muted back then? Unknowable now; a resolve too many beats an incident never closed.
                 log.sentToAll(t);
             }
-            for (String receiver : t.receivers()) {
-                AlertTransition sent = log.firingSentTo(t.fingerprint(), receiver);
-                if (alreadySent.contains(receiver) || (sent != null && !t.sendResolved())) {
-                    log.resolved(receiver, t.fingerprint());
-                } else if (sent != null) {
-                    // Every firing that went out gets its resolve, muted or not now, saying what the firing said.
-                    groups.add(receiver, withTextsOf(sent, t), source, now);
-                }
-                // A firing never sent to this receiver (muted, or still waiting in the group with it): the
-                // receiver hears of neither.
-                groups.withdrawFiring(receiver, t);
-            }
-            flushDue(now);
+            // Every firing that went out gets its resolve, muted or not now, saying what the firing said.
+            route(List.of(Notice.of(t, source, alreadySent, true, null)), now);
             return;
         }
         firing.put(t.fingerprint(), t);
         alreadySent.forEach(receiver -> log.sent(receiver, t));
+        Instant onGrid = RepeatSchedule.lastOnGrid(t.at(), t.repeatInterval(), now);
         if (!alreadySent.isEmpty()) {
             // It went out before (from the previous owner): muted now or not, it is not new when the mute ends.
-            lastQueued.put(t.fingerprint(), lastOnGrid(t.at(), t.repeatInterval(), now));
+            schedule.sentAt(t.fingerprint(), onGrid);
         }
-        if (muted(t, now, true)) {
-            return;
-        }
-        queue(t, source, alreadySent, lastOnGrid(t.at(), t.repeatInterval(), now), now);
-        flushDue(now);
+        route(List.of(Notice.of(t, source, alreadySent, true, onGrid)), now);
     }
 
     /**
@@ -191,18 +170,19 @@ public final class AlertRouter {
         if (lookAtMuted) {
             nextMuteCheck = now.plusSeconds(1);
         }
-        for (AlertTransition t : new ArrayList<>(firing.values())) {
+        List<Notice> due = new ArrayList<>();
+        for (AlertTransition t : firing.values()) {
             int partition = partitionOf.get(t.fingerprint());
             if (replaying.contains(partition)) {
                 continue;
             }
-            Instant last = lastQueued.get(t.fingerprint());
-            boolean due = last == null ? lookAtMuted : !now.isBefore(last.plus(t.repeatInterval()));
-            if (due && !muted(t, now, false)) {
-                queue(t, Source.repeatOn(partition), Set.of(), last == null ? now : lastOnGrid(last, t.repeatInterval(), now), now);
+            Instant last = schedule.last(t.fingerprint());
+            if (last == null ? lookAtMuted : !now.isBefore(last.plus(t.repeatInterval()))) {
+                Instant onGrid = last == null ? now : RepeatSchedule.lastOnGrid(last, t.repeatInterval(), now);
+                due.add(Notice.of(t, Source.repeatOn(partition), Set.of(), false, onGrid));
             }
         }
-        flushDue(now);
+        route(due, now);
     }
 
     /**
@@ -216,7 +196,7 @@ public final class AlertRouter {
      */
     public Set<Integer> handOver(Collection<Integer> partitions, Instant now) {
         for (AlertGroups.Group group : groups.holding(partitions)) {
-            dispatch(group);
+            delivery.dispatch(group);
         }
         Set<Integer> undelivered = new HashSet<>();
         List<Integer> delivered = new ArrayList<>();
@@ -238,7 +218,7 @@ public final class AlertRouter {
         groups.drop(partitions);
         historySince.keySet().removeAll(partitions);
         firing.keySet().removeAll(gone);
-        lastQueued.keySet().removeAll(gone);
+        schedule.forgetAll(gone);
         partitionOf.keySet().removeAll(gone);
         log.forgetAll(gone);
         replaying.removeAll(partitions);
@@ -268,73 +248,13 @@ public final class AlertRouter {
         return groups.oldestSince();
     }
 
-    private boolean muted(AlertTransition t, Instant now, boolean count) {
+    /** Whether a mute held the alert at {@code at}. */
+    private boolean muted(AlertTransition t, Instant at) {
         for (Mute mute : mutes) {
-            if (mute.mutes(t, now)) {
-                if (count) {
-                    mutedCount.get(mute).increment();
-                }
+            if (mute.mutes(t, at)) {
                 return true;
             }
         }
         return false;
-    }
-
-    /**
-     * Into the groups of every receiver (but those that had it already) at {@code now}; {@code onGrid} is the
-     * point of its repeat schedule this is.
-     */
-    private void queue(AlertTransition t, Source source, Set<String> alreadySent, Instant onGrid, Instant now) {
-        lastQueued.put(t.fingerprint(), onGrid);
-        for (String receiver : t.receivers()) {
-            if (!alreadySent.contains(receiver)) {
-                groups.add(receiver, t, source, now);
-            }
-        }
-    }
-
-    private void flushDue(Instant now) {
-        for (AlertGroups.Group group : groups.due(now)) {
-            dispatch(group);
-        }
-    }
-
-    /** Hands a group to delivery; it leaves (and the log learns what was sent) only if delivery took it. */
-    private void dispatch(AlertGroups.Group group) {
-        Dispatch d = group.dispatch();
-        try {
-            deliver.accept(d);
-        } catch (RuntimeException e) {
-            deliveryFailures.increment();
-            deliveryFailureLog.warn(null, "could not hand the group {} to delivery ({}); kept, tried again next tick", d.groupKey(), e.toString());
-            return;
-        }
-        groups.delivered(group);
-        for (AlertTransition a : d.alerts()) {
-            if (a.phase() == AlertPhase.FIRING) {
-                log.sent(d.receiver(), a);
-            } else {
-                log.resolved(d.receiver(), a.fingerprint());
-            }
-        }
-    }
-
-    /** The resolve as {@code receiver} hears it: the state of {@code resolve}, the texts of the firing it was sent. */
-    private static AlertTransition withTextsOf(AlertTransition sentFiring, AlertTransition resolve) {
-        return new AlertTransition(resolve.fingerprint(), resolve.rule(), resolve.phase(), resolve.severity(), resolve.labels(),
-                sentFiring.annotations(), resolve.signals(), resolve.receivers(), resolve.repeatInterval(),
-                resolve.sendResolved(), resolve.startsAt(), resolve.endsAt(), resolve.at());
-    }
-
-    /**
-     * The latest point {@code anchor + k * interval} (k >= 0) not after {@code now}: an alert that fired at
-     * {@code anchor} was last sent there, on whichever instance owned it.
-     */
-    static Instant lastOnGrid(Instant anchor, Duration interval, Instant now) {
-        if (!now.isAfter(anchor) || interval.isZero() || interval.isNegative()) {
-            return anchor;
-        }
-        long periods = Duration.between(anchor, now).toMillis() / interval.toMillis();
-        return anchor.plus(interval.multipliedBy(periods));
     }
 }

@@ -2,8 +2,12 @@ package io.streamops.exporter.route;
 
 import io.streamops.exporter.alert.AlertTransition;
 
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -11,11 +15,47 @@ import java.util.Map;
  * to a receiver only if its firing did, and says what that firing said (its texts are not rendered again
  * at resolve time, when "no heartbeat for 1m 34s" would read "932ms"). Per receiver, so a PagerDuty
  * receiver without group_wait gets a firing and its resolve while an email receiver that waited gets
- * neither.
+ * neither. As a stage, it lets a resolve on only to the receivers that were sent its firing, with that
+ * firing's texts.
  */
-final class NotificationLog {
+final class NotificationLog implements Stage {
     /** fingerprint -> receiver -> the firing that receiver was sent. */
     private final Map<String, Map<String, AlertTransition>> sent = new HashMap<>();
+
+    @Override
+    public List<Notice> apply(List<Notice> notices, Instant now) {
+        List<Notice> on = new ArrayList<>(notices.size());
+        for (Notice notice : notices) {
+            on.add(notice.firing() ? notice : asSent(notice));
+        }
+        return on;
+    }
+
+    /**
+     * The resolve, to each receiver that was told its firing and has not had this resolve yet, saying what
+     * that firing said. A receiver that had it already (from the previous owner), or that does not want
+     * resolves, is done with the alert.
+     */
+    private Notice asSent(Notice resolve) {
+        AlertTransition t = resolve.alert();
+        Map<String, AlertTransition> to = new LinkedHashMap<>();
+        for (String receiver : t.receivers()) {
+            AlertTransition firing = firingSentTo(t.fingerprint(), receiver);
+            if (!resolve.receivers().containsKey(receiver) || (firing != null && !t.sendResolved())) {
+                resolved(receiver, t.fingerprint());
+            } else if (firing != null) {
+                to.put(receiver, withTextsOf(firing, t));
+            }
+        }
+        return resolve.to(to);
+    }
+
+    /** The resolve as a receiver hears it: the state of {@code resolve}, the texts of the firing it was sent. */
+    private static AlertTransition withTextsOf(AlertTransition sentFiring, AlertTransition resolve) {
+        return new AlertTransition(resolve.fingerprint(), resolve.rule(), resolve.phase(), resolve.severity(), resolve.labels(),
+                sentFiring.annotations(), resolve.signals(), resolve.receivers(), resolve.repeatInterval(),
+                resolve.sendResolved(), resolve.startsAt(), resolve.endsAt(), resolve.at());
+    }
 
     void sent(String receiver, AlertTransition firing) {
         sent.computeIfAbsent(firing.fingerprint(), f -> new HashMap<>()).put(receiver, firing);
