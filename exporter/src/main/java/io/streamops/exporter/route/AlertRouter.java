@@ -3,6 +3,7 @@ package io.streamops.exporter.route;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.streamops.exporter.alert.AlertPhase;
 import io.streamops.exporter.alert.AlertTransition;
+import io.streamops.exporter.silence.Silence;
 
 import java.time.Duration;
 import java.time.Instant;

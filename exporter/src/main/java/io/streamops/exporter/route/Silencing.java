@@ -1,6 +1,7 @@
 package io.streamops.exporter.route;
 
 import io.streamops.exporter.alert.AlertTransition;
+import io.streamops.exporter.silence.Silence;
 
 import java.time.Instant;
 import java.util.Collection;

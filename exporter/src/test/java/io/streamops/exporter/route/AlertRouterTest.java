@@ -3,6 +3,7 @@ package io.streamops.exporter.route;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.streamops.exporter.alert.AlertPhase;
 import io.streamops.exporter.alert.AlertTransition;
+import io.streamops.exporter.silence.Silence;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

@@ -2,7 +2,6 @@ package io.streamops.exporter.silence;
 
 import io.streamops.exporter.alert.AlertPhase;
 import io.streamops.exporter.alert.AlertTransition;
-import io.streamops.exporter.route.Silence;
 import io.streamops.exporter.support.Json;
 import org.junit.jupiter.api.Test;
 

@@ -1,6 +1,5 @@
-package io.streamops.exporter.route;
+package io.streamops.exporter.silence;
 
-import io.streamops.exporter.silence.SilenceLimits;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;

@@ -1,6 +1,5 @@
-package io.streamops.exporter.route;
+package io.streamops.exporter.silence;
 
-import io.streamops.exporter.silence.SilenceLimits;
 import io.streamops.exporter.support.Json;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;

@@ -1,9 +1,8 @@
-package io.streamops.exporter.route;
+package io.streamops.exporter.silence;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.streamops.exporter.alert.AlertTransition;
-import io.streamops.exporter.silence.SilenceMatchers;
 
 import java.time.Instant;
 import java.util.Map;
