@@ -33,8 +33,18 @@ public sealed interface Observation {
         return fingerprint == null || fingerprint.isEmpty() || startsAt == null ? "" : fingerprint + "@" + startsAt;
     }
 
-    /** The job's query reported progress (a progress or idle event) from run {@code runId}. */
-    record ProgressMade(String runId, Instant at) implements Observation {
+    /**
+     * A query of the job reported progress (a progress or idle event) from run {@code runId}. Only the failed
+     * query's progress ({@code queryId}, stable across restarts from the same checkpoint) proves an attempt:
+     * another query of the same job may run on while the failed one is down.
+     *
+     * @param queryId the query that made progress, "" if unknown (then it is taken for the failed one)
+     */
+    record ProgressMade(String queryId, String runId, Instant at) implements Observation {
+
+        public ProgressMade(String runId, Instant at) {
+            this("", runId, at);
+        }
     }
 
     /** A launcher the restarter started for attempt {@code sequence} exited with {@code exitCode}. */
@@ -45,8 +55,17 @@ public sealed interface Observation {
     record LaunchFailed(long sequence, String reason, Instant at) implements Observation {
     }
 
-    /** The query stopped cleanly ({@code termination.outcome = stopped}): someone meant it to. */
-    record QueryStopped(Instant at) implements Observation {
+    /**
+     * The query stopped cleanly ({@code termination.outcome = stopped}): someone meant it to.
+     *
+     * @param runId the run that stopped, "" if unknown: the restarter stopping the run it replaces is no
+     *              operator's stop
+     */
+    record QueryStopped(String runId, Instant at) implements Observation {
+
+        public QueryStopped(Instant at) {
+            this("", at);
+        }
     }
 
     /**

@@ -106,7 +106,7 @@ public final class ProgressFeed implements AutoCloseable {
         }
         QueryEvent event = parsed.event();
         if ((event.type() == EventType.PROGRESS || event.type() == EventType.IDLE) && jobs.contains(event.job())) {
-            sink.accept(event.job(), new Observation.ProgressMade(event.runId(), clock.instant()));
+            sink.accept(event.job(), new Observation.ProgressMade(event.queryId(), event.runId(), clock.instant()));
         }
     }
 

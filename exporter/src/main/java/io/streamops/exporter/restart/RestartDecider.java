@@ -65,16 +65,23 @@ public final class RestartDecider {
         if (record.handledAlready(alert.incident())) {
             return quiet(record, false); // the same alert again: Alertmanager repeats and retries
         }
-        RestartRecord seen = record.withHandled(alert.incident(), false);
-        boolean changed = !seen.equals(record);
         boolean withRun = !alert.runId().isEmpty();
         boolean oldRun = withRun && alert.runId().equals(record.failedRunId());
+        // While an attempt is under way: a run known before it is old news (another query of the lost driver
+        // raising its own alert); a run never seen counts only for the failed query, whose new run may fail
+        // before its first progress; another query's unseen run is most likely of the replaced driver.
+        boolean attemptFailed = withRun
+                ? !record.knownBeforeAttempt(alert.runId())
+                        && (record.firstSeenInAttempt(alert.runId()) || sameQuery(record, alert.subject().queryId()))
+                : alert.startsAt().isAfter(record.since());
+        RestartRecord seen = record.withHandled(alert.incident(), false).withRunSeen(alert.runId());
+        boolean changed = !seen.equals(record);
         String why = alert.alertname() + " (" + alert.queryStatus() + ")";
         return switch (record.phase()) {
             case GIVEN_UP -> new Decision.Nothing(seen, changed);
             case WAITING -> new Decision.Wait(seen, changed);
             // Without a run id an alert that started after the attempt is about the restarted run.
-            case RESTARTING -> oldRun || !withRun && !alert.startsAt().isAfter(record.since())
+            case RESTARTING -> !attemptFailed
                     ? new Decision.Wait(seen, changed)
                     : schedule(seen.withFailedRun(alert.runId()), "attempt " + record.consecutive() + " failed: " + why, alert.at());
             // HEALTHY since the restarted run made progress: an alert that started before is about the old failure.
@@ -105,11 +112,21 @@ public final class RestartDecider {
                 ? new Decision.Wait(record, changed) : new Decision.Nothing(record, changed);
     }
 
+    /** Whether {@code queryId} is the job's failed query (or either is unknown, as for a job with one query). */
+    private static boolean sameQuery(RestartRecord record, String queryId) {
+        return queryId.isEmpty() || record.subject().queryId().isEmpty() || queryId.equals(record.subject().queryId());
+    }
+
     private Decision onProgress(RestartRecord record, Observation.ProgressMade progress) {
-        RestartRecord seen = record.withLastRun(progress.runId());
+        if (!sameQuery(record, progress.queryId())) {
+            // Another query of the job running on proves nothing about the failed one: its run is only noted.
+            RestartRecord noted = record.withRunSeen(progress.runId());
+            return quiet(noted, !noted.equals(record));
+        }
+        RestartRecord seen = record.withLastRun(progress.runId()).withRunSeen(progress.runId());
         boolean fromFailedRun = !progress.runId().isEmpty() && progress.runId().equals(record.failedRunId());
         return switch (record.phase()) {
-            case RESTARTING -> fromFailedRun || !progress.at().isAfter(record.since())
+            case RESTARTING -> record.knownBeforeAttempt(progress.runId()) || !progress.at().isAfter(record.since())
                     ? new Decision.Wait(seen, !seen.equals(record))
                     : new Decision.Nothing(seen.with(RestartPhase.HEALTHY, progress.at().plus(policy.resetAfter()),
                             progress.at(), "attempt " + record.consecutive() + " made progress"), true);
@@ -146,6 +163,9 @@ public final class RestartDecider {
     }
 
     private Decision onStop(RestartRecord record, Observation.QueryStopped stopped) {
+        if (record.phase() == RestartPhase.RESTARTING && record.knownBeforeAttempt(stopped.runId())) {
+            return new Decision.Wait(record, false); // the restarter stopping the run it replaces
+        }
         return switch (record.phase()) {
             case WAITING, RESTARTING -> new Decision.Nothing(record.with(record.consecutive() == 0 ? RestartPhase.IDLE
                     : RestartPhase.HEALTHY, stopped.at().plus(policy.resetAfter()), stopped.at(), "stopped cleanly"), true);

@@ -30,6 +30,10 @@ import java.util.Objects;
  *                     operator's command id): part of {@link #attemptId()}
  * @param handled      the last {@value #HANDLED_KEPT} incidents and commands already acted on: an alert
  *                     Alertmanager sends again, or a command read again after a take-over, is not acted on twice
+ * @param oldRuns      the run ids (of any of the job's queries) known before the current attempt: what is said
+ *                     about them is about the failure being answered (a job with two queries raises two alerts
+ *                     for one lost driver), the last {@value #HANDLED_KEPT}
+ * @param newRuns      the run ids first seen during the current attempt
  */
 public record RestartRecord(
         RestartPhase phase,
@@ -45,7 +49,9 @@ public record RestartRecord(
         String lastRunId,
         boolean announced,
         String incident,
-        List<String> handled) {
+        List<String> handled,
+        List<String> oldRuns,
+        List<String> newRuns) {
 
     /** How many acted-on incidents a record remembers: far more than one job sees within a policy window. */
     static final int HANDLED_KEPT = 32;
@@ -61,6 +67,16 @@ public record RestartRecord(
         lastRunId = lastRunId == null ? "" : lastRunId;
         incident = incident == null ? "" : incident;
         handled = handled == null ? List.of() : List.copyOf(handled);
+        oldRuns = oldRuns == null ? List.of() : List.copyOf(oldRuns);
+        newRuns = newRuns == null ? List.of() : List.copyOf(newRuns);
+    }
+
+    /** A record with no run history (as journaled before runs were kept). */
+    public RestartRecord(RestartPhase phase, RestartSubject subject, int consecutive, List<Instant> attemptTimes, long sequence,
+                         Instant due, Instant since, String reason, String handle, String failedRunId, String lastRunId,
+                         boolean announced, String incident, List<String> handled) {
+        this(phase, subject, consecutive, attemptTimes, sequence, due, since, reason, handle, failedRunId, lastRunId,
+                announced, incident, handled, List.of(), List.of());
     }
 
     /** A record with no incident history (as journaled before incidents were kept). */
@@ -73,7 +89,7 @@ public record RestartRecord(
 
     /** A job with no restart history. */
     public static RestartRecord idle(RestartSubject subject, Instant now) {
-        return new RestartRecord(RestartPhase.IDLE, subject, 0, List.of(), 0, null, now, "", "", "", "", false, "", List.of());
+        return new RestartRecord(RestartPhase.IDLE, subject, 0, List.of(), 0, null, now, "", "", "", "", false, "", List.of(), List.of(), List.of());
     }
 
     @JsonIgnore
@@ -105,34 +121,34 @@ public record RestartRecord(
 
     RestartRecord with(RestartPhase newPhase, Instant newDue, Instant newSince, String newReason) {
         return new RestartRecord(newPhase, subject, consecutive, attemptTimes, sequence, newDue, newSince, newReason,
-                handle, failedRunId, lastRunId, announced, incident, handled);
+                handle, failedRunId, lastRunId, announced, incident, handled, oldRuns, newRuns);
     }
 
     RestartRecord withSubject(RestartSubject newSubject) {
         return new RestartRecord(phase, newSubject, consecutive, attemptTimes, sequence, due, since, reason, handle,
-                failedRunId, lastRunId, announced, incident, handled);
+                failedRunId, lastRunId, announced, incident, handled, oldRuns, newRuns);
     }
 
     RestartRecord withFailedRun(String runId) {
         return new RestartRecord(phase, subject, consecutive, attemptTimes, sequence, due, since, reason, handle,
-                runId, lastRunId, announced, incident, handled);
+                runId, lastRunId, announced, incident, handled, oldRuns, newRuns);
     }
 
     RestartRecord withLastRun(String runId) {
         return new RestartRecord(phase, subject, consecutive, attemptTimes, sequence, due, since, reason, handle,
-                failedRunId, runId, announced, incident, handled);
+                failedRunId, runId, announced, incident, handled, oldRuns, newRuns);
     }
 
     /** This record with the handle the restarter gave for the current attempt. */
     public RestartRecord withHandle(String newHandle) {
         return new RestartRecord(phase, subject, consecutive, attemptTimes, sequence, due, since, reason, newHandle,
-                failedRunId, lastRunId, announced, incident, handled);
+                failedRunId, lastRunId, announced, incident, handled, oldRuns, newRuns);
     }
 
     /** This GIVEN_UP record once its RestartsExhausted page has been handed over. */
     public RestartRecord announcedNow() {
         return new RestartRecord(phase, subject, consecutive, attemptTimes, sequence, due, since, reason, handle,
-                failedRunId, lastRunId, true, incident, handled);
+                failedRunId, lastRunId, true, incident, handled, oldRuns, newRuns);
     }
 
     /** A new attempt made at {@code now}; attempts older than {@code window} are forgotten. */
@@ -140,14 +156,20 @@ public record RestartRecord(
         Instant from = now.minus(window);
         List<Instant> times = new java.util.ArrayList<>(attemptTimes.stream().filter(t -> t.isAfter(from)).toList());
         times.add(now);
+        List<String> old = new java.util.ArrayList<>(oldRuns);
+        for (String run : concat(newRuns, List.of(failedRunId, lastRunId))) {
+            if (!run.isEmpty() && !old.contains(run)) {
+                old.add(run);
+            }
+        }
         return new RestartRecord(RestartPhase.RESTARTING, subject, consecutive + 1, times, sequence + 1,
-                now.plus(deadline), now, why, "", failedRunId, lastRunId, false, incident, handled);
+                now.plus(deadline), now, why, "", failedRunId, lastRunId, false, incident, handled, last(old), List.of());
     }
 
     /** Counters back to zero: healthy long enough, or an operator's reset. */
     RestartRecord reset(Instant now) {
         return new RestartRecord(RestartPhase.IDLE, subject, 0, List.of(), sequence, null, now, reason, handle,
-                failedRunId, lastRunId, false, incident, handled);
+                failedRunId, lastRunId, false, incident, handled, oldRuns, newRuns);
     }
 
     /**
@@ -164,6 +186,42 @@ public record RestartRecord(
         }
         List<String> last = kept.subList(Math.max(0, kept.size() - HANDLED_KEPT), kept.size());
         return new RestartRecord(phase, subject, consecutive, attemptTimes, sequence, due, since, reason, handle,
-                failedRunId, lastRunId, announced, startsSeries ? id : incident, last);
+                failedRunId, lastRunId, announced, startsSeries ? id : incident, last, oldRuns, newRuns);
+    }
+
+    /**
+     * This record having seen run {@code runId} (of any of the job's queries): while an attempt is under way
+     * a run not known before it is new ({@link #newRuns}), otherwise it is known ({@link #oldRuns}), so that
+     * when the next attempt is made every run seen so far is old news.
+     */
+    RestartRecord withRunSeen(String runId) {
+        if (runId.isEmpty() || oldRuns.contains(runId) || newRuns.contains(runId)) {
+            return this;
+        }
+        boolean attempting = phase == RestartPhase.RESTARTING;
+        return new RestartRecord(phase, subject, consecutive, attemptTimes, sequence, due, since, reason, handle,
+                failedRunId, lastRunId, announced, incident, handled,
+                attempting ? oldRuns : last(concat(oldRuns, List.of(runId))),
+                attempting ? last(concat(newRuns, List.of(runId))) : newRuns);
+    }
+
+    /** Whether run {@code runId} was known before the current attempt: what it tells is about the failure answered. */
+    public boolean knownBeforeAttempt(String runId) {
+        return !runId.isEmpty() && (runId.equals(failedRunId) || oldRuns.contains(runId));
+    }
+
+    /** Whether run {@code runId} was first seen during the current attempt. */
+    public boolean firstSeenInAttempt(String runId) {
+        return !runId.isEmpty() && newRuns.contains(runId);
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new java.util.ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+
+    private static List<String> last(List<String> runs) {
+        return List.copyOf(runs.subList(Math.max(0, runs.size() - HANDLED_KEPT), runs.size()));
     }
 }

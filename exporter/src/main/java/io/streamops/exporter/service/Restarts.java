@@ -159,7 +159,8 @@ final class Restarts implements RouterLoop.OwnerActions, AutoCloseable {
         } else if (transition.phase() == AlertPhase.RESOLVED) {
             TransitionSubject told = TransitionSubject.of(transition);
             inbox.offer(told.subject(), "stopped".equals(told.queryStatus())
-                    ? new Observation.QueryStopped(now) : new Observation.ProgressMade(told.runId(), now));
+                    ? new Observation.QueryStopped(told.runId(), now)
+                    : new Observation.ProgressMade(told.subject().queryId(), told.runId(), now));
         }
     }
 

@@ -298,4 +298,73 @@ class RestartDeciderTest {
         assertThat(policy.backoffBefore(30, -1)).isEqualTo(Duration.ofSeconds(54));
         assertThat(policy.backoffBefore(30, 7)).isEqualTo(Duration.ofSeconds(66));
     }
+
+    private static final RestartSubject QUERY_A = new RestartSubject("shop", "orders", "qid-A", "", Map.of());
+    private static final RestartSubject QUERY_B = new RestartSubject("shop", "payments", "qid-B", "", Map.of());
+
+    private static Observation.AlertFired driverLost(RestartSubject query, String runId, Instant at) {
+        return new Observation.AlertFired(query, "DriverLost", "driver_lost", runId, "DriverLost/" + query.queryId() + "@" + T0, at, at);
+    }
+
+    /** The attempt for query A, made at T0 + 1 s after A's DriverLost at T0. */
+    private RestartRecord restartingForA(Observation.AlertFired first) {
+        Decision scheduled = decider.decide(RestartRecord.idle(QUERY_A, T0), first);
+        Decision now = decider.decide(scheduled.record(), new Observation.Tick(T0.plusSeconds(1)));
+        assertThat(now).isInstanceOf(Decision.RestartNow.class);
+        return now.record();
+    }
+
+    @Test
+    void aLostDriverOfTwoQueriesIsRestartedOnceNotOncePerQuery() {
+        RestartRecord restarting = restartingForA(driverLost(QUERY_A, "RA", T0));
+
+        // Query B's DriverLost for its run of the same lost driver matures 3 s later, during the attempt.
+        Decision b = decider.decide(restarting, driverLost(QUERY_B, "RB", T0.plusSeconds(3)));
+        assertThat(b).isInstanceOf(Decision.Wait.class);
+        assertThat(b.record().phase()).isEqualTo(RestartPhase.RESTARTING);
+        assertThat(decider.decide(b.record(), new Observation.Tick(T0.plusSeconds(10))).record().sequence()).isEqualTo(1);
+    }
+
+    @Test
+    void anAlertOfARunKnownBeforeTheAttemptIsOldNewsButANewRunOfEitherQueryFailingIsNot() {
+        RestartRecord idle = decider.decide(RestartRecord.idle(QUERY_A, T0), new Observation.ProgressMade("qid-B", "RB", T0)).record();
+        Decision scheduled = decider.decide(idle, driverLost(QUERY_A, "RA", T0.plusSeconds(1)));
+        RestartRecord restarting = decider.decide(scheduled.record(), new Observation.Tick(T0.plusSeconds(2))).record();
+
+        assertThat(decider.decide(restarting, driverLost(QUERY_B, "RB", T0.plusSeconds(3)))).isInstanceOf(Decision.Wait.class);
+        // The new run of query B, seen after the attempt, failing: the attempt failed.
+        RestartRecord seenNewB = decider.decide(restarting, new Observation.ProgressMade("qid-B", "RB2", T0.plusSeconds(4))).record();
+        assertThat(decider.decide(seenNewB, driverLost(QUERY_B, "RB2", T0.plusSeconds(5))).record().phase())
+                .isEqualTo(RestartPhase.WAITING);
+        // The failed query's new run failing before its first progress: the attempt failed.
+        assertThat(decider.decide(restarting, new Observation.AlertFired(QUERY_A, "QueryFailed", "failed", "RA2", T0.plusSeconds(5)))
+                .record().phase()).isEqualTo(RestartPhase.WAITING);
+    }
+
+    @Test
+    void anotherQuerysProgressNeitherCancelsTheRestartNorPassesTheAttempt() {
+        Decision waiting = decider.decide(RestartRecord.idle(QUERY_A, T0),
+                new Observation.AlertFired(QUERY_A, "QueryFailed", "failed", "RA", T0));
+        Decision during = decider.decide(waiting.record(), new Observation.ProgressMade("qid-B", "RB", T0.plusMillis(500)));
+        assertThat(during.record().phase()).isEqualTo(RestartPhase.WAITING);
+
+        RestartRecord restarting = decider.decide(during.record(), new Observation.Tick(T0.plusSeconds(1))).record();
+        assertThat(decider.decide(restarting, new Observation.ProgressMade("qid-B", "RB", T0.plusSeconds(5))).record().phase())
+                .isEqualTo(RestartPhase.RESTARTING);
+        assertThat(decider.decide(restarting, new Observation.ProgressMade("qid-A", "RA2", T0.plusSeconds(6))).record().phase())
+                .isEqualTo(RestartPhase.HEALTHY);
+    }
+
+    @Test
+    void theRestarterStoppingTheRunItReplacesDoesNotEndTheAttempt() {
+        RestartRecord restarting = restartingForA(new Observation.AlertFired(QUERY_A, "QueryStalled", "stalled", "RA", "stall@t0", T0, T0));
+
+        Decision oldStopped = decider.decide(restarting, new Observation.QueryStopped("RA", T0.plusSeconds(3)));
+        assertThat(oldStopped.record().phase()).isEqualTo(RestartPhase.RESTARTING);
+        assertThat(decider.decide(oldStopped.record(), new Observation.Tick(restarting.due())).record().reason())
+                .contains("made no progress");
+        // A stop of the new run is an operator's: it ends the attempt.
+        assertThat(decider.decide(restarting, new Observation.QueryStopped("RA2", T0.plusSeconds(3))).record().phase())
+                .isEqualTo(RestartPhase.HEALTHY);
+    }
 }
