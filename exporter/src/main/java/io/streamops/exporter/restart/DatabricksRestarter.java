@@ -74,6 +74,12 @@ public final class DatabricksRestarter implements Restarter {
             throw api.failure("run-now of job " + config.jobId(), answer, "error_code", "message");
         }
         String runId = answer.body().path("run_id").asText();
+        if (cancelled.contains(answer.body().path("run_id").asLong())) {
+            // The same token again (an attempt made twice) answers with the run it started the first time,
+            // which was just cancelled above: reporting it as launched would leave the job stopped.
+            throw new RestartException("Databricks run-now of job " + config.jobId() + " returned run " + runId
+                    + ", which this attempt had just cancelled (its idempotency token was used before); the attempt failed");
+        }
         RestApi.Answer run = api.get(API + "/runs/get?run_id=" + runId);
         if (run.ok() && run.body().path("state").path("life_cycle_state").asText("").equals("SKIPPED")) {
             throw new RestartException("Databricks skipped run " + runId + " of job " + config.jobId()

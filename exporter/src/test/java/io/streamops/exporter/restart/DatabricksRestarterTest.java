@@ -84,10 +84,20 @@ class DatabricksRestarterTest {
         assertThat(databricks.runs()).hasSize(1);
         assertThat(launch.handle()).isEqualTo(String.valueOf(databricks.runs().get(0).runId()));
         assertThat(databricks.http().statuses()).contains(503);
+        assertThat(databricks.runs().get(0).lifeCycleState()).isEqualTo("RUNNING");
+    }
 
-        // The instance that takes the job over retries the same attempt: still one run.
-        restarter(TOKEN, JOB).restart(attempt);
+    @Test
+    void theSameAttemptMadeAgainFailsInsteadOfReportingTheRunItCancelled() throws Exception {
+        Launch first = restarter(TOKEN, JOB).restart(attempt);
+
+        // Made again with the same token, run-now answers with the first run, which the attempt cancels first.
+        assertThatThrownBy(() -> restarter(TOKEN, JOB).restart(attempt))
+                .isInstanceOf(Restarter.RestartException.class)
+                .hasMessageContaining("returned run " + first.handle())
+                .hasMessageContaining("had just cancelled");
         assertThat(databricks.runs()).hasSize(1);
+        assertThat(databricks.violations()).isEmpty();
     }
 
     @Test
