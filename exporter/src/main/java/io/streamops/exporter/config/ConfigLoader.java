@@ -35,7 +35,7 @@ public final class ConfigLoader {
     private static final List<String> TOP_LEVEL = List.of("kafka", "http", "rules", "status", "routing", "metrics",
             "dashboard_url", "dashboard", "data_dir", "receivers", "restarts");
     private static final List<String> KAFKA = List.of("bootstrap_servers", "events_topic", "alerts_topic", "application_id",
-            "max_event_bytes", "properties");
+            "max_event_bytes", "properties", "set_log_append_time");
     private static final List<String> HTTP = List.of("host", "port", "token");
     private static final List<String> RULES = List.of("file");
     private static final List<String> STATUS = List.of("driver_lost_after", "stalled_after", "stalled_triggers", "idle_memory",
@@ -93,7 +93,8 @@ public final class ConfigLoader {
                         kafka.text("alerts_topic", "streamops-alerts"),
                         kafka.text("application_id", "streamops-exporter"),
                         kafka.integer("max_event_bytes", 1024 * 1024),
-                        kafka.fields.optional("properties", values::settingsMap).orElse(Map.of())),
+                        kafka.fields.optional("properties", values::settingsMap).orElse(Map.of()),
+                        kafka.bool("set_log_append_time", false)),
                 new ExporterConfig.Http(http.text("host", "0.0.0.0"), http.integer("port", 9465), http.fields.optional("token", values::text).map(Secret::of)),
                 top.section("rules", RULES).path("file", "streamops-rules.yaml"),
                 new StatusPolicy(

@@ -38,8 +38,12 @@ public record ExporterConfig(
         return config == null ? routing.groupWait() : config.groupWait(routing.groupWait());
     }
 
+    /**
+     * {@code setLogAppendTime}: whether the exporter may change an events topic it did not create to keep
+     * the broker's append time (a topic it creates gets it anyway).
+     */
     public record Kafka(String bootstrapServers, String eventsTopic, String alertsTopic, String applicationId,
-                        int maxEventBytes, Map<String, String> properties) {
+                        int maxEventBytes, Map<String, String> properties, boolean setLogAppendTime) {
     }
 
     /** {@code token} guards every endpoint that changes state; with none, such requests are refused. */

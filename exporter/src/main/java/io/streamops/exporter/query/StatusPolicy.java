@@ -7,8 +7,10 @@ import java.time.Duration;
 /**
  * How the exporter tells idle from stalled from a dead driver; data, not code.
  *
- * @param driverLostAfter  no event heard (on the exporter's own clock) for this long while running: the
- *                         driver is gone. Default 3 missed heartbeats at the listener's default 10 s,
+ * @param driverLostAfter  no event heard for this long while running: the driver is gone. Heard is when
+ *                         the broker appended the event, moved onto the exporter's clock, if the broker
+ *                         stamped the record (LogAppendTime); otherwise when the exporter read it. Never
+ *                         the driver's clock. Default 3 missed heartbeats at the listener's default 10 s,
  *                         plus slack; a query whose heartbeats state a longer interval gets
  *                         {@link #HEARTBEATS_BEFORE_LOST} of its intervals instead.
  * @param stalledAfter     a trigger active with no progress for at least this long ...

@@ -20,7 +20,6 @@ import io.streamops.exporter.silence.Silence;
 import io.streamops.exporter.silence.SilenceStore;
 import io.streamops.exporter.streams.ExporterMetrics;
 import io.streamops.exporter.streams.ExporterTopology;
-import io.streamops.exporter.streams.HeardClock;
 import io.streamops.exporter.streams.LatestSignals;
 import io.streamops.exporter.streams.RuleErrors;
 import io.streamops.exporter.streams.StreamsHealth;
@@ -76,9 +75,9 @@ public final class ExporterService implements AutoCloseable {
         kafka.put("bootstrap.servers", config.kafka().bootstrapServers());
         kafka.putAll(config.kafka().properties());
         String silencesTopic = config.kafka().alertsTopic() + "-silences";
-        Topics.ensure(kafka, List.of(new NewTopic(config.kafka().eventsTopic(), 6, (short) -1),
+        Topics.ensure(kafka, List.of(Topics.eventsTopic(config.kafka().eventsTopic()),
                 new NewTopic(config.kafka().alertsTopic(), 6, (short) -1), SilenceStore.topicSpec(silencesTopic)));
-        HeardClock heard = Topics.brokerAppendTime(kafka, config.kafka().eventsTopic());
+        Topics.checkAppendTime(kafka, config.kafka().eventsTopic(), config.kafka().setLogAppendTime());
 
         rules = new RulesHolder(config.rulesFile(), config.receivers().keySet()).watch(2_000);
         ExporterMetrics metrics = new ExporterMetrics(registry);
@@ -92,7 +91,7 @@ public final class ExporterService implements AutoCloseable {
         String memberId = config.kafka().applicationId() + "-" + memberName(config.dataDir());
         streamsProps.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), memberId);
         streams = new KafkaStreams(ExporterTopology.build(config.kafka().eventsTopic(), config.kafka().alertsTopic(),
-                new EventParser(config.kafka().maxEventBytes()), evaluation, metrics, QueryCadence.DEFAULT, latestSignals, heard), streamsProps);
+                new EventParser(config.kafka().maxEventBytes()), evaluation, metrics, QueryCadence.DEFAULT, latestSignals), streamsProps);
         streamsHealth = new StreamsHealth(memberId);
         streamsHealth.watch(streams);
         registry.getPrometheusRegistry().register(new FleetCollector(this::localSignals, latestSignals::alerts, config.metrics().partitionLag()));

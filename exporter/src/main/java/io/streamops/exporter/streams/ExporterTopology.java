@@ -28,30 +28,25 @@ public final class ExporterTopology {
 
     public static Topology build(String eventsTopic, String alertsTopic, EventParser parser, QueryEvaluation evaluation,
                                  ExporterMetrics metrics, QueryCadence cadence, LatestSignals latest) {
-        return build(eventsTopic, alertsTopic, parser, evaluation, metrics, cadence, latest, HeardClock.PROCESSING_TIME);
-    }
-
-    /** As above, events heard by {@code heard}: {@link HeardClock#BROKER_APPEND_TIME} if the events topic keeps it. */
-    public static Topology build(String eventsTopic, String alertsTopic, EventParser parser, QueryEvaluation evaluation,
-                                 ExporterMetrics metrics, QueryCadence cadence, LatestSignals latest, HeardClock heard) {
-        return build(eventsTopic, alertsTopic, parser, evaluation, metrics, cadence, latest, new BrokerBacklog(), heard);
+        return build(eventsTopic, alertsTopic, parser, evaluation, metrics, cadence, latest, new BrokerBacklog());
     }
 
     /** As above, each task learning its backlog from {@code backlogs} (app configs, task id) instead of the broker. */
     static Topology build(String eventsTopic, String alertsTopic, EventParser parser, QueryEvaluation evaluation,
                           ExporterMetrics metrics, QueryCadence cadence, LatestSignals latest,
                           java.util.function.BiFunction<java.util.Map<String, Object>, String, Backlog> backlogs) {
-        return build(eventsTopic, alertsTopic, parser, evaluation, metrics, cadence, latest, backlogs, HeardClock.PROCESSING_TIME);
+        return build(eventsTopic, alertsTopic, parser, evaluation, metrics, cadence, latest, backlogs, new HeardTimeExtractor());
     }
 
     static Topology build(String eventsTopic, String alertsTopic, EventParser parser, QueryEvaluation evaluation,
                           ExporterMetrics metrics, QueryCadence cadence, LatestSignals latest,
-                          java.util.function.BiFunction<java.util.Map<String, Object>, String, Backlog> backlogs, HeardClock heard) {
+                          java.util.function.BiFunction<java.util.Map<String, Object>, String, Backlog> backlogs,
+                          org.apache.kafka.streams.processor.TimestampExtractor heardTime) {
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(),
                 Json.serde(QueryRecord.class)));
-        builder.stream(eventsTopic, Consumed.with(Serdes.String(), Serdes.ByteArray()))
-                .process(() -> new QueryProcessor(STORE, parser, evaluation, metrics, cadence, latest, eventsTopic, backlogs, heard), STORE)
+        builder.stream(eventsTopic, Consumed.with(Serdes.String(), Serdes.ByteArray()).withTimestampExtractor(heardTime))
+                .process(() -> new QueryProcessor(STORE, parser, evaluation, metrics, cadence, latest, eventsTopic, backlogs), STORE)
                 .to(alertsTopic, Produced.with(Serdes.String(), Json.serde(AlertTransition.class)));
         return builder.build();
     }

@@ -35,8 +35,12 @@ import java.util.Optional;
  * signals it computed to {@link LatestSignals}. Emits alert transitions keyed by job, so one job's
  * alerts meet in one place downstream for grouping and inhibition.
  *
- * <p>Events are stamped with when they were heard ({@link HeardClock}: when the broker appended them, or
- * when this instance read them), and silence is measured from that, never from the driver's timestamps. After the task starts (a restart, a deploy, a
+ * <p>Events are stamped with when they were heard, and silence is measured from that, never from the
+ * driver's timestamps: a record the broker stamped ({@link HeardTimeExtractor}) was heard at its append
+ * time moved onto our clock (by the smallest delay seen, see {@link #heardAt}), so a backlog keeps the
+ * times its events arrived and a broker clock behind or ahead of ours changes nothing; any other record
+ * (stamped by its producer, the driver) is heard when processed.
+ * After the task starts (a restart, a deploy, a
  * takeover), and whenever it has fallen behind its partition, it judges no silence until it has read
  * what the partition held a few seconds ago ({@link CatchUp}): until then the passes save but do not
  * evaluate, and only a start or termination is evaluated, with silence not judged.
@@ -52,7 +56,11 @@ final class QueryProcessor implements Processor<String, byte[], String, AlertTra
     private final LatestSignals latest;
     private final String inputTopic;
     private final java.util.function.BiFunction<Map<String, Object>, String, Backlog> backlogs;
-    private final HeardClock heardClock;
+    /**
+     * The smallest delay (our now minus the broker's append time) of any record this task has read since
+     * it started: the difference between the broker's clock and ours, plus the quickest delivery.
+     */
+    private long brokerBehindMillis = Long.MAX_VALUE;
     private CatchUp catchUp;
     private final LogLimiter badEventWarnings = new LogLimiter(LOG); // one limiter per kind: one cannot hide the other
     private final LogLimiter failureWarnings = new LogLimiter(LOG);
@@ -67,8 +75,7 @@ final class QueryProcessor implements Processor<String, byte[], String, AlertTra
 
     QueryProcessor(String storeName, EventParser parser, QueryEvaluation evaluation, ExporterMetrics metrics,
                    QueryCadence cadence, LatestSignals latest, String inputTopic,
-                   java.util.function.BiFunction<Map<String, Object>, String, Backlog> backlogs, HeardClock heardClock) {
-        this.heardClock = heardClock;
+                   java.util.function.BiFunction<Map<String, Object>, String, Backlog> backlogs) {
         this.inputTopic = inputTopic;
         this.backlogs = backlogs;
         this.storeName = storeName;
@@ -88,6 +95,7 @@ final class QueryProcessor implements Processor<String, byte[], String, AlertTra
     public void init(ProcessorContext<String, AlertTransition> context) {
         this.context = context;
         this.store = context.getStateStore(storeName);
+        brokerBehindMillis = Long.MAX_VALUE;
         live.clear();
         try (KeyValueIterator<String, QueryRecord> all = store.all()) {
             while (all.hasNext()) {
@@ -133,9 +141,7 @@ final class QueryProcessor implements Processor<String, byte[], String, AlertTra
         }
         boolean atOnce;
         Instant now = now();
-        // A broker's append time later than our now is a clock difference between the two: heard now.
-        Instant heardAt = heardClock == HeardClock.BROKER_APPEND_TIME && record.timestamp() < now.toEpochMilli()
-                ? Instant.ofEpochMilli(record.timestamp()) : now;
+        Instant heardAt = heardAt(record, now);
         try {
             atOnce = evaluation.fold(entry, event, heardAt);
         } catch (RuntimeException e) {
@@ -254,6 +260,21 @@ final class QueryProcessor implements Processor<String, byte[], String, AlertTra
         entry.unsaved = false;
         entry.savedAtMillis = nowMillis;
         metrics.saved();
+    }
+
+    /**
+     * An append time is on the broker's clock: compared with ours directly, a broker clock 5 minutes behind
+     * made every event 5 minutes old (a false DriverLost). So it is moved onto our clock by the smallest
+     * delay seen since the task started, which is never later than now. Known limit: a broker clock that
+     * steps back while the task runs makes events look older by the step until the task restarts.
+     */
+    private Instant heardAt(Record<String, byte[]> record, Instant now) {
+        if (!HeardTimeExtractor.appendedByBroker(record.headers())) {
+            return now;
+        }
+        long delay = now.toEpochMilli() - record.timestamp();
+        brokerBehindMillis = Math.min(brokerBehindMillis, delay);
+        return now.minusMillis(delay - brokerBehindMillis);
     }
 
     private Instant now() {

@@ -98,6 +98,22 @@ class QueryProcessorTest {
         }
     };
 
+    /**
+     * The test driver hands every record over as {@code CreateTime}: here they stand for records the
+     * broker stamped, as on an events topic with {@code LogAppendTime}, unless a test says otherwise.
+     */
+    private org.apache.kafka.streams.processor.TimestampExtractor heardTime = (record, partitionTime) -> {
+        HeardTimeExtractor.markAppendedByBroker(record.headers());
+        return record.timestamp();
+    };
+
+    /** Starts again, events heard by {@code extractor}. */
+    private void restartWith(org.apache.kafka.streams.processor.TimestampExtractor extractor) {
+        stop();
+        heardTime = extractor;
+        start();
+    }
+
     @BeforeEach
     void start() {
         Properties props = new Properties();
@@ -113,7 +129,7 @@ class QueryProcessorTest {
                     return rules;
                 }, errors -> {
                     throw new AssertionError("rule errors: " + errors);
-                }), new ExporterMetrics(registry), QueryCadence.DEFAULT, latest, EMPTY_AT_START, HeardClock.BROKER_APPEND_TIME), props, T0);
+                }), new ExporterMetrics(registry), QueryCadence.DEFAULT, latest, EMPTY_AT_START, heardTime), props, T0);
         events = driver.createInputTopic("events", Serdes.String().serializer(), Serdes.ByteArray().serializer());
         alerts = driver.createOutputTopic("alerts", Serdes.String().deserializer(), Json.serde(AlertTransition.class).deserializer());
     }
@@ -260,6 +276,43 @@ class QueryProcessorTest {
         advanceTo(T0.plusSeconds(250));
         assertThat(alerts.readValuesToList()).as("no alert for a healthy query whose driver clock is %d s off", skewSeconds)
                 .isEmpty();
+    }
+
+    /**
+     * Issue 7 review: a record the producer stamped (before the topic was switched to LogAppendTime, or
+     * after it was switched back to CreateTime) carries the driver's clock and is heard when read.
+     */
+    @Test
+    void aHeartbeatStampedByADriverFiveMinutesBehindUnderCreateTimeIsHeardWhenRead() {
+        restartWith(new HeardTimeExtractor());
+        Duration behind = Duration.ofMinutes(5);
+        events.pipeInput("q-1", orders.started(T0.minus(behind)), T0.minus(behind));
+        for (int i = 1; i <= 12; i++) {
+            Instant wall = T0.plusSeconds(i * 10L);
+            advanceTo(wall);
+            events.pipeInput("q-1", orders.heartbeat(i, wall.minus(behind), false, true), wall.minus(behind));
+            Signals s = signalsNow();
+            assertThat(s.status()).as("at +%d s", i * 10).isEqualTo(QueryStatus.ACTIVE);
+            assertThat(s.secondsSinceHeartbeat()).as("heard when read, not at the driver's time").isLessThan(10);
+        }
+        assertThat(alerts.readValuesToList()).as("no alert for a driver 5 minutes behind under CreateTime").isEmpty();
+    }
+
+    /** Issue 7 review: the broker's append times are on its own clock, here 5 minutes behind or ahead of ours. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = {-300, 300})
+    void aBrokerClockFiveMinutesOffRaisesNothingFalse(int skewSeconds) {
+        Duration skew = Duration.ofSeconds(skewSeconds);
+        events.pipeInput("q-1", orders.started(T0), T0.plus(skew));
+        for (int i = 1; i <= 12; i++) {
+            Instant wall = T0.plusSeconds(i * 10L);
+            advanceTo(wall);
+            events.pipeInput("q-1", orders.heartbeat(i, wall, false, true), wall.plus(skew));
+            Signals s = signalsNow();
+            assertThat(s.status()).as("at +%d s", i * 10).isEqualTo(QueryStatus.ACTIVE);
+            assertThat(s.secondsSinceHeartbeat()).as("measured on our clock").isLessThan(10);
+        }
+        assertThat(alerts.readValuesToList()).as("no alert with a broker clock %d s off", skewSeconds).isEmpty();
     }
 
     @Test
