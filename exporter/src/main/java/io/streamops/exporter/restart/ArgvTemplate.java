@@ -14,7 +14,8 @@ import java.util.function.Function;
  * A placeholder inside a longer argument is refused when the template is made, so nobody writes
  * {@code --name={job}} believing it is substituted.
  *
- * <p>A value that starts with {@code -} is refused when rendering: placed before a {@code spark-submit}
+ * <p>An empty value is refused when rendering (the alert did not tell it: the exporter's own rules carry no
+ * application id), as is a value that starts with {@code -}: placed before a {@code spark-submit}
  * line's application jar, {@code --conf=...} or {@code --class} from a query's name would be read as an
  * option of the launcher, and after it as one of the application.
  */
@@ -75,7 +76,7 @@ public final class ArgvTemplate {
     /**
      * The argv for {@code subject}: each placeholder argument replaced by its value, verbatim.
      *
-     * @throws IllegalArgumentException naming the placeholder and value, when a value starts with {@code -}
+     * @throws IllegalArgumentException naming the placeholder and value, when a value is empty or starts with {@code -}
      */
     public List<String> render(RestartSubject subject) {
         List<String> argv = new ArrayList<>(arguments.size());
@@ -86,6 +87,12 @@ public final class ArgvTemplate {
                 continue;
             }
             String value = placeholder.apply(subject);
+            if (value.isEmpty()) {
+                // An empty argument shifts every later one of a spark-submit line: {app_id} is known only
+                // from an Alertmanager alert's app_id label, {query_name} only for a named query.
+                throw new IllegalArgumentException(argument + " of job " + subject.job() + " is not known for this"
+                        + " alert, so the command cannot be made; remove it from the command or send the value with the alert");
+            }
             if (value.startsWith("-")) {
                 throw new IllegalArgumentException(argument + " of job " + subject.job() + " is '" + value
                         + "': a value starting with '-' would be read as an option, so it is not substituted");

@@ -108,6 +108,19 @@ class CommandRestarterTest {
     }
 
     @Test
+    void aPlaceholderWhoseValueIsUnknownIsRefusedAndNothingRuns() {
+        Path ran = dir.resolve("ran");
+        CommandRestarter restarter = restarter(List.of("/usr/bin/touch", ran.toString(), "{app_id}"), List.of());
+        // As a rule of the exporter's own tells it: no application id.
+        RestartSubject subject = new RestartSubject("orders", "enrich", "q-1", "", Map.of());
+
+        assertThatThrownBy(() -> restarter.restart(request(subject, 1)))
+                .isInstanceOf(Restarter.RestartException.class)
+                .hasMessageContaining("{app_id} of job orders is not known");
+        assertThat(ran).doesNotExist();
+    }
+
+    @Test
     void theDriverOfTheLastAttemptIsStoppedWithTheProcessesItStarted() throws Exception {
         Path pidFile = dir.resolve("grandchild.pid");
         CommandRestarter launcherScript = restarter(List.of("/bin/sh", "-c", "/bin/sleep 120 & echo $! > " + pidFile + "; wait"), List.of());
