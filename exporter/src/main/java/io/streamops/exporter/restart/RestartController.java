@@ -32,6 +32,10 @@ import java.util.function.Predicate;
 public final class RestartController implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RestartController.class);
 
+    /** What happens to a restart by hand while an attempt is under way: one restart at a time per job. */
+    public static final String DROPPED_DURING_ATTEMPT = "an attempt is under way for the job, and a restart by hand"
+            + " arriving during one is not acted on, not kept for later either; ask again once the attempt has ended";
+
     /**
      * Sends the RestartsExhausted page for a job (critical; its fingerprint {@code RestartsExhausted/<job>#<sequence>}
      * so a repeat by another instance is the same incident). When it returns, the page must be as durable
@@ -219,6 +223,11 @@ public final class RestartController implements AutoCloseable {
                     LOG.warn("Not acting on job {}: its restart record could not be journaled ({})", job, e.getMessage());
                     return Optional.empty();
                 }
+            }
+            if (observation instanceof Observation.ManualRestart manual && before.phase() == RestartPhase.RESTARTING
+                    && !before.handledAlready(manual.command())) {
+                LOG.warn("Restart by hand of job {} ({}) not acted on: {}", job,
+                        manual.command().isEmpty() ? "no command id" : manual.command(), DROPPED_DURING_ATTEMPT);
             }
             metrics.decided(before, decision);
             act(target.get(), before, decision);

@@ -302,8 +302,13 @@ final class Restarts implements RouterLoop.OwnerActions, AutoCloseable {
                 }
                 RestartCommands.Command command = RestartCommands.Command.manual(subject, clock.instant());
                 commands.send(command);
-                return Map.of("job", job, "command", command.id(),
-                        "accepted", "the instance that owns the job restarts it and resets its policy");
+                boolean attempting = controller.record(job).map(r -> r.phase() == RestartPhase.RESTARTING).orElse(false);
+                return attempting
+                        ? Map.of("job", job, "command", command.id(),
+                                "accepted", "the instance that owns the job restarts it and resets its policy",
+                                "note", RestartController.DROPPED_DURING_ATTEMPT)
+                        : Map.of("job", job, "command", command.id(),
+                                "accepted", "the instance that owns the job restarts it and resets its policy");
             }
         });
         http.resource("alertmanager", new ExporterHttpServer.Resource() {
