@@ -261,7 +261,8 @@
   }
 
   // The buttons of exporter.yaml's dashboard.actions. Pressing one asks the exporter to POST to the
-  // action's URL (the page never sees it); with http.token set, the token is asked for once per tab.
+  // action's URL (the page never sees it). A press changes state, so like every API write it needs the
+  // exporter's http.token, asked for once per tab; with no token configured the buttons are disabled.
   const TOKEN_KEY = "streamops-api-token";
   async function loadActions() {
     let listed;
@@ -272,7 +273,11 @@
     }
     $("actions").replaceChildren(...listed.actions.map((a) => {
       const button = el("button", { type: "button", class: "action", "data-action": String(a.id) }, a.label);
-      button.addEventListener("click", () => press(a, button, listed.tokenRequired));
+      if (listed.enabled === false) {
+        button.disabled = true;
+        button.title = "set http.token in exporter.yaml to use the buttons";
+      }
+      button.addEventListener("click", () => press(a, button));
       return button;
     }));
   }
@@ -284,20 +289,17 @@
     box.hidden = false;
   }
 
-  async function press(action, button, tokenRequired) {
-    const headers = { "Content-Type": "application/json", Accept: "application/json" };
-    if (tokenRequired) {
-      let token = sessionStorage.getItem(TOKEN_KEY);
-      if (!token) {
-        token = window.prompt("This action needs the exporter's API token (http.token):") || "";
-        if (!token) return;
-        sessionStorage.setItem(TOKEN_KEY, token);
-      }
-      headers.Authorization = "Bearer " + token;
+  async function press(action, button) {
+    let token = sessionStorage.getItem(TOKEN_KEY);
+    if (!token) {
+      token = window.prompt("This action needs the exporter's API token (http.token):") || "";
+      if (!token) return;
+      sessionStorage.setItem(TOKEN_KEY, token);
     }
+    const headers = { "Content-Type": "application/json", Accept: "application/json", Authorization: "Bearer " + token };
     button.disabled = true;
     try {
-      const response = await fetch("actions/" + encodeURIComponent(action.id), { method: "POST", headers, body: "{}" });
+      const response = await fetch("api/actions/" + encodeURIComponent(action.id), { method: "POST", headers, body: "{}" });
       const body = await response.json().catch(() => ({}));
       if (response.status === 401) sessionStorage.removeItem(TOKEN_KEY);
       if (response.ok) {

@@ -84,7 +84,7 @@ public final class Demo {
     private static void printWhereToLook(DemoStack s, Console console) {
         console.plain("");
         console.plain("streamops demo is running (started in " + String.format("%.1f", console.elapsed().toMillis() / 1000.0) + " s)");
-        console.plain("  dashboard:  " + s.dashboard());
+        console.plain("  dashboard:  " + s.dashboard() + "   (its buttons ask for the API token: " + s.token.where() + ")");
         console.plain("  inbox:      " + s.control.url() + "   (the mail and PagerDuty events the exporter sent; incident buttons)");
         console.plain("  exporter:   " + s.api.base().resolve("api/queries") + "  " + s.api.base().resolve("metrics")
                 + "  log " + s.runDir.resolve("exporter.log"));

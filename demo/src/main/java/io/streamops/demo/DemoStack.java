@@ -37,12 +37,14 @@ final class DemoStack implements AutoCloseable {
     final ExporterProcess exporter;
     final ExporterApi api;
     final Path rules;
+    final ApiToken token;
     final PurchaseProducer producer;
     private final List<AutoCloseable> started = new ArrayList<>();
 
     DemoStack(Path home, Path runDir, DemoOptions options) throws Exception {
         this.runDir = runDir;
         try {
+            token = ApiToken.forRun(runDir);
             receivers = started(new Receivers());
             control = started(new ControlServer(receivers));
             broker = started(KafkaTestBroker.started());
@@ -57,7 +59,8 @@ final class DemoStack implements AutoCloseable {
             Path config = writeExporterConfig(runDir.resolve("exporter.yaml"), httpPort, options.pace());
             exporter = started(new ExporterProcess(home.resolve("exporter").resolve("target").resolve("streamops-exporter.jar"),
                     config, httpPort, runDir.resolve("exporter.log"),
-                    Map.of(ExporterConfigFile.ROUTING_KEY_ENV, Receivers.ROUTING_KEY, "SPARK_LOCAL_IP", "127.0.0.1")));
+                    Map.of(ExporterConfigFile.ROUTING_KEY_ENV, Receivers.ROUTING_KEY, "SPARK_LOCAL_IP", "127.0.0.1",
+                            ApiToken.EXPORTER_ENV, token.reveal())));
             exporter.awaitReady(READY);
             producer = started(new PurchaseProducer(broker.bootstrapServers(), options.seed(), Pace.RATE).start());
         } catch (Exception | Error e) {
@@ -97,7 +100,14 @@ final class DemoStack implements AutoCloseable {
         for (Incident i : Incident.values()) {
             actions.append("    - label: \"demo: ").append(i.id).append("\"\n      url: ").append(control.incidentUrl(i)).append('\n');
         }
-        return Files.writeString(file, config.yaml() + job.restartsSection(runDir.resolve("restart-logs")) + actions);
+        // The dashboard's buttons need http.token (read from the exporter's environment, never written here).
+        String http = "http:\n  host: 127.0.0.1\n  port: " + httpPort + "\n";
+        String yaml = config.yaml();
+        if (!yaml.contains(http)) {
+            throw new IllegalStateException("the exporter config has no http section to add the token to:\n" + yaml);
+        }
+        yaml = yaml.replace(http, http + "  token: ${" + ApiToken.EXPORTER_ENV + "}\n");
+        return Files.writeString(file, yaml + job.restartsSection(runDir.resolve("restart-logs")) + actions);
     }
 
     /**

@@ -65,19 +65,24 @@ class DemoIT {
     private static final Duration WAIT = Duration.ofMinutes(3);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    /** The exporter's http.token for the run (the demo reads it from STREAMOPS_DEMO_TOKEN); the page asks for it. */
+    private static final String TOKEN = "demo-it-" + Long.toHexString(System.nanoTime());
     private static final Path REPO = Path.of(System.getProperty("user.dir")).resolve("..").normalize();
 
     @Test
     void theReadmeCommandPlaysEveryIncidentLosesNoAlertAndLeavesNothingBehind(@TempDir Path tmp) throws Exception {
         Path runDir = tmp.resolve("run");
         Path output = tmp.resolve("demo.out");
-        Process demo = new ProcessBuilder(REPO.resolve("scripts").resolve("demo").toString(), "--no-build", "--short",
-                "--dir", runDir.toString()).directory(tmp.toFile()).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        ProcessBuilder command = new ProcessBuilder(REPO.resolve("scripts").resolve("demo").toString(), "--no-build", "--short",
+                "--dir", runDir.toString()).directory(tmp.toFile()).redirectErrorStream(true).redirectOutput(output.toFile());
+        command.environment().put("STREAMOPS_DEMO_TOKEN", TOKEN);
+        Process demo = command.start();
         List<ProcessHandle> family = new ArrayList<>();
         try {
             URI dashboard = URI.create(printed(output, "dashboard", demo));
             URI inbox = URI.create(printed(output, "inbox", demo));
             String kafka = printed(output, "kafka", demo).split("\\s+")[0];
+            assertThat(read(output)).as("the API token is never printed").doesNotContain(TOKEN);
 
             JsonNode firstRun = Await.value("cough-syrup-alerts in the exporter's fleet", START,
                     () -> query(dashboard, GroceryJobNames.ALERTS).orElse(null));
@@ -306,6 +311,17 @@ class DemoIT {
             Await.until("the charts to draw", WAIT, () -> !browser.findElements(By.cssSelector("#queries tbody tr")).isEmpty());
             Files.write(Path.of("target", "demo-dashboard.png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
             browser.findElement(button).click();
+            // A press changes state: the page asks for the exporter's token, as a user types it.
+            Await.until("the page to ask for the API token", WAIT, () -> {
+                try {
+                    browser.switchTo().alert();
+                    return true;
+                } catch (org.openqa.selenium.NoAlertPresentException e) {
+                    return false;
+                }
+            });
+            browser.switchTo().alert().sendKeys(TOKEN);
+            browser.switchTo().alert().accept();
             Await.until("the page to say the action was done", WAIT,
                     () -> browser.findElement(By.id("action-result")).getText().equals(label + ": done (202)"));
         } finally {

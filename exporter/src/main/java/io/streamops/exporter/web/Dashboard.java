@@ -29,7 +29,7 @@ import java.util.function.Supplier;
  *   <li>{@code GET /api/alert-history?limit=}: alerts firing now and what started and stopped firing ({@link AlertHistory})</li>
  *   <li>{@code GET /api/notifications}: notifications per receiver ({@link NotificationCounts})</li>
  *   <li>{@code GET /api/restarts}: the restart controller's records, or {@code configured: false}</li>
- *   <li>{@code GET /api/actions}, {@code POST /actions/<index>}: the configured buttons ({@link DashboardActions})</li>
+ *   <li>{@code GET /api/actions}, {@code POST /api/actions/<index>} (http.token required): the configured buttons ({@link DashboardActions})</li>
  * </ul>
  * Silences come from the existing {@code /api/silences}. A sampler thread takes the latest signals and
  * the firing alerts every {@link #SAMPLE_INTERVAL}; everything shown is this instance's (the queries whose
@@ -81,15 +81,13 @@ public final class Dashboard implements AutoCloseable {
 
     /**
      * As above, with the buttons of exporter.yaml's {@code dashboard.actions}; {@code token} ({@code http.token})
-     * is required to press them when set.
+     * tells the page whether presses are possible: they need it, and are refused without one.
      */
     public static Dashboard serve(ExporterHttpServer http, Supplier<List<Signals>> fleet,
                                   Supplier<? extends Collection<AlertTransition>> firing, MeterRegistry registry,
                                   Optional<Supplier<? extends List<?>>> restarts, List<DashboardAction> actions,
                                   Optional<Secret> token) {
-        DashboardActions buttons = new DashboardActions(actions, token);
-        http.page("/actions/", buttons);
-        http.resource("actions", query -> buttons.list());
+        http.resource("actions", new DashboardActions(actions, token.isPresent()));
         Dashboard d = new Dashboard(fleet, firing, Clock.systemUTC());
         NotificationCounts notifications = new NotificationCounts(registry);
         http.page("/", new DashboardAssets());

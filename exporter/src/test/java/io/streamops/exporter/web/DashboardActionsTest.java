@@ -19,30 +19,32 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The dashboard's buttons on a real exporter HTTP server, pressing against a real local HTTP server: the page
- * gets labels (never URLs); a JSON press makes the exporter POST the action to its URL and report the status;
- * a press another site's page could make (not JSON), a GET, an unknown index, a missing token are refused and
- * reach nobody; a failing URL is a 502.
+ * gets labels (never URLs); a press with the http.token makes the exporter POST the action to its URL and
+ * report the status; a press without the token (or with no token configured at all, like every other
+ * state-changing request), a GET, an unknown index are refused and reach nobody; a failing URL is a 502.
  */
 class DashboardActionsTest {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final String TOKEN = "t0ken";
 
     @Test
-    void aJsonPressPostsTheActionToItsUrlAndNothingElseDoes() throws Exception {
+    void aPressWithTheTokenPostsTheActionToItsUrlAndNothingElseDoes() throws Exception {
         try (LocalHttpServer hook = LocalHttpServer.answering(202);
              LocalHttpServer broken = LocalHttpServer.answering(500);
-             ExporterHttpServer server = new ExporterHttpServer("127.0.0.1", 0, Optional.empty(), () -> "", () -> true);
+             ExporterHttpServer server = new ExporterHttpServer("127.0.0.1", 0, Optional.of(Secret.of(TOKEN)), () -> "", () -> true);
              Dashboard dashboard = Dashboard.serve(server, List::of, List::of, new SimpleMeterRegistry(), Optional.empty(),
                      List.of(new DashboardAction("Replay <dead> letters", hook.url().resolve("/hooks/replay?key=s3cret")),
-                             new DashboardAction("Broken", broken.url().resolve("/x"))), Optional.empty())) {
+                             new DashboardAction("Broken", broken.url().resolve("/x"))), Optional.of(Secret.of(TOKEN)))) {
             HttpResponse<String> listed = send(server, "GET", "/api/actions", null, null);
             JsonNode actions = Json.MAPPER.readTree(listed.body());
             assertThat(actions.path("actions").get(0).path("label").asText()).isEqualTo("Replay <dead> letters");
             assertThat(actions.path("actions").get(1).path("id").asInt()).isEqualTo(1);
-            assertThat(actions.path("tokenRequired").asBoolean()).isFalse();
+            assertThat(actions.path("tokenRequired").asBoolean()).isTrue();
+            assertThat(actions.path("enabled").asBoolean()).isTrue();
             assertThat(listed.body()).as("the URLs stay in the exporter").doesNotContain("s3cret", "/hooks/");
 
-            HttpResponse<String> pressed = send(server, "POST", "/actions/0", "application/json", null);
-            assertThat(pressed.statusCode()).isEqualTo(200);
+            HttpResponse<String> pressed = send(server, "POST", "/api/actions/0", "application/json", TOKEN);
+            assertThat(pressed.statusCode()).as(pressed.body()).isEqualTo(200);
             assertThat(Json.MAPPER.readTree(pressed.body()).path("status").asInt()).isEqualTo(202);
             assertThat(pressed.body()).doesNotContain("s3cret");
             LocalHttpServer.Request got = hook.awaitRequests(1).get(0);
@@ -50,33 +52,33 @@ class DashboardActionsTest {
             assertThat(got.path()).startsWith("/hooks/replay");
             assertThat(Json.MAPPER.readTree(got.body()).path("action").asText()).isEqualTo("Replay <dead> letters");
 
-            assertThat(send(server, "POST", "/actions/0", "application/x-www-form-urlencoded", null).statusCode())
-                    .as("a form post (another site's page could send one)").isEqualTo(415);
-            assertThat(send(server, "POST", "/actions/0", "text/plain", null).statusCode()).isEqualTo(415);
-            assertThat(send(server, "GET", "/actions/0", null, null).statusCode()).isEqualTo(405);
-            assertThat(send(server, "POST", "/actions/2", "application/json", null).statusCode()).isEqualTo(404);
-            assertThat(send(server, "POST", "/actions/-1", "application/json", null).statusCode()).isEqualTo(404);
-            assertThat(send(server, "POST", "/actions/", "application/json", null).statusCode()).isEqualTo(404);
+            assertThat(send(server, "POST", "/api/actions/0", "application/json", null).statusCode())
+                    .as("no token (another site's page cannot send one)").isEqualTo(401);
+            assertThat(send(server, "POST", "/api/actions/0", "application/json", "wrong").statusCode()).isEqualTo(401);
+            assertThat(send(server, "POST", "/api/actions/2", "application/json", TOKEN).statusCode()).isEqualTo(404);
+            assertThat(send(server, "POST", "/api/actions/-1", "application/json", TOKEN).statusCode()).isEqualTo(404);
+            assertThat(send(server, "POST", "/api/actions/", "application/json", TOKEN).statusCode()).isEqualTo(404);
+            assertThat(send(server, "POST", "/actions/0", "application/json", TOKEN).statusCode())
+                    .as("the old path outside the API is gone").isNotEqualTo(200);
             assertThat(hook.requests()).as("presses that were refused reach nobody").hasSize(1);
 
-            HttpResponse<String> failed = send(server, "POST", "/actions/1", "application/json", null);
+            HttpResponse<String> failed = send(server, "POST", "/api/actions/1", "application/json", TOKEN);
             assertThat(failed.statusCode()).isEqualTo(502);
-            assertThat(Json.MAPPER.readTree(failed.body()).path("status").asInt()).isEqualTo(500);
+            assertThat(Json.MAPPER.readTree(failed.body()).path("error").asText()).contains("500").doesNotContain(broken.url().toString());
         }
     }
 
     @Test
-    void withATokenConfiguredAPressNeedsIt() throws Exception {
+    void withNoTokenConfiguredPressesAreRefusedLikeEveryOtherChange() throws Exception {
         try (LocalHttpServer hook = LocalHttpServer.answering(200);
              ExporterHttpServer server = new ExporterHttpServer("127.0.0.1", 0, Optional.empty(), () -> "", () -> true);
              Dashboard dashboard = Dashboard.serve(server, List::of, List::of, new SimpleMeterRegistry(), Optional.empty(),
-                     List.of(new DashboardAction("Go", hook.url())), Optional.of(Secret.of("t0ken")))) {
-            assertThat(Json.MAPPER.readTree(send(server, "GET", "/api/actions", null, null).body()).path("tokenRequired").asBoolean()).isTrue();
-            assertThat(send(server, "POST", "/actions/0", "application/json", null).statusCode()).isEqualTo(401);
-            assertThat(send(server, "POST", "/actions/0", "application/json", "wrong").statusCode()).isEqualTo(401);
+                     List.of(new DashboardAction("Go", hook.url())), Optional.empty())) {
+            assertThat(Json.MAPPER.readTree(send(server, "GET", "/api/actions", null, null).body()).path("enabled").asBoolean()).isFalse();
+            assertThat(send(server, "POST", "/api/actions/0", "application/json", null).statusCode()).isEqualTo(403);
+            assertThat(send(server, "POST", "/api/actions/0", "application/json", "anything").statusCode()).isEqualTo(403);
+            assertThat(send(server, "POST", "/actions/0", "application/json", null).statusCode()).isNotEqualTo(200);
             assertThat(hook.requests()).isEmpty();
-            assertThat(send(server, "POST", "/actions/0", "application/json", "t0ken").statusCode()).isEqualTo(200);
-            assertThat(hook.awaitRequests(1)).hasSize(1);
         }
     }
 

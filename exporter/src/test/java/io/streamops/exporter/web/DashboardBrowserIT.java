@@ -65,6 +65,9 @@ class DashboardBrowserIT {
     private static final List<String> JOBS = List.of("grocery-alerts", "grocery-totals", "loyalty");
     private static final Path SCREENSHOT = Path.of("target", "dashboard.png");
     private static final String ACTION = "Replay <dead> letters";
+    /** The exporter's http.token, given through its environment as a deployment would; the page asks for it. */
+    private static final String TOKEN = "browser-it-" + Long.toHexString(System.nanoTime());
+    private static final String TOKEN_ENV = "STREAMOPS_HTTP_TOKEN";
 
     /** The recorded run's first event of each type: what a real listener sends, to re-address per query. */
     private final Map<String, ObjectNode> templates = recordedTemplates();
@@ -89,14 +92,17 @@ class DashboardBrowserIT {
                           summary: '"Query " + query + " failed: " + exception_message'
                     """);
             int port = Ports.free();
-            Path config = ExporterConfigFile.of(broker.bootstrapServers(), port, rules, dir.resolve("data"))
-                    .webhook(webhook.url()).writeTo(dir.resolve("exporter.yaml"));
+            String http = "http:\n  host: 127.0.0.1\n  port: " + port + "\n";
+            String yaml = ExporterConfigFile.of(broker.bootstrapServers(), port, rules, dir.resolve("data"))
+                    .webhook(webhook.url()).yaml();
+            assertThat(yaml).contains(http);
+            Path config = Files.writeString(dir.resolve("exporter.yaml"), yaml.replace(http, http + "  token: ${" + TOKEN_ENV + "}\n"));
             Files.writeString(config, "dashboard:\n  actions:\n    - label: \"" + ACTION + "\"\n      url: " + actionHook.url()
                     + "/hooks/replay\n", java.nio.file.StandardOpenOption.APPEND);
             Path jar = Path.of("target", "streamops-exporter.jar").toAbsolutePath();
             List<Query> fleet = fleet();
             ScheduledExecutorService feeder = Executors.newSingleThreadScheduledExecutor();
-            try (ExporterProcess exporter = new ExporterProcess(jar, config, port, dir.resolve("exporter.log"), Map.of());
+            try (ExporterProcess exporter = new ExporterProcess(jar, config, port, dir.resolve("exporter.log"), Map.of(TOKEN_ENV, TOKEN));
                  KafkaProducer<String, String> producer = producer(broker)) {
                 exporter.awaitReady(WAIT);
                 for (Query q : fleet) {
@@ -147,6 +153,17 @@ class DashboardBrowserIT {
                     Await.until("the action button", WAIT, () -> browser.findElements(button).size() == 1);
                     assertThat(browser.findElement(button).getText()).isEqualTo(ACTION);
                     browser.findElement(button).click();
+                    // A press changes state: the page asks for the token (once per tab), as a user types it.
+                    Await.until("the page to ask for the API token", WAIT, () -> {
+                        try {
+                            browser.switchTo().alert();
+                            return true;
+                        } catch (NoAlertPresentException e) {
+                            return false;
+                        }
+                    });
+                    browser.switchTo().alert().sendKeys(TOKEN);
+                    browser.switchTo().alert().accept();
                     Await.until("the page to say the action was done", WAIT,
                             () -> text(browser, "action-result").equals(ACTION + ": done (202)"));
                     LocalHttpServer.Request pressed = actionHook.awaitRequests(1).get(0);
