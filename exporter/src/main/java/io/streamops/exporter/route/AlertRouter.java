@@ -19,6 +19,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -52,9 +53,23 @@ public final class AlertRouter {
     private final Map<Integer, Instant> historySince = new HashMap<>();
     /** When tick next looks at firing alerts that were muted and never sent. */
     private Instant nextMuteCheck = Instant.MIN;
+    /**
+     * The receivers for which a resolve without its firing is a no-op by their contract (PagerDuty resolving
+     * an unknown dedup_key, Alertmanager): the only ones that get the resolve of an alert whose firing the
+     * alerts topic's retention deleted.
+     */
+    private final Predicate<String> loneResolveIsNoOp;
 
+    /** As below, no receiver taking a resolve whose firing retention deleted. */
     public AlertRouter(List<InhibitRule> inhibitRules, Supplier<Collection<Silence>> silences, List<String> groupBy,
                        Function<String, Duration> groupWaitPerReceiver, Consumer<Dispatch> deliver, MeterRegistry registry) {
+        this(inhibitRules, silences, groupBy, groupWaitPerReceiver, deliver, registry, receiver -> false);
+    }
+
+    public AlertRouter(List<InhibitRule> inhibitRules, Supplier<Collection<Silence>> silences, List<String> groupBy,
+                       Function<String, Duration> groupWaitPerReceiver, Consumer<Dispatch> deliver, MeterRegistry registry,
+                       Predicate<String> loneResolveIsNoOp) {
+        this.loneResolveIsNoOp = loneResolveIsNoOp;
         MuteStage inhibit = new MuteStage(new Inhibition(inhibitRules, firing::values), registry);
         MuteStage silence = new MuteStage(new Silencing(silences), registry);
         this.mutes = List.of(inhibit.mute(), silence.mute());
@@ -87,7 +102,7 @@ public final class AlertRouter {
     /**
      * The partition's retained history begins with a transition made at {@code since}: the topic's
      * retention deleted what came before. An alert that fired before that and resolves now is unknown
-     * here, yet its firing went out: its resolve must too, or the incident it opened stays open for good.
+     * here, and its firing may have gone out: see {@link #accept} for where its resolve goes.
      */
     public void historyStartsAt(int partition, Instant since) {
         historySince.put(partition, since);
@@ -142,10 +157,17 @@ public final class AlertRouter {
             boolean known = firing.remove(t.fingerprint()) != null;
             schedule.forget(t.fingerprint());
             Instant since = historySince.get(source.partition());
-            if (!known && since != null && t.startsAt() != null && t.startsAt().isBefore(since)) {
-                // Its FIRING is older than the retained history: it was sent (a resolve carries the firing's
-                // texts). Muted back then? Unknowable now; a resolve too many beats an incident never closed.
-                log.sentToAll(t);
+            if (!known && since != null && t.startsAt() != null && t.startsAt().isBefore(since)
+                    && !muted(t, t.startsAt())) {
+                // Its FIRING is older than the retained history, and no silence or inhibition known now held it
+                // when it fired: it was probably sent. Per receiver it is a firing and its resolve, or nothing,
+                // so the resolve goes only where one without its firing is a no-op by contract (PagerDuty,
+                // Alertmanager), closing an incident that would otherwise stay open; never to email or a webhook.
+                for (String receiver : t.receivers()) {
+                    if (loneResolveIsNoOp.test(receiver)) {
+                        log.sent(receiver, t);
+                    }
+                }
             }
             // Every firing that went out gets its resolve, muted or not now, saying what the firing said.
             route(List.of(Notice.of(t, source, alreadySent, true, null)), now);

@@ -152,7 +152,13 @@ public final class RouterLoop implements AutoCloseable {
                 synchronized (router) {
                     router.replaying(withHistory);
                 }
-                firstRecordToCome.addAll(partitions);
+                // Retention deleted a partition's oldest records if its log no longer begins at 0. (The first
+                // record's offset is no sign: an aborted first transaction, or its marker, takes offsets too.)
+                consumer.beginningOffsets(partitions).forEach((tp, beginning) -> {
+                    if (beginning > 0) {
+                        firstRecordToCome.add(tp);
+                    }
+                });
                 consumer.seekToBeginning(partitions);
                 partitionCount = consumer.partitionsFor(topic).size();
                 try {
@@ -240,7 +246,7 @@ public final class RouterLoop implements AutoCloseable {
         long handled = handledUpTo.getOrDefault(tp, 0L);
         synchronized (router) {
             Instant now = clock.instant();
-            if (firstRecordToCome.remove(tp) && r.offset() > 0) {
+            if (firstRecordToCome.remove(tp)) {
                 router.historyStartsAt(r.partition(), t.at()); // retention deleted the records before it
             }
             if (r.offset() < handled) {

@@ -107,7 +107,7 @@ public final class ExporterService implements AutoCloseable {
                 config::groupWaitOf,
                 dispatch -> delivery.submit(Notification.of(dispatch.receiver(), dispatch.groupKey(),
                         restarts.map(r -> r.annotate(dispatch.alerts())).orElse(dispatch.alerts()), links)),
-                registry);
+                registry, receiver -> loneResolveIsNoOp(config.receivers().get(receiver)));
         Properties routerProps = new Properties();
         routerProps.putAll(kafka);
         routerProps.put("client.id", config.kafka().applicationId() + "-router-" + instanceName);
@@ -232,5 +232,14 @@ public final class ExporterService implements AutoCloseable {
         registry.close();
         dataDir.close();
         LOG.info("exporter stopped: offsets committed, delivery queue closed, {} released", config.dataDir());
+    }
+
+    /**
+     * Whether a resolve without its firing is a no-op for this receiver by its contract: PagerDuty resolving
+     * a dedup_key it does not know, and Alertmanager, drop it. An email or webhook would be a lone resolve.
+     */
+    private static boolean loneResolveIsNoOp(io.streamops.exporter.config.ReceiverConfig receiver) {
+        return receiver != null && (receiver.channel() instanceof io.streamops.exporter.config.ReceiverConfig.PagerDuty
+                || receiver.channel() instanceof io.streamops.exporter.config.ReceiverConfig.Alertmanager);
     }
 }

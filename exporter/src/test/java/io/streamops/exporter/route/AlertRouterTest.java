@@ -28,7 +28,7 @@ class AlertRouterTest {
                     throw new IllegalStateException("the delivery queue's disk is full");
                 }
                 sent.add(dispatch);
-            }, registry);
+            }, registry, receiver -> receiver.equals("pagerduty") || receiver.equals("alertmanager"));
 
     private static AlertTransition alert(String rule, String query, AlertPhase phase, Instant at, List<String> receivers) {
         return new AlertTransition(AlertTransition.fingerprint(rule, query), rule, phase, "critical",
@@ -315,6 +315,41 @@ class AlertRouterTest {
         router.accept(unknownRecent, next(0), Set.of(), now);
         assertThat(sent).extracting(Dispatch::status).containsExactly(AlertPhase.RESOLVED);
         assertThat(sent).flatExtracting(Dispatch::alerts).extracting(AlertTransition::fingerprint).containsExactly("QueryFailed/q1");
+    }
+
+    private AlertTransition resolvedAfterRetention(String query, List<String> receivers, Instant startsAt, Instant now) {
+        return new AlertTransition(AlertTransition.fingerprint("QueryFailed", query), "QueryFailed", AlertPhase.RESOLVED,
+                "critical", Map.of("alertname", "QueryFailed", "job", "grocery", "query", query, "query_id", query),
+                Map.of("summary", "QueryFailed " + query), Map.of(), receivers, Duration.ofHours(4), true, startsAt, now, now);
+    }
+
+    /**
+     * Issue 7 review (finding 12): a resolve whose firing retention deleted goes only to receivers for which a
+     * resolve without its firing is a no-op by contract (PagerDuty, Alertmanager), never to email or a webhook.
+     */
+    @Test
+    void aResolveWhoseFiringRetentionDeletedGoesOnlyWhereALoneResolveIsANoOp() {
+        Instant now = T0.plus(Duration.ofDays(8));
+        router.replaying(List.of(0));
+        router.historyStartsAt(0, T0.plus(Duration.ofDays(7)));
+        router.caughtUp(0);
+        router.accept(resolvedAfterRetention("q1", List.of("pagerduty", "email", "webhook", "alertmanager"), T0, now),
+                next(0), Set.of(), now);
+        router.tick(now.plusSeconds(5));
+        assertThat(sent).extracting(Dispatch::receiver).containsExactlyInAnyOrder("pagerduty", "alertmanager");
+    }
+
+    /** Issue 7 review, probe 2: a firing silenced all its life, deleted by retention: its resolve goes nowhere. */
+    @Test
+    void aResolveWhoseFiringWasSilencedWhenItFiredGoesNowhere() {
+        Instant now = T0.plus(Duration.ofDays(8));
+        silences.add(new Silence("s2", Map.of("query", "q9"), T0.minusSeconds(60), now.plusSeconds(3600), "ops", "known broken"));
+        router.replaying(List.of(0));
+        router.historyStartsAt(0, T0.plus(Duration.ofDays(7)));
+        router.caughtUp(0);
+        router.accept(resolvedAfterRetention("q9", List.of("pagerduty", "alertmanager"), T0, now), next(0), Set.of(), now);
+        router.tick(now.plusSeconds(5));
+        assertThat(sent).as("its firing was held back by the silence: nothing to resolve").isEmpty();
     }
 
     private Source next(int partition) {
