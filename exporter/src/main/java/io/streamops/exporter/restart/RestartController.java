@@ -93,13 +93,16 @@ public final class RestartController implements AutoCloseable {
         this.clock = clock;
         this.spread = spread;
         this.giveUp = giveUp;
-        journal.all().forEach(metrics::track);
     }
 
     /** Reads what other instances journaled: call when this instance is given jobs, before acting on them. */
     public void takeOver() throws RestartJournal.JournalException {
         journal.catchUp();
-        journal.all().forEach(metrics::track);
+    }
+
+    /** Exports the per-job gauges of the jobs this instance owns now, and drops those of jobs it no longer owns. */
+    public void gaugesFor(Predicate<String> owned) {
+        metrics.trackOwned(journal.all(), owned);
     }
 
     /**

@@ -51,7 +51,23 @@ public final class RestartMetrics {
         attempt(job, "not_made");
     }
 
-    /** Also called for records read from the journal, so gauges are right after a take-over. */
+    /**
+     * The per-job gauges for the jobs this instance owns, and only those: every instance reads the whole
+     * journal, and a job's gauges on several instances would count a given-up job several times.
+     */
+    public void trackOwned(java.util.Collection<RestartRecord> records, java.util.function.Predicate<String> owned) {
+        records.stream().filter(r -> owned.test(r.job())).forEach(this::track);
+        for (String job : latest.keySet()) {
+            if (!owned.test(job)) {
+                latest.remove(job);
+                for (String gauge : java.util.List.of("streamops.restart.backoff.seconds", "streamops.restart.given.up")) {
+                    registry.find(gauge).tag("job", job).meters().forEach(registry::remove);
+                }
+            }
+        }
+    }
+
+    /** Called for the records this instance decides on, and for those it owns each pass ({@link #trackOwned}). */
     public void track(RestartRecord record) {
         String job = record.job();
         if (latest.put(job, record) == null) {

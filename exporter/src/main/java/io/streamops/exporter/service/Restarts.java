@@ -180,6 +180,7 @@ final class Restarts implements RouterLoop.OwnerActions, AutoCloseable {
     @Override
     public void pass(Predicate<String> ownsJob) {
         watched = controller.awaitingProgress().stream().filter(ownsJob).collect(Collectors.toUnmodifiableSet());
+        controller.gaugesFor(ownsJob);
         if (queued.get() > 0) {
             return; // the last batch is still deciding: its news stays in the inbox for the next pass
         }

@@ -162,4 +162,34 @@ class RestartControllerTest extends WithJournalBroker {
             ProcessHandle.of(Long.parseLong(second.substring(0, second.indexOf('@')))).ifPresent(ProcessHandle::destroy);
         }
     }
+
+    @Test
+    void perJobGaugesAreExportedByTheJobsOwnerOnly() throws Exception {
+        RestartSubject subject = new RestartSubject("job-gauged", "q", "id-4", "", Map.of());
+        try (KafkaRestartJournal journal = KafkaRestartJournal.open(TOPIC, kafka());
+             RestartController owner = new RestartController(config(List.of("/bin/true")), journal,
+                     s -> RestarterSettings.create(s, System::getenv), new RestartMetrics(new SimpleMeterRegistry(), Clock.systemUTC()),
+                     Clock.systemUTC(), () -> 0.0, (record, target) -> { })) {
+            assertThat(owner.alertFired(subject, "QueryFailed", "failed", "run-1")).isPresent();
+            owner.stopped("job-gauged"); // back to IDLE: the journal topic is shared, other tests tick every job
+        }
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (KafkaRestartJournal journal = KafkaRestartJournal.open(TOPIC, kafka());
+             RestartController other = new RestartController(config(List.of("/bin/true")), journal,
+                     s -> RestarterSettings.create(s, System::getenv), new RestartMetrics(registry, Clock.systemUTC()),
+                     Clock.systemUTC(), () -> 0.0, (record, target) -> { })) {
+            other.takeOver();
+            assertThat(other.record("job-gauged")).isPresent();
+            other.gaugesFor(job -> false);
+            assertThat(registry.find("streamops.restart.given.up").tag("job", "job-gauged").gauge())
+                    .as("an instance that does not own the job exports none of its gauges").isNull();
+
+            other.gaugesFor(job -> true);
+            assertThat(registry.find("streamops.restart.given.up").tag("job", "job-gauged").gauge()).isNotNull();
+            other.gaugesFor(job -> false);
+            assertThat(registry.find("streamops.restart.given.up").tag("job", "job-gauged").gauge())
+                    .as("dropped once the job is owned elsewhere").isNull();
+            assertThat(registry.find("streamops.restart.backoff.seconds").tag("job", "job-gauged").gauge()).isNull();
+        }
+    }
 }
