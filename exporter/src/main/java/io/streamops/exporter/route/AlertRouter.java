@@ -201,7 +201,7 @@ public final class AlertRouter {
             }
             Instant last = schedule.last(t.fingerprint());
             if (last == null ? lookAtMuted : !now.isBefore(last.plus(t.repeatInterval()))) {
-                Instant onGrid = last == null ? now : RepeatSchedule.lastOnGrid(last, t.repeatInterval(), now);
+                Instant onGrid = last == null ? now : RepeatSchedule.sentLate(last, t.repeatInterval(), now);
                 due.add(Notice.of(t, Source.repeatOn(partition), Set.of(), false, onGrid));
             }
         }

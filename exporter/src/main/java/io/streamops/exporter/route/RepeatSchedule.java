@@ -50,6 +50,18 @@ final class RepeatSchedule implements Stage {
     }
 
     /**
+     * The point of the grid a repeat sent at {@code now} stands for: the latest one, or the next if that is
+     * less than half an interval away. A repeat held back by a mute that ended just before a grid point
+     * (a silence from 10 s to 118 s, repeat 60 s) takes that point's place, instead of a second send
+     * seconds later.
+     */
+    static Instant sentLate(Instant anchor, Duration interval, Instant now) {
+        Instant onGrid = lastOnGrid(anchor, interval, now);
+        Instant next = onGrid.plus(interval);
+        return !interval.isZero() && !interval.isNegative() && Duration.between(now, next).compareTo(interval.dividedBy(2)) < 0 ? next : onGrid;
+    }
+
+    /**
      * The latest point {@code anchor + k * interval} (k >= 0) not after {@code now}: an alert that fired at
      * {@code anchor} was last sent there, on whichever instance owned it.
      */

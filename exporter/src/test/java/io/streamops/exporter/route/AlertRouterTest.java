@@ -352,6 +352,32 @@ class AlertRouterTest {
         assertThat(sent).as("its firing was held back by the silence: nothing to resolve").isEmpty();
     }
 
+    /**
+     * Issue 7 review, probe 1: a silence from 10 s to 118 s on an alert repeating every 60 s sent at 118 s
+     * and again at 120 s. The send at the mute's end takes the next grid point's place.
+     */
+    @Test
+    void aRepeatAfterAMuteEndsIsNotFollowedByAnotherWithinSeconds() {
+        List<Long> at = new ArrayList<>();
+        List<Silence> muting = new ArrayList<>();
+        Instant[] now = {T0};
+        AlertRouter r = new AlertRouter(InhibitRule.DEFAULTS, () -> muting, List.of("job", "alertname"), x -> Duration.ZERO,
+                d -> at.add(Duration.between(T0, now[0]).getSeconds()), registry);
+        r.accept(new AlertTransition(AlertTransition.fingerprint("QueryFailed", "q1"), "QueryFailed", AlertPhase.FIRING,
+                "critical", Map.of("alertname", "QueryFailed", "job", "grocery", "query", "q1", "query_id", "q1"),
+                Map.of("summary", "QueryFailed q1"), Map.of(), List.of("pagerduty"), Duration.ofSeconds(60), true, T0, null, T0),
+                next(0), Set.of(), T0);
+        muting.add(new Silence("s1", Map.of("query", "q1"), T0.plusSeconds(10), T0.plusSeconds(118), "ops", "probe"));
+        for (int s = 1; s <= 250; s++) {
+            now[0] = T0.plusSeconds(s);
+            r.tick(now[0]);
+        }
+        assertThat(at).as("sends (repeat 60 s, silenced 10..118 s)").containsExactly(0L, 118L, 180L, 240L);
+        for (int i = 1; i < at.size(); i++) {
+            assertThat(at.get(i) - at.get(i - 1)).as("gap before send %d", i).isGreaterThanOrEqualTo(30);
+        }
+    }
+
     private Source next(int partition) {
         return new Source(partition, offset++);
     }
