@@ -46,8 +46,11 @@ final class PurchaseGenerator {
         return new Generated(id, p.toString());
     }
 
-    /** Mostly one to three; one in eight purchases is a bulk buy of 11 to 24. */
+    /**
+     * Mostly one to three; one in six purchases is a bigger buy of 4 to 24, so the alert's threshold (more than
+     * 10) is crossed both ways: 10 must not alert, 11 must.
+     */
     private int quantity() {
-        return random.nextInt(8) == 0 ? 11 + random.nextInt(14) : 1 + random.nextInt(3);
+        return random.nextInt(6) == 0 ? 4 + random.nextInt(21) : 1 + random.nextInt(3);
     }
 }
