@@ -5,7 +5,9 @@ import java.time.Duration;
 /**
  * How fast the timeline runs. The normal pace is for watching; the short one (--short) is for tests. The
  * surge is sized so store-totals (at most {@link #MAX_OFFSETS_PER_TRIGGER} purchases a 1-second batch) ends
- * more than the shipped KafkaLagGrowing threshold of 100,000 records behind, and catches up within a minute.
+ * more than the shipped KafkaLagGrowing threshold of 100,000 records behind. The alert resolves once the
+ * backlog stops growing (the surge ends); working the backlog off at that batch cap takes minutes more, after
+ * the timeline has moved on.
  *
  * @param rulesForDivisor the shipped rules' {@code for:} durations are divided by this ({@link DemoRules})
  * @param window the exporter's {@code status.window}: rates and growth are averaged over it
