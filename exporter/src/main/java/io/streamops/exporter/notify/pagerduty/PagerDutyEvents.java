@@ -60,7 +60,15 @@ final class PagerDutyEvents {
             payload.put("group", job);
         }
         payload.put("class", NotificationText.alertName(alert));
-        payload.put("custom_details", WireJson.signals(alert.signals()));
+        Map<String, Object> details = new LinkedHashMap<>();
+        // What the restart controller is doing about it ("restarting, attempt 2 of 5, next in 40 s"): PagerDuty
+        // shows custom_details only, not the alert's annotations.
+        String restart = alert.annotations().getOrDefault("restart", "");
+        if (!restart.isEmpty()) {
+            details.put("restart", restart);
+        }
+        details.putAll(WireJson.signals(alert.signals()));
+        payload.put("custom_details", details);
         return payload;
     }
 
