@@ -3,7 +3,10 @@ package io.streamops.listener.agent;
 import io.streamops.events.EventCodec;
 import io.streamops.events.EventType;
 import io.streamops.events.ProgressEvent;
+import io.streamops.events.TerminatedEvent;
+import io.streamops.events.Termination;
 import io.streamops.listener.capture.CapturedEvent;
+import io.streamops.listener.capture.EndedWithApplication;
 import io.streamops.listener.capture.EventBuffer;
 import io.streamops.listener.capture.ObservedEvent;
 import io.streamops.listener.capture.SparkEventReader;
@@ -37,6 +40,7 @@ final class Dispatcher {
     private final ListenerHealth health;
     private final KafkaPublisher publisher;
     private final long terminatedGraceMs;
+    /** Event ids handled lately; the value says whether it was our stand-in terminated event. */
     private final Map<String, Boolean> recentEventIds = new LinkedHashMap<String, Boolean>(1024, 0.75f, false) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
@@ -145,9 +149,15 @@ final class Dispatcher {
             errors.warn("streamops: could not read a " + captured.type().wireName() + " event: " + e);
             return;
         }
-        if (recentEventIds.put(event.event.eventId(), Boolean.TRUE) != null) {
-            return; // The same Spark event delivered twice (a listener registered twice): publish once.
+        boolean endedWithApplication = captured.payload() instanceof EndedWithApplication;
+        Boolean seen = recentEventIds.put(event.event.eventId(), endedWithApplication);
+        if (seen != null && !(Boolean.TRUE.equals(seen) && failed(event))) {
+            // The same Spark event delivered twice (a listener registered twice), or the terminated event
+            // we stand in with at JVM exit for a run whose own came first: publish once.
+            return;
         }
+        // Otherwise: new, or Spark's own failed terminated event after our stand-in (Spark's stop outlasted
+        // shutdown.flush.timeout): the failure goes out as well, as the later word on that run.
         track(event, captured);
         try {
             queryMetrics.record(event);
@@ -163,6 +173,11 @@ final class Dispatcher {
             health.dropped(event.type(), DropReason.UNREADABLE);
             errors.warn("streamops: could not write " + event.event + " of query " + event.queryId + ": " + e);
         }
+    }
+
+    private static boolean failed(ObservedEvent e) {
+        return e.event instanceof TerminatedEvent
+                && ((TerminatedEvent) e.event).termination().outcome() == Termination.Outcome.FAILED;
     }
 
     private void track(ObservedEvent e, CapturedEvent captured) {

@@ -33,6 +33,8 @@ public final class Intake {
     // Guarded by LOCK.
     private static boolean starting;
     private static int generation;
+    /** The agent closing at JVM exit: still {@link #agent} (it captures while closing), not closed twice. */
+    private static StreamOpsAgent closingForGood;
     private static final Map<EventType, Long> earlyDropped = new EnumMap<>(EventType.class);
     private static EventBuffer<CapturedEvent> early = newEarlyBuffer();
 
@@ -145,22 +147,38 @@ public final class Intake {
     }
 
     /**
-     * Stops the agent, flushing within its timeout. {@code forGood} (JVM exit): nothing starts again;
-     * otherwise the next event starts a fresh agent.
+     * Stops the agent, flushing within its timeout. {@code forGood} (JVM exit): nothing starts again,
+     * and events still reach the closing agent; otherwise the next event starts a fresh agent.
      */
     static void close(boolean forGood) {
         StreamOpsAgent a;
         synchronized (LOCK) {
-            a = agent;
-            agent = null;
+            a = agent == closingForGood ? null : agent;
+            if (!forGood) {
+                agent = null;
+            } else if (a != null) {
+                closingForGood = a;
+            }
             generation++;
             starting = false;
-            off = forGood;
+            off = forGood || closingForGood != null;
             early = newEarlyBuffer();
             earlyDropped.clear();
         }
         if (a != null) {
             a.close(forGood);
+        }
+        if (forGood && a != null) {
+            // At JVM exit the agent stays reachable while it closes: Spark's shutdown hook, beside ours,
+            // delivers what its listener bus still holds (a failed query's terminated event among them),
+            // and the agent captures it until it stops capturing. Taking the agent away first dropped
+            // those events, and the queries were then reported as stopped with the application.
+            synchronized (LOCK) {
+                if (agent == a) {
+                    agent = null;
+                }
+                closingForGood = null;
+            }
         }
     }
 }

@@ -116,7 +116,9 @@ public final class StreamOpsAgent {
     /**
      * Stops within {@code shutdown.flush.timeout}. At JVM exit ({@code jvmExit}) Spark's own shutdown
      * hook runs beside ours: capture goes on while Spark stops (its listener bus hands over what it still
-     * holds), and every query still running then ended with the application, so it gets a terminated
+     * holds, such as the terminated event of a query that failed just before the exit; {@link Intake}
+     * keeps this agent reachable until then), and every query still running then ended with the
+     * application, so it gets a terminated
      * event (stopped) of ours: Spark stops its listener bus before the query's thread posts its own,
      * which is then lost. Only then does capture stop, drain and flush. Stopping capture first, with
      * no terminated event, made the exporter take those queries for lost drivers.
