@@ -250,4 +250,24 @@ class RestartsTest {
             }
         }
     }
+
+    @Test
+    void aRestartByHandDuringAnAttemptIsAnsweredWithANoteThatItIsNotActedOn() throws Exception {
+        ExporterConfig config = config("journal-d", "[/bin/sleep, '300']");
+        try (Restarts owner = restarts(config);
+             ExporterHttpServer http = new ExporterHttpServer("127.0.0.1", 0, Optional.of(Secret.of(TOKEN)), () -> "", () -> true)) {
+            owner.serve(http);
+            HttpRequest restart = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.port() + "/api/jobs/orders-d/restart"))
+                    .header("Authorization", "Bearer " + TOKEN).POST(HttpRequest.BodyPublishers.noBody()).build();
+            HttpResponse<String> first = HttpClient.newHttpClient().send(restart, HttpResponse.BodyHandlers.ofString());
+            assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+            assertThat(first.body()).doesNotContain("\"note\"");
+            passUntil("the attempt", owner, job -> true,
+                    () -> record(owner, "orders-d").map(r -> r.phase() == RestartPhase.RESTARTING).orElse(false));
+
+            HttpResponse<String> during = HttpClient.newHttpClient().send(restart, HttpResponse.BodyHandlers.ofString());
+            assertThat(during.statusCode()).as(during.body()).isEqualTo(200);
+            assertThat(during.body()).contains("\"note\"").contains("not acted on");
+        }
+    }
 }
