@@ -6,6 +6,7 @@ import io.streamops.exporter.support.LogLimiter;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -25,6 +26,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 
@@ -55,6 +57,10 @@ public final class RouterLoop implements AutoCloseable {
     private final OwnerActions owner;
     private int partitionCount;
     private volatile boolean running = true;
+    /** When the loop last came back from a poll, on {@link #clock}: what /healthz looks at. */
+    private volatile long lastPollMillis;
+    /** Kafka takes a consumer out of its group after this long without a poll (default 5 min); so does /healthz. */
+    private final long maxPollIntervalMillis;
 
     /**
      * What else acts on the alerts of the jobs whose partitions this instance owns (the restart
@@ -91,6 +97,8 @@ public final class RouterLoop implements AutoCloseable {
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
         this.consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
+        this.maxPollIntervalMillis = Long.parseLong(String.valueOf(p.getOrDefault(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG,
+                300_000)));
         this.router = router;
         this.clock = clock;
         this.topic = topic;
@@ -99,6 +107,7 @@ public final class RouterLoop implements AutoCloseable {
     }
 
     public RouterLoop start() {
+        lastPollMillis = clock.millis();
         thread.start();
         return this;
     }
@@ -171,7 +180,9 @@ public final class RouterLoop implements AutoCloseable {
         try {
             while (running) {
                 try {
-                    for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+                    ConsumerRecords<String, byte[]> polled = consumer.poll(Duration.ofMillis(100));
+                    lastPollMillis = clock.millis();
+                    for (ConsumerRecord<String, byte[]> r : polled) {
                         handle(r);
                     }
                     markCaughtUp();
@@ -314,6 +325,23 @@ public final class RouterLoop implements AutoCloseable {
         running = false;
         consumer.wakeup();
         thread.join(10_000);
+    }
+
+    /**
+     * Why alert routing is not working, for /healthz: its thread died (an error our code did not catch),
+     * or it has not come back from a poll for longer than Kafka's {@code max.poll.interval.ms}, after which
+     * the group has taken its partitions away. Empty while healthy, and before the start and after the close.
+     */
+    public Optional<String> problem() {
+        if (!running || thread.getState() == Thread.State.NEW) {
+            return Optional.empty();
+        }
+        if (!thread.isAlive()) {
+            return Optional.of("the alert router thread has stopped");
+        }
+        long since = clock.millis() - lastPollMillis;
+        return since > maxPollIntervalMillis
+                ? Optional.of("the alert router has not polled Kafka for " + since / 1000 + " s") : Optional.empty();
     }
 
     /** Firing alerts known to this instance. */

@@ -115,7 +115,7 @@ public final class ExporterService implements AutoCloseable {
 
         http = new ExporterHttpServer(config.http().host(), config.http().port(), config.http().token(), registry::scrape,
                 () -> streams.state() == KafkaStreams.State.RUNNING);
-        http.health(streamsHealth::problem);
+        http.health(() -> streamsHealth.problem().or(router::problem));
         http.resource("queries", query -> localSignals());
         http.resource("alerts", query -> router.firing());
         http.resource("silences", new ExporterHttpServer.Resource() {

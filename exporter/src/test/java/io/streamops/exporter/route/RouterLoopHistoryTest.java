@@ -87,4 +87,28 @@ class RouterLoopHistoryTest {
                 .extracting(d -> d.alerts().get(0).fingerprint() + " " + d.status())
                 .containsExactly(AlertTransition.fingerprint("QueryFailed", "q2") + " FIRING");
     }
+
+    /** Issue 7 review: /healthz covered only Kafka Streams; a dead router thread now makes it unhealthy. */
+    @Test
+    void aRouterWhoseThreadDiedIsUnhealthy() throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic("alerts", 1, (short) 1))).all().get();
+        }
+        Properties kafka = new Properties();
+        kafka.put("bootstrap.servers", broker.bootstrapServers());
+        AlertRouter router = new AlertRouter(InhibitRule.DEFAULTS, List::of, List.of("job", "alertname"), r -> Duration.ZERO,
+                d -> {
+                    throw new LinkageError("an error no catch of ours takes");
+                }, new SimpleMeterRegistry());
+        try (RouterLoop loop = new RouterLoop(kafka, "router-under-test", "alerts", router, Clock.systemUTC()).start()) {
+            assertThat(loop.problem()).as("polling").isEmpty();
+            Properties p = new Properties();
+            p.put("bootstrap.servers", broker.bootstrapServers());
+            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
+                producer.send(record(alert("q1", AlertPhase.FIRING, Instant.now(), Instant.now()))).get();
+            }
+            String problem = Await.value("the router thread to die", Duration.ofSeconds(60), () -> loop.problem().orElse(null));
+            assertThat(problem).contains("alert router thread has stopped");
+        }
+    }
 }
