@@ -37,14 +37,26 @@ public final class DemoStartupBench {
         List<Long> exporter = new ArrayList<>();
         for (int round = 1; round <= rounds; round++) {
             Path dir = Files.createTempDirectory("demo-bench-");
-            demo.add(demoToDashboard(repo, dir));
-            exporter.add(exporterAlone(repo, dir));
+            try {
+                demo.add(demoToDashboard(repo, dir));
+                exporter.add(exporterAlone(repo, dir));
+            } finally {
+                deleteTree(dir); // each round's run directory: logs, Kafka data, checkpoints
+            }
             System.out.printf("round %d: demo to dashboard URL %d ms, exporter alone to ready %d ms%n", round,
                     demo.get(demo.size() - 1), exporter.get(exporter.size() - 1));
         }
         long d = median(demo);
         long e = median(exporter);
         System.out.printf("median of %d rounds: demo %d ms, exporter alone %d ms, ratio %.2f%n", rounds, d, e, (double) d / e);
+    }
+
+    private static void deleteTree(Path dir) throws java.io.IOException {
+        try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 
     private static long demoToDashboard(Path repo, Path dir) throws Exception {
