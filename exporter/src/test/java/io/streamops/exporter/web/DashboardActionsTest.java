@@ -3,6 +3,7 @@ package io.streamops.exporter.web;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.streamops.exporter.http.ExporterHttpServer;
+import io.streamops.exporter.notify.LogCapture;
 import io.streamops.exporter.support.Json;
 import io.streamops.exporter.support.Secret;
 import io.streamops.testkit.LocalHttpServer;
@@ -29,7 +30,8 @@ class DashboardActionsTest {
 
     @Test
     void aPressWithTheTokenPostsTheActionToItsUrlAndNothingElseDoes() throws Exception {
-        try (LocalHttpServer hook = LocalHttpServer.answering(202);
+        try (LogCapture log = new LogCapture();
+             LocalHttpServer hook = LocalHttpServer.answering(202);
              LocalHttpServer broken = LocalHttpServer.answering(500);
              ExporterHttpServer server = new ExporterHttpServer("127.0.0.1", 0, Optional.of(Secret.of(TOKEN)), () -> "", () -> true);
              Dashboard dashboard = Dashboard.serve(server, List::of, List::of, new SimpleMeterRegistry(), Optional.empty(),
@@ -65,6 +67,11 @@ class DashboardActionsTest {
             HttpResponse<String> failed = send(server, "POST", "/api/actions/1", "application/json", TOKEN);
             assertThat(failed.statusCode()).isEqualTo(502);
             assertThat(Json.MAPPER.readTree(failed.body()).path("error").asText()).contains("500").doesNotContain(broken.url().toString());
+
+            if (LogCapture.loggingIsBound()) {
+                assertThat(log.text()).as("the exporter's log names the presses").contains("dashboard action 'Broken'")
+                        .as("but never an action URL's path or query (they may carry a key)").doesNotContain("s3cret", "/hooks/replay", "key=");
+            }
         }
     }
 
