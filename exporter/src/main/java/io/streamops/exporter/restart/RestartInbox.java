@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
 /**
@@ -32,6 +33,7 @@ public final class RestartInbox {
 
     private final ConcurrentLinkedQueue<Item> items = new ConcurrentLinkedQueue<>();
     private final AtomicInteger size = new AtomicInteger();
+    private final AtomicLong dropped = new AtomicLong();
 
     /** News from this instance's own work: acted on only if this instance owns the job when it is taken. */
     public void offer(RestartSubject subject, Observation observation) {
@@ -64,9 +66,16 @@ public final class RestartInbox {
                 out.add(item);
             } else if (item.keepUntil() != null && now.isBefore(item.keepUntil())) {
                 kept.add(item);
+            } else {
+                dropped.incrementAndGet();
             }
         }
         kept.forEach(this::add);
         return out;
+    }
+
+    /** How many items {@link #take} dropped because the job was owned elsewhere: what shows that news was not acted on. */
+    public long dropped() {
+        return dropped.get();
     }
 }

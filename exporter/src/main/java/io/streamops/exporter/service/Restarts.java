@@ -341,6 +341,16 @@ final class Restarts implements RouterLoop.OwnerActions, AutoCloseable {
         return List.copyOf(controller.records());
     }
 
+    /** News about jobs owned elsewhere that {@link #pass} dropped: tests wait for it instead of sleeping. */
+    long droppedNotOwned() {
+        return inbox.dropped();
+    }
+
+    /** Whether a batch handed to the restart thread is not done yet: tests wait for it instead of sleeping. */
+    boolean deciding() {
+        return queued.get() > 0;
+    }
+
     @Override
     public void close() {
         progress.close();

@@ -130,26 +130,28 @@ class RestartsTest {
         try (Restarts owner = restarts(config)) {
             AlertTransition firing = failed("orders-a", "run-1", Instant.now());
             owner.fresh(firing);
-            passUntil("the attempt", owner, job -> true,
-                    () -> record(owner, "orders-a").map(r -> r.sequence() == 1).orElse(false));
-            // Its launcher exits 1 at once; the instance lost the job meanwhile: the exit is not acted on.
-            for (int i = 0; i < 30; i++) {
+            // The instance loses the job the moment its launcher starts. The launch's log is created before the
+            // launcher runs, so its exit (exit 1 at once) can only be taken by a pass that no longer owns the job.
+            java.util.function.Predicate<String> ownsUntilLaunched = job -> launchesQuietly() == 0;
+            passUntil("the attempt", owner, ownsUntilLaunched,
+                    () -> launchesQuietly() == 1 && record(owner, "orders-a").map(r -> r.sequence() == 1).orElse(false));
+            // Until the exit has been taken and dropped (the only news about the job while it is owned elsewhere):
+            // waiting for the launch alone let the exit arrive after the job was owned again, and relaunch.
+            Await.until("the launcher's exit dropped while the job is owned elsewhere", WAIT, () -> {
                 owner.pass(job -> false);
-                Thread.onSpinWait();
-            }
-            Await.until("the launcher's exit", WAIT, () -> {
-                owner.pass(job -> false);
-                return launchesQuietly() == 1;
+                return owner.droppedNotOwned() == 1;
             });
-            owner.fresh(firing); // the same transition again (a replay)
-            for (int i = 0; i < 20; i++) {
+            owner.fresh(firing); // the same transition again (a replay), the job owned again
+            // A pass that owns nothing hands nothing, so the restart thread is idle: the first pass hands the replay,
+            // the second the tick that would launch again had the replay scheduled a restart (no back-off).
+            for (int pass = 0; pass < 2; pass++) {
+                assertThat(owner.deciding()).isFalse();
                 owner.pass(job -> true);
+                Await.until("the restart thread to be done", WAIT, () -> !owner.deciding());
             }
-            Await.until("the restart thread to settle", WAIT, () -> {
-                owner.pass(job -> true);
-                return record(owner, "orders-a").map(r -> r.phase() == RestartPhase.RESTARTING).orElse(false);
-            });
-            assertThat(record(owner, "orders-a").orElseThrow().sequence()).as("one attempt").isEqualTo(1);
+            RestartRecord after = record(owner, "orders-a").orElseThrow();
+            assertThat(after.phase()).isEqualTo(RestartPhase.RESTARTING);
+            assertThat(after.sequence()).as("one attempt").isEqualTo(1);
             assertThat(launches()).isEqualTo(1);
         }
     }
