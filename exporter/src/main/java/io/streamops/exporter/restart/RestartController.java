@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -66,6 +67,8 @@ public final class RestartController implements AutoCloseable {
     private final GiveUpListener giveUp;
     private final Map<String, Restarter> restarters = new ConcurrentHashMap<>();
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
+    /** Jobs whose restarter is still at work: time does not judge an attempt that has not been made yet. */
+    private final Set<String> launching = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
     private final ExecutorService launches = Executors.newCachedThreadPool(runnable -> {
         Thread thread = new Thread(runnable, "streamops-restart");
@@ -180,7 +183,7 @@ public final class RestartController implements AutoCloseable {
     /** Lets time act (back-offs ending, deadlines passing, resets): call about once a second. */
     public void tick(Predicate<String> owned) {
         for (RestartRecord record : journal.all()) {
-            if (pending(record) && owned.test(record.job())) {
+            if (pending(record) && owned.test(record.job()) && !launching.contains(record.job())) {
                 observe(record.subject(), new Observation.Tick(clock.instant()));
             }
         }
@@ -244,7 +247,14 @@ public final class RestartController implements AutoCloseable {
             LOG.info("Restarting job {} with target {} (attempt {} of {}): {}", record.job(), target.name(),
                     record.attemptsWithin(target.policy().window(), clock.instant()), target.policy().maxAttempts(), record.reason());
             RestartRequest request = RestartRequest.of(record, before.handle());
-            launches.execute(() -> launch(target, request));
+            launching.add(record.job()); // one restart at a time: no deadline passes while the restarter works
+            launches.execute(() -> {
+                try {
+                    launch(target, request);
+                } finally {
+                    launching.remove(record.job());
+                }
+            });
         } else if (decision instanceof Decision.RestartAt at) {
             LOG.info("Job {} will be restarted at {}: {}", record.job(), at.at(), record.reason());
         } else if (decision instanceof Decision.GiveUp) {
