@@ -56,11 +56,11 @@ class RestartControllerTest extends WithJournalBroker {
             assertThat(controller.alertFired(subject, "QueryFailed", "failed", "run-0")).isPresent();
             // Each launcher exits 1 at once: a failure known without waiting for a driver-lost timeout.
             Await.until("the policy to give up", Duration.ofSeconds(30), () -> {
-                controller.tick(job -> true);
+                controller.tick("job-crashing"::equals);
                 return controller.record("job-crashing").map(r -> r.phase() == RestartPhase.GIVEN_UP && r.announced()).orElse(false);
             });
             for (int i = 0; i < 20; i++) {
-                controller.tick(job -> true);
+                controller.tick("job-crashing"::equals);
                 controller.alertFired(subject, "DriverLost", "driver_lost", "run-" + (10 + i));
             }
 
@@ -94,7 +94,7 @@ class RestartControllerTest extends WithJournalBroker {
             assertThat(controller.alertFired(RestartSubject.ofJob("job-stopped"), "QueryEnded", "stopped", "run-1"))
                     .containsInstanceOf(Decision.Nothing.class);
             assertThat(controller.alertFired(RestartSubject.ofJob("other"), "QueryFailed", "failed", "run-1")).isEmpty();
-            controller.tick(job -> true);
+            controller.tick(job -> job.equals("job-stopped") || job.equals("other"));
             assertThat(logs()).isZero();
         }
     }
@@ -108,7 +108,7 @@ class RestartControllerTest extends WithJournalBroker {
                      Clock.systemUTC(), () -> 0.0, (record, target) -> { })) {
             controller.alertFired(subject, "QueryFailed", "failed", "run-1");
             Await.until("the restart", Duration.ofSeconds(20), () -> {
-                controller.tick(job -> true);
+                controller.tick("job-recovering"::equals);
                 return controller.record("job-recovering").map(r -> r.phase() == RestartPhase.RESTARTING && !r.handle().isEmpty())
                         .orElse(false);
             });
