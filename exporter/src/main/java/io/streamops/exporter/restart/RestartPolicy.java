@@ -7,8 +7,9 @@ import java.util.Objects;
  * How a job is brought back, as data (one per restart target, else {@link #DEFAULT}).
  *
  * <p>The n-th consecutive attempt waits {@code initialBackoff * multiplier^(n-1)}, at most {@code maxBackoff},
- * then spread by up to {@code jitter} (a fraction) either way, so a fleet that failed together does not
- * come back together. At most {@code maxAttempts} attempts are made within any {@code window}; the next
+ * spread by up to {@code jitter} (a fraction) either way, so a fleet that failed together does not come
+ * back together; the spread never takes a wait past {@code maxBackoff}, the longest an operator was
+ * promised a job stays down between attempts. At most {@code maxAttempts} attempts are made within any {@code window}; the next
  * failure gives up (one RestartsExhausted page) until an operator resets. An attempt whose query has not
  * reported progress {@code progressDeadline} after it was made counts as failed. Once the restarted query
  * has been healthy (making progress, no failure) for {@code resetAfter}, the count and the back-off start
@@ -75,8 +76,12 @@ public record RestartPolicy(
      */
     public Duration backoffBefore(int attempt, double spread) {
         double base = initialBackoff.toMillis() * Math.pow(multiplier, Math.max(0, attempt - 1));
-        double capped = Math.min(base, maxBackoff.toMillis());
+        double cap = maxBackoff.toMillis();
+        double capped = Math.min(base, cap);
         double jittered = capped * (1.0 + jitter * Math.max(-1.0, Math.min(1.0, spread)));
-        return Duration.ofMillis(Math.round(Math.max(0.0, jittered)));
+        // Past the cap the wait is folded back under it (cap - excess), not cut at it: waits at the cap
+        // still spread (downwards) instead of a fleet's worth of them landing on the cap together.
+        double folded = jittered > cap ? 2 * cap - jittered : jittered;
+        return Duration.ofMillis(Math.round(Math.max(0.0, folded)));
     }
 }

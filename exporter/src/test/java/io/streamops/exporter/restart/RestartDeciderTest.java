@@ -294,9 +294,9 @@ class RestartDeciderTest {
         assertThat(policy.backoffBefore(1, 0)).isEqualTo(Duration.ofSeconds(1));
         assertThat(policy.backoffBefore(3, 0)).isEqualTo(Duration.ofSeconds(4));
         assertThat(policy.backoffBefore(30, 0)).isEqualTo(Duration.ofMinutes(1));
-        assertThat(policy.backoffBefore(30, 1)).isEqualTo(Duration.ofSeconds(66));
+        assertThat(policy.backoffBefore(30, 1)).isEqualTo(Duration.ofSeconds(54));
         assertThat(policy.backoffBefore(30, -1)).isEqualTo(Duration.ofSeconds(54));
-        assertThat(policy.backoffBefore(30, 7)).isEqualTo(Duration.ofSeconds(66));
+        assertThat(policy.backoffBefore(30, 7)).isEqualTo(Duration.ofSeconds(54));
     }
 
     private static final RestartSubject QUERY_A = new RestartSubject("shop", "orders", "qid-A", "", Map.of());
