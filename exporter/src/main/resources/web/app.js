@@ -289,6 +289,25 @@
     box.hidden = false;
   }
 
+  // A press whose action URL has not answered yet is "pending": ask after it until it is done or failed
+  // (the exporter times the call out, so this ends).
+  async function outcome(press) {
+    while (press.state === "pending") {
+      showActionResult(press.action + ": sent, waiting for its answer…", false);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      press = await getJson("api/actions?press=" + encodeURIComponent(press.press));
+    }
+    return press;
+  }
+
+  function showPress(action, press) {
+    if (press.state === "done") {
+      showActionResult(action.label + ": done (" + press.status + ")", false);
+    } else {
+      showActionResult(action.label + ": failed (" + (press.error || ("status " + press.status)) + ")", true);
+    }
+  }
+
   async function press(action, button) {
     let token = sessionStorage.getItem(TOKEN_KEY);
     if (!token) {
@@ -303,7 +322,7 @@
       const body = await response.json().catch(() => ({}));
       if (response.status === 401) sessionStorage.removeItem(TOKEN_KEY);
       if (response.ok) {
-        showActionResult(action.label + ": done (" + body.status + ")", false);
+        showPress(action, await outcome(body));
       } else {
         showActionResult(action.label + ": failed (" + (body.error || ("status " + (body.status || response.status))) + ")", true);
       }

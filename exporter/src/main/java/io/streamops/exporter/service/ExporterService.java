@@ -110,8 +110,9 @@ public final class ExporterService implements AutoCloseable {
                 registry, receiver -> loneResolveIsNoOp(config.receivers().get(receiver)));
         Properties routerProps = withGroupTimeouts(kafka);
         routerProps.put("client.id", config.kafka().applicationId() + "-router-" + instanceName);
+        io.streamops.exporter.web.AlertHistory alertHistory = new io.streamops.exporter.web.AlertHistory(io.streamops.exporter.web.Dashboard.ALERT_HISTORY);
         router = new RouterLoop(routerProps, config.kafka().applicationId() + "-router", config.kafka().alertsTopic(),
-                alertRouter, clock, restarts.<RouterLoop.OwnerActions>map(r -> r).orElse(RouterLoop.OwnerActions.NONE));
+                alertRouter, clock, alertHistory.alongside(restarts.<RouterLoop.OwnerActions>map(r -> r).orElse(RouterLoop.OwnerActions.NONE)));
 
         http = new ExporterHttpServer(config.http().host(), config.http().port(), config.http().token(), registry::scrape,
                 () -> streams.state() == KafkaStreams.State.RUNNING);
@@ -146,7 +147,7 @@ public final class ExporterService implements AutoCloseable {
                 return Map.of("expired", id);
             }
         });
-        dashboard = io.streamops.exporter.web.Dashboard.serve(http, this::localSignals, router::firing, registry, restarts.<java.util.function.Supplier<? extends List<?>>>map(r -> r::records),
+        dashboard = io.streamops.exporter.web.Dashboard.serve(http, this::localSignals, router::firing, alertHistory, registry, restarts.<java.util.function.Supplier<? extends List<?>>>map(r -> r::records),
                 config.dashboardActions(), config.http().token());
         restarts.ifPresent(r -> r.serve(http));
     }

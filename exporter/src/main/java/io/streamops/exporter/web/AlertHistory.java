@@ -1,21 +1,25 @@
 package io.streamops.exporter.web;
 
+import io.streamops.exporter.alert.AlertPhase;
 import io.streamops.exporter.alert.AlertTransition;
+import io.streamops.exporter.route.RouterLoop;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HashMap;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The dashboard's alert history: what started and stopped firing, as this instance's router saw it,
- * newest first and at most {@link #capacity} entries. It is built by comparing the router's firing set at
- * each sample with the previous one, so it lives in memory (an instance starts with an empty history) and
- * an alert that fires and resolves between two samples is not seen; the notifications, the alerts topic
- * and {@code /metrics} keep the full record.
+ * The dashboard's alert history: every transition (firing, resolved) this instance's router takes in as
+ * new, at the time the transition itself states (a firing at its {@code startsAt}, a resolve at its
+ * {@code endsAt}), newest first and at most {@link #capacity} entries. Fed by the router as each transition
+ * arrives ({@link #alongside}), so an alert that fires and resolves within a second is there with both
+ * times. It lives in memory: an instance starts with an empty history, and transitions it replays from
+ * the alerts topic (sent before, by it or another instance) are not added; the notifications, the alerts
+ * topic and {@code /metrics} keep the full record.
  */
 public final class AlertHistory {
     /** One alert as the page shows it; texts from Spark (query, summary) shown as text only. */
@@ -27,52 +31,82 @@ public final class AlertHistory {
                     labels.getOrDefault("job", ""), labels.getOrDefault("query", ""), labels.getOrDefault("query_id", ""),
                     t.annotations().getOrDefault("summary", ""), t.startsAt());
         }
+
+        /** The transition as an entry at the time it states; empty for a phase the history does not show. */
+        static java.util.Optional<Entry> of(AlertTransition t) {
+            if (t.phase() == AlertPhase.FIRING) {
+                return java.util.Optional.of(of(t, "firing", firstKnown(t.startsAt(), t.at())));
+            }
+            if (t.phase() == AlertPhase.RESOLVED) {
+                return java.util.Optional.of(of(t, "resolved", firstKnown(t.endsAt(), t.at())));
+            }
+            return java.util.Optional.empty();
+        }
+
+        private static Instant firstKnown(Instant stated, Instant evaluated) {
+            return stated != null ? stated : evaluated;
+        }
     }
 
+    /**
+     * Newest first; at the same moment a resolve before a firing (the firing came first), then by job,
+     * query, alert: the same entries always list in the same order, whatever order they arrived in.
+     */
+    static final Comparator<Entry> NEWEST_FIRST = Comparator.comparing(Entry::at, Comparator.nullsLast(Comparator.reverseOrder()))
+            .thenComparing(e -> e.phase().equals("firing"))
+            .thenComparing(Entry::job).thenComparing(Entry::query).thenComparing(Entry::alertname)
+            .thenComparing(Entry::fingerprint);
+
     private final int capacity;
-    private final ArrayDeque<Entry> entries = new ArrayDeque<>();
-    private Map<String, AlertTransition> firing = Map.of();
+    /** Oldest first (so the common case, a transition newer than all, is an append). */
+    private final List<Entry> entries = new ArrayList<>();
 
     public AlertHistory(int capacity) {
         this.capacity = capacity;
     }
 
-    /** Records the alerts that started or stopped firing since the last call. */
-    public synchronized void observe(Collection<AlertTransition> nowFiring, Instant now) {
-        Map<String, AlertTransition> next = new HashMap<>();
-        for (AlertTransition t : nowFiring) {
-            next.put(t.fingerprint(), t);
-        }
-        for (AlertTransition t : next.values()) {
-            AlertTransition before = firing.get(t.fingerprint());
-            if (before == null || !java.util.Objects.equals(before.startsAt(), t.startsAt())) {
-                add(Entry.of(t, "firing", t.startsAt() == null ? now : t.startsAt()));
-            }
-        }
-        for (AlertTransition t : firing.values()) {
-            if (!next.containsKey(t.fingerprint())) {
-                add(Entry.of(t, "resolved", now));
-            }
-        }
-        firing = next;
+    /** Adds a transition (pending ones are not shown). */
+    public void record(AlertTransition t) {
+        Entry.of(t).ifPresent(this::add);
     }
 
-    private void add(Entry e) {
-        entries.addFirst(e);
-        while (entries.size() > capacity) {
-            entries.removeLast();
+    private synchronized void add(Entry e) {
+        int at = entries.size();
+        while (at > 0 && NEWEST_FIRST.compare(entries.get(at - 1), e) < 0) { // entries.get(at - 1) is newer
+            at--;
+        }
+        entries.add(at, e);
+        if (entries.size() > capacity) {
+            entries.remove(0);
         }
     }
 
     /** Newest first, at most {@code limit}. */
     public synchronized List<Entry> recent(int limit) {
         List<Entry> out = new ArrayList<>(Math.min(limit, entries.size()));
-        for (Entry e : entries) {
-            if (out.size() >= limit) {
-                break;
-            }
-            out.add(e);
+        for (int i = entries.size() - 1; i >= 0 && out.size() < limit; i--) {
+            out.add(entries.get(i));
         }
         return out;
+    }
+
+    /**
+     * The router's callbacks for {@code owner} (the restart controller, or none), with every new transition
+     * ({@link RouterLoop.OwnerActions#fresh}) also recorded here first. Every callback goes to {@code owner}
+     * unchanged: a proxy rather than a hand-written delegate, so that a callback added to the interface later
+     * still reaches the owner instead of a default that does nothing.
+     */
+    public RouterLoop.OwnerActions alongside(RouterLoop.OwnerActions owner) {
+        return (RouterLoop.OwnerActions) Proxy.newProxyInstance(RouterLoop.OwnerActions.class.getClassLoader(),
+                new Class<?>[] {RouterLoop.OwnerActions.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("fresh") && args != null && args.length == 1 && args[0] instanceof AlertTransition t) {
+                        record(t);
+                    }
+                    try {
+                        return method.invoke(owner, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 }

@@ -31,16 +31,16 @@ import java.util.function.Supplier;
  *   <li>{@code GET /api/restarts}: the restart controller's records, or {@code configured: false}</li>
  *   <li>{@code GET /api/actions}, {@code POST /api/actions/<index>} (http.token required): the configured buttons ({@link DashboardActions})</li>
  * </ul>
- * Silences come from the existing {@code /api/silences}. A sampler thread takes the latest signals and
- * the firing alerts every {@link #SAMPLE_INTERVAL}; everything shown is this instance's (the queries whose
- * partitions it owns), as {@code /api/queries} is.
+ * Silences come from the existing {@code /api/silences}. A sampler thread takes the latest signals every
+ * {@link #SAMPLE_INTERVAL}; the alert history is fed by the router as transitions arrive ({@link AlertHistory}).
+ * Everything shown is this instance's (the queries whose partitions it owns), as {@code /api/queries} is.
  */
 public final class Dashboard implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Dashboard.class);
     public static final Duration SAMPLE_INTERVAL = Duration.ofSeconds(2);
     /** 150 samples 2 s apart: the last five minutes of every query. */
     public static final int SAMPLES_PER_QUERY = 150;
-    static final int ALERT_HISTORY = 500;
+    public static final int ALERT_HISTORY = 500;
     static final int MAX_FIRING_SHOWN = 200;
 
     /** What {@code /api/restarts} answers: the controller's records per job, or not configured. */
@@ -54,7 +54,8 @@ public final class Dashboard implements AutoCloseable {
     private final Supplier<List<Signals>> fleet;
     private final Supplier<? extends Collection<AlertTransition>> firing;
     private final SignalHistory history = new SignalHistory(SAMPLES_PER_QUERY, SAMPLE_INTERVAL.toMillis());
-    private final AlertHistory alerts = new AlertHistory(ALERT_HISTORY);
+    private final AlertHistory alerts;
+    private final DashboardActions actions;
     private final Clock clock;
     private final ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "dashboard-sampler");
@@ -62,9 +63,12 @@ public final class Dashboard implements AutoCloseable {
         return t;
     });
 
-    private Dashboard(Supplier<List<Signals>> fleet, Supplier<? extends Collection<AlertTransition>> firing, Clock clock) {
+    private Dashboard(Supplier<List<Signals>> fleet, Supplier<? extends Collection<AlertTransition>> firing,
+                      AlertHistory alerts, DashboardActions actions, Clock clock) {
+        this.actions = actions;
         this.fleet = fleet;
         this.firing = firing;
+        this.alerts = alerts;
         this.clock = clock;
     }
 
@@ -76,22 +80,28 @@ public final class Dashboard implements AutoCloseable {
     public static Dashboard serve(ExporterHttpServer http, Supplier<List<Signals>> fleet,
                                   Supplier<? extends Collection<AlertTransition>> firing, MeterRegistry registry,
                                   Optional<Supplier<? extends List<?>>> restarts) {
-        return serve(http, fleet, firing, registry, restarts, List.of(), Optional.empty());
+        return serve(http, fleet, firing, new AlertHistory(ALERT_HISTORY), registry, restarts, List.of(), Optional.empty());
     }
 
     /**
      * As above, with the buttons of exporter.yaml's {@code dashboard.actions}; {@code token} ({@code http.token})
-     * tells the page whether presses are possible: they need it, and are refused without one.
+     * tells the page whether presses are possible: they need it, and are refused without one. {@code history} is
+     * fed by the router ({@link AlertHistory#alongside}).
      */
     public static Dashboard serve(ExporterHttpServer http, Supplier<List<Signals>> fleet,
-                                  Supplier<? extends Collection<AlertTransition>> firing, MeterRegistry registry,
+                                  Supplier<? extends Collection<AlertTransition>> firing, AlertHistory history, MeterRegistry registry,
                                   Optional<Supplier<? extends List<?>>> restarts, List<DashboardAction> actions,
                                   Optional<Secret> token) {
-        http.resource("actions", new DashboardActions(actions, token.isPresent()));
-        Dashboard d = new Dashboard(fleet, firing, Clock.systemUTC());
+        Dashboard d = new Dashboard(fleet, firing, history, new DashboardActions(actions, token.isPresent()), Clock.systemUTC());
+        http.resource("actions", d.actions);
         NotificationCounts notifications = new NotificationCounts(registry);
         http.page("/", new DashboardAssets());
-        http.resource("fleet", query -> FleetPage.of(fleet.get(), FleetFilter.parse(query)));
+        http.resource("fleet", query -> {
+            FleetFilter filter = FleetFilter.parse(query);
+            java.util.Set<String> firingQueries = new java.util.HashSet<>();
+            firing.get().forEach(t -> firingQueries.add(t.labels().getOrDefault("query_id", "")));
+            return FleetPage.of(fleet.get(), firingQueries, filter);
+        });
         http.resource("series", d::series);
         http.resource("alert-history", d::alerts);
         http.resource("notifications", query -> Map.of("receivers", notifications.receivers()));
@@ -104,7 +114,6 @@ public final class Dashboard implements AutoCloseable {
     void sample() {
         try {
             history.record(fleet.get(), clock.millis());
-            alerts.observe(firing.get(), clock.instant());
         } catch (RuntimeException e) {
             // One bad sample must not end sampling (a scheduled task that throws is never run again).
             LOG.warn("dashboard sample failed: {}", e.toString());
@@ -123,7 +132,7 @@ public final class Dashboard implements AutoCloseable {
         int limit = FleetFilter.number(query, "limit", 100, 1, ALERT_HISTORY);
         List<AlertHistory.Entry> now = firing.get().stream()
                 .map(t -> AlertHistory.Entry.of(t, "firing", t.startsAt()))
-                .sorted(java.util.Comparator.comparing(AlertHistory.Entry::at, java.util.Comparator.nullsLast(java.util.Comparator.reverseOrder())))
+                .sorted(AlertHistory.NEWEST_FIRST)
                 .toList();
         return new Alerts(now.size(), now.subList(0, Math.min(MAX_FIRING_SHOWN, now.size())), alerts.recent(limit));
     }
@@ -131,5 +140,6 @@ public final class Dashboard implements AutoCloseable {
     @Override
     public void close() {
         sampler.shutdownNow();
+        actions.close();
     }
 }

@@ -4,7 +4,10 @@ import io.streamops.exporter.signals.QueryStatus;
 import io.streamops.exporter.signals.Signals;
 
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -19,8 +22,21 @@ public record FleetPage(int total, int offset, int limit, Map<String, Integer> s
                         List<String> jobs, boolean jobsTruncated, List<QueryRow> items) {
     static final int MAX_JOBS = 1000;
 
-    /** @param fleet in display order (job, query name, query id), as the latest signals give it */
-    public static FleetPage of(List<Signals> fleet, FleetFilter filter) {
+    /**
+     * The display order, the same at every poll: queries in trouble first (failed, driver lost, stalled),
+     * then those with an alert firing, then the rest; within each, by job, query name, query id.
+     */
+    static Comparator<Signals> displayOrder(Set<String> firingQueryIds) {
+        return Comparator.<Signals>comparingInt(s -> TROUBLE.contains(s.status()) ? 0 : firingQueryIds.contains(s.queryId()) ? 1 : 2)
+                .thenComparing(Signals::job).thenComparing(Signals::queryLabel).thenComparing(Signals::queryId);
+    }
+
+    private static final Set<QueryStatus> TROUBLE = EnumSet.of(QueryStatus.FAILED, QueryStatus.DRIVER_LOST, QueryStatus.STALLED);
+
+    /** @param firingQueryIds the queries with an alert firing (by query id), listed after those in trouble */
+    public static FleetPage of(List<Signals> unordered, Set<String> firingQueryIds, FleetFilter filter) {
+        List<Signals> fleet = new ArrayList<>(unordered);
+        fleet.sort(displayOrder(firingQueryIds));
         Map<String, Integer> counts = new TreeMap<>();
         for (QueryStatus s : QueryStatus.values()) {
             counts.put(s.wireName(), 0);

@@ -66,7 +66,8 @@ class DashboardApiTest {
         assertThat(page.path("total").asInt()).isEqualTo(QUERIES);
         assertThat(page.path("queries").asInt()).isEqualTo(QUERIES);
         assertThat(page.path("items")).hasSize(25);
-        assertThat(page.path("items").get(0).path("queryName").asText()).isEqualTo("query-0100");
+        // The 100 failed queries come first (by job, then name): the page from 100 starts the others, job-0 first.
+        assertThat(page.path("items").get(0).path("queryName").asText()).isEqualTo("query-0004");
         assertThat(page.path("statusCounts").path("failed").asInt()).isEqualTo(100);
         assertThat(page.path("statusCounts").path("active").asInt()).isEqualTo(900);
         assertThat(page.path("jobs")).hasSize(4);
@@ -74,6 +75,34 @@ class DashboardApiTest {
         JsonNode byDefault = json("/api/fleet");
         assertThat(byDefault.path("limit").asInt()).isEqualTo(FleetFilter.DEFAULT_LIMIT);
         assertThat(byDefault.path("items")).hasSize(FleetFilter.DEFAULT_LIMIT);
+    }
+
+    @Test
+    void rowsListInTroubleFirstThenFiringThenByJobAndNameWhateverOrderTheyCameIn() throws Exception {
+        List<Signals> fleet = new ArrayList<>(List.of(
+                TestSignals.of("b-job", "id-1", "zeta", QueryStatus.ACTIVE, 1),
+                TestSignals.of("a-job", "id-2", "omega", QueryStatus.ACTIVE, 1),
+                TestSignals.of("b-job", "id-3", "alpha", QueryStatus.ACTIVE, 1),
+                TestSignals.of("b-job", "id-4", "beta", QueryStatus.FAILED, 1),
+                TestSignals.of("a-job", "id-5", "gamma", QueryStatus.STALLED, 1),
+                TestSignals.of("a-job", "id-6", "delta", QueryStatus.IDLE, 1)));
+        io.streamops.exporter.alert.AlertTransition firingOnZeta = new io.streamops.exporter.alert.AlertTransition("R/id-1", "R",
+                io.streamops.exporter.alert.AlertPhase.FIRING, "warning", java.util.Map.of("alertname", "R", "query_id", "id-1"),
+                java.util.Map.of(), java.util.Map.of(), List.of(), java.time.Duration.ofHours(1), true,
+                java.time.Instant.parse("2026-12-03T10:00:00Z"), null, java.time.Instant.parse("2026-12-03T10:00:00Z"));
+        List<String> expected = List.of("gamma", "beta", "zeta", "delta", "omega", "alpha");
+        for (int round = 0; round < 3; round++) {
+            java.util.Collections.shuffle(fleet, new java.util.Random(round));
+            List<Signals> asGiven = List.copyOf(fleet);
+            try (ExporterHttpServer other = new ExporterHttpServer("127.0.0.1", 0, Optional.empty(), () -> "", () -> true);
+                 Dashboard d = Dashboard.serve(other, () -> asGiven, () -> List.of(firingOnZeta), new SimpleMeterRegistry(), Optional.empty())) {
+                HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + other.port() + "/api/fleet"))
+                        .build(), HttpResponse.BodyHandlers.ofString());
+                List<String> names = new ArrayList<>();
+                Json.MAPPER.readTree(r.body()).path("items").forEach(row -> names.add(row.path("queryName").asText()));
+                assertThat(names).as("given as %s", asGiven.stream().map(Signals::queryName).toList()).containsExactlyElementsOf(expected);
+            }
+        }
     }
 
     @Test

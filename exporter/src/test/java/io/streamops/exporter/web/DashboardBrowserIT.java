@@ -174,6 +174,17 @@ class DashboardBrowserIT {
                     // Status filter, job filter, paging.
                     search(browser, "");
                     Await.until("the whole fleet after clearing the search", WAIT, () -> text(browser, "page-info").equals("1–50 of 61"));
+                    // One order at every poll: the failed query first, then the rest by job and name.
+                    List<String> expectedOrder = new ArrayList<>(List.of(failing.name));
+                    fleet.stream().filter(q -> q != failing)
+                            .sorted(java.util.Comparator.comparing((Query q) -> q.job).thenComparing(q -> q.name))
+                            .limit(49).forEach(q -> expectedOrder.add(q.name));
+                    Await.until("the failed query first, the rest by job and name", WAIT,
+                            () -> cells(browser, "queries", 1).equals(expectedOrder));
+                    int polls = Integer.parseInt(browser.findElement(By.tagName("body")).getDomAttribute("data-polls"));
+                    Await.until("two more polls", WAIT, () -> Integer.parseInt(
+                            browser.findElement(By.tagName("body")).getDomAttribute("data-polls")) >= polls + 2);
+                    assertThat(cells(browser, "queries", 1)).as("the same order polls later").isEqualTo(expectedOrder);
                     new Select(browser.findElement(By.id("status-filter"))).selectByVisibleText("failed");
                     Await.until("only the failed query", WAIT, () -> text(browser, "page-info").equals("1–1 of 1 (61 in all)"));
                     assertThat(cells(browser, "queries", 1)).containsExactly(failing.name);
