@@ -3,16 +3,11 @@ package io.streamops.exporter.restart;
 import io.streamops.events.EventType;
 import io.streamops.exporter.event.EventParser;
 import io.streamops.exporter.event.QueryEvent;
+import io.streamops.exporter.support.BackgroundConsumer;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.InterruptException;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -25,22 +20,26 @@ import java.util.function.Supplier;
 /**
  * The progress and idle events of the queries of jobs whose restart waits for them, read from the events
  * topic as the listener sent them: a restarted query's first progress is what proves the attempt (and a
- * restart by hand of a healthy job has no alert whose resolve could say so). The events topic is keyed
- * by query id and the job's owner is chosen by job, so the owner reads every partition itself, without a
- * consumer group. It reads only while a job it owns waits ({@code watched}); otherwise its partitions are
- * paused, and on resuming it starts from their end: what matters is progress after the attempt.
+ * restart by hand of a healthy job has no alert whose resolve could say so).
+ *
+ * <p>Why the feed reads the topic itself rather than hearing it from the Streams processor that already
+ * decodes every event: that processor runs on the instance that owns the event's partition, and the
+ * events topic is keyed by query id, while a job's restart owner is the instance that owns the job's
+ * partition of the alerts topic (keyed by job). The two are different instances in general, so the owner
+ * reads every partition of the events topic itself, without a consumer group. The cost is bounded: it reads
+ * only while a job it owns waits ({@code watched}); otherwise its partitions are paused, and on resuming
+ * it starts from their end (what matters is progress after the attempt, and a running query reports it at
+ * every trigger), so it decodes at most the fleet's events during the waits, never the topic's history.
  */
 public final class ProgressFeed implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(ProgressFeed.class);
-
-    private final String topic;
-    private final KafkaConsumer<String, byte[]> consumer;
     private final EventParser parser;
     private final Supplier<Set<String>> watched;
     private final BiConsumer<String, Observation> sink;
     private final Clock clock;
-    private final Thread thread;
-    private volatile boolean running = true;
+    private final BackgroundConsumer reading;
+    /** Read and written on the reading thread only. */
+    private boolean paused = true;
+    private Set<String> jobs = Set.of();
 
     /**
      * @param watched the jobs whose progress is wanted now (read before each poll)
@@ -48,58 +47,59 @@ public final class ProgressFeed implements AutoCloseable {
      */
     public ProgressFeed(Properties kafka, String topic, EventParser parser, Supplier<Set<String>> watched,
                         BiConsumer<String, Observation> sink, Clock clock) {
-        this.topic = topic;
-        Properties props = new Properties();
-        props.putAll(kafka);
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
-        this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+        this(kafka, topic, parser, watched, sink, clock, BackgroundConsumer.REASSIGN_EVERY);
+    }
+
+    /** Looking for partitions added to the topic every {@code reassignEvery}. */
+    ProgressFeed(Properties kafka, String topic, EventParser parser, Supplier<Set<String>> watched,
+                 BiConsumer<String, Observation> sink, Clock clock, Duration reassignEvery) {
         this.parser = parser;
         this.watched = watched;
         this.sink = sink;
         this.clock = clock;
-        this.thread = new Thread(this::run, "streamops-restart-progress");
-        this.thread.setDaemon(true);
+        Properties props = new Properties();
+        props.putAll(kafka);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+        this.reading = new BackgroundConsumer("streamops-restart-progress", topic, props, new BackgroundConsumer.Reader() {
+            @Override
+            public void added(Consumer<String, byte[]> consumer, List<TopicPartition> partitions) {
+                if (paused) {
+                    consumer.pause(partitions);
+                } else {
+                    consumer.seekToBeginning(partitions); // a partition new since the wait began holds only news
+                }
+            }
+
+            @Override
+            public void beforePoll(Consumer<String, byte[]> consumer) {
+                follow(consumer);
+            }
+
+            @Override
+            public void accept(ConsumerRecord<String, byte[]> record) {
+                feed(record);
+            }
+        }, reassignEvery);
     }
 
     public ProgressFeed start() {
-        thread.start();
+        reading.start();
         return this;
     }
 
-    private void run() {
-        boolean paused = true;
-        boolean assigned = false;
-        while (running) {
-            try {
-                if (!assigned) {
-                    List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                            .map(p -> new TopicPartition(topic, p.partition())).toList();
-                    consumer.assign(partitions);
-                    consumer.pause(partitions);
-                    assigned = true;
-                }
-                Set<String> jobs = watched.get();
-                if (jobs.isEmpty() && !paused) {
-                    consumer.pause(consumer.assignment());
-                    paused = true;
-                } else if (!jobs.isEmpty() && paused) {
-                    consumer.seekToEnd(consumer.assignment());
-                    consumer.resume(consumer.assignment());
-                    paused = false;
-                }
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
-                    feed(record, jobs);
-                }
-            } catch (WakeupException | InterruptException e) {
-                return; // closing
-            } catch (RuntimeException e) {
-                LOG.warn("restart progress: reading {} failed ({}); retrying", topic, e.toString());
-            }
+    private void follow(Consumer<String, byte[]> consumer) {
+        jobs = watched.get();
+        if (jobs.isEmpty() && !paused) {
+            consumer.pause(consumer.assignment());
+            paused = true;
+        } else if (!jobs.isEmpty() && paused) {
+            consumer.seekToEnd(consumer.assignment());
+            consumer.resume(consumer.assignment());
+            paused = false;
         }
     }
 
-    private void feed(ConsumerRecord<String, byte[]> record, Set<String> jobs) {
+    private void feed(ConsumerRecord<String, byte[]> record) {
         EventParser.Result parsed = parser.parse(record.value());
         if (!parsed.ok()) {
             return; // the query processor counts and reports bad events
@@ -112,15 +112,6 @@ public final class ProgressFeed implements AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
-        consumer.wakeup();
-        try {
-            thread.join(5_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        if (!thread.isAlive()) {
-            consumer.close(Duration.ofSeconds(5));
-        }
+        reading.close();
     }
 }

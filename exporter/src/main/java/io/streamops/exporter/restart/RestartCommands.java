@@ -1,19 +1,15 @@
 package io.streamops.exporter.restart;
 
+import io.streamops.exporter.support.BackgroundConsumer;
 import io.streamops.exporter.support.Json;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.InterruptException;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,22 +73,43 @@ public final class RestartCommands implements AutoCloseable {
 
     private final String topic;
     private final KafkaProducer<String, byte[]> producer;
-    private final KafkaConsumer<String, byte[]> consumer;
-    private final Consumer<Command> sink;
-    private final Thread thread;
-    private volatile boolean running = true;
+    private final BackgroundConsumer reading;
 
-    private RestartCommands(String topic, Properties kafka, Consumer<Command> sink) {
+    private RestartCommands(String topic, Properties kafka, Duration lookBack, Clock clock, Consumer<Command> sink,
+                            Duration reassignEvery) {
         this.topic = topic;
         this.producer = KafkaRestartJournal.durableProducer(kafka);
         Properties props = new Properties();
         props.putAll(kafka);
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
-        this.sink = sink;
-        this.thread = new Thread(this::run, "streamops-restart-commands");
-        this.thread.setDaemon(true);
+        this.reading = new BackgroundConsumer("streamops-restart-commands", topic, props, new BackgroundConsumer.Reader() {
+            @Override
+            public void added(org.apache.kafka.clients.consumer.Consumer<String, byte[]> consumer, List<TopicPartition> partitions) {
+                Map<TopicPartition, Long> from = new HashMap<>();
+                partitions.forEach(p -> from.put(p, clock.millis() - lookBack.toMillis()));
+                Map<TopicPartition, OffsetAndTimestamp> offsets = consumer.offsetsForTimes(from, Duration.ofSeconds(30));
+                for (TopicPartition partition : partitions) {
+                    OffsetAndTimestamp at = offsets.get(partition);
+                    if (at == null) {
+                        consumer.seekToEnd(List.of(partition));
+                    } else {
+                        consumer.seek(partition, at.offset());
+                    }
+                }
+            }
+
+            @Override
+            public void accept(ConsumerRecord<String, byte[]> record) {
+                Command command;
+                try {
+                    command = Json.MAPPER.readValue(record.value(), Command.class);
+                } catch (IOException | RuntimeException e) {
+                    LOG.warn("Skipping unreadable restart command at offset {}: {}", record.offset(), e.getMessage());
+                    return;
+                }
+                sink.accept(command);
+            }
+        }, reassignEvery);
     }
 
     /** The topic: commands matter for minutes, a day of them is kept for reading by hand. */
@@ -107,27 +124,14 @@ public final class RestartCommands implements AutoCloseable {
      * for a job it is about to own), handing each command to {@code sink} on its own thread.
      */
     public static RestartCommands start(String topic, Properties kafka, Duration lookBack, Clock clock, Consumer<Command> sink) {
-        RestartCommands commands = new RestartCommands(topic, kafka, sink);
-        try {
-            List<TopicPartition> partitions = commands.consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            commands.consumer.assign(partitions);
-            Map<TopicPartition, Long> from = new HashMap<>();
-            partitions.forEach(p -> from.put(p, clock.millis() - lookBack.toMillis()));
-            Map<TopicPartition, OffsetAndTimestamp> offsets = commands.consumer.offsetsForTimes(from, Duration.ofSeconds(30));
-            for (TopicPartition partition : partitions) {
-                OffsetAndTimestamp at = offsets.get(partition);
-                if (at == null) {
-                    commands.consumer.seekToEnd(List.of(partition));
-                } else {
-                    commands.consumer.seek(partition, at.offset());
-                }
-            }
-        } catch (RuntimeException e) {
-            commands.close();
-            throw e;
-        }
-        commands.thread.start();
+        return start(topic, kafka, lookBack, clock, sink, BackgroundConsumer.REASSIGN_EVERY);
+    }
+
+    /** Looking for partitions added to the topic every {@code reassignEvery}. */
+    static RestartCommands start(String topic, Properties kafka, Duration lookBack, Clock clock, Consumer<Command> sink,
+                                 Duration reassignEvery) {
+        RestartCommands commands = new RestartCommands(topic, kafka, lookBack, clock, sink, reassignEvery);
+        commands.reading.start();
         return commands;
     }
 
@@ -137,37 +141,9 @@ public final class RestartCommands implements AutoCloseable {
                 .get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    private void run() {
-        while (running) {
-            try {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
-                    try {
-                        sink.accept(Json.MAPPER.readValue(record.value(), Command.class));
-                    } catch (IOException | RuntimeException e) {
-                        LOG.warn("Skipping unreadable restart command at offset {}: {}", record.offset(), e.getMessage());
-                    }
-                }
-            } catch (WakeupException | InterruptException e) {
-                return; // closing
-            } catch (RuntimeException e) {
-                // A broker restarting must not end the reading: log, and poll again.
-                LOG.warn("restart commands: reading {} failed ({}); retrying", topic, e.toString());
-            }
-        }
-    }
-
     @Override
     public void close() {
-        running = false;
-        consumer.wakeup();
-        try {
-            thread.join(5_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        if (!thread.isAlive()) {
-            consumer.close(Duration.ofSeconds(5));
-        }
+        reading.close();
         producer.close(Duration.ofSeconds(5));
     }
 }
