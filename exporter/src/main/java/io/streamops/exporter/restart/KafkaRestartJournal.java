@@ -39,17 +39,20 @@ import java.util.concurrent.TimeoutException;
 public final class KafkaRestartJournal implements RestartJournal {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaRestartJournal.class);
     private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(30);
-    private static final Duration CATCH_UP_TIMEOUT = Duration.ofSeconds(30);
+    /** How long a catch-up may take before it fails (the controller then decides nothing for the jobs it waits for). */
+    public static final Duration CATCH_UP_TIMEOUT = Duration.ofSeconds(30);
 
     private final String topic;
     private final KafkaProducer<String, byte[]> producer;
     private final KafkaConsumer<String, byte[]> consumer;
+    private final Duration catchUpTimeout;
     private final Map<String, RestartRecord> records = new ConcurrentHashMap<>();
     /** The log offset of each job's record held: a catch-up never replaces a newer record with an older one. */
     private final Map<String, Long> offsets = new ConcurrentHashMap<>();
 
-    private KafkaRestartJournal(String topic, Properties kafka) {
+    private KafkaRestartJournal(String topic, Properties kafka, Duration catchUpTimeout) {
         this.topic = topic;
+        this.catchUpTimeout = catchUpTimeout;
         this.producer = durableProducer(kafka);
         Properties consumerProps = new Properties();
         consumerProps.putAll(kafka);
@@ -64,7 +67,12 @@ public final class KafkaRestartJournal implements RestartJournal {
      * @param kafka client settings: bootstrap servers and security, as the rest of the exporter uses
      */
     public static KafkaRestartJournal open(String topic, Properties kafka) throws JournalException {
-        KafkaRestartJournal journal = new KafkaRestartJournal(topic, kafka);
+        return open(topic, kafka, CATCH_UP_TIMEOUT);
+    }
+
+    /** As above; each {@link #catchUp()} fails after {@code catchUpTimeout} without reaching the end. */
+    public static KafkaRestartJournal open(String topic, Properties kafka, Duration catchUpTimeout) throws JournalException {
+        KafkaRestartJournal journal = new KafkaRestartJournal(topic, kafka, catchUpTimeout);
         try {
             List<PartitionInfo> partitions = journal.consumer.partitionsFor(topic, Duration.ofSeconds(30));
             if (partitions == null || partitions.isEmpty()) {
@@ -150,13 +158,13 @@ public final class KafkaRestartJournal implements RestartJournal {
     @Override
     public void catchUp() throws JournalException {
         synchronized (consumer) { // the consumer is not thread-safe; writes do not use it
-            long deadline = System.nanoTime() + CATCH_UP_TIMEOUT.toNanos();
+            long deadline = System.nanoTime() + catchUpTimeout.toNanos();
             try {
-                Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment(), CATCH_UP_TIMEOUT);
+                Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment(), catchUpTimeout);
                 while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
                     if (System.nanoTime() > deadline) {
                         throw new JournalException("restart journal " + topic + " not read to its end within "
-                                + CATCH_UP_TIMEOUT.toSeconds() + " s", null);
+                                + catchUpTimeout.toMillis() + " ms", null);
                     }
                     for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                         apply(record);

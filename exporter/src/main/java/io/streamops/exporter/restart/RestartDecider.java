@@ -35,6 +35,35 @@ public final class RestartDecider {
     }
 
     public Decision decide(RestartRecord record, Observation observation) {
+        Decision decided = decideOne(record, observation);
+        if (record.byHandWaiting().isEmpty() || attemptGoesOn(record, decided)) {
+            return decided;
+        }
+        if (stoppedOnPurpose(observation)) {
+            // Someone stopped the job after asking for its restart: the later wish wins, the job stays stopped.
+            RestartRecord stopped = decided.record().withByHandWaiting("");
+            return new Decision.Nothing(stopped.with(stopped.phase(), stopped.due(), stopped.since(),
+                    stopped.reason() + "; the restart by hand asked for during the attempt is dropped"), true);
+        }
+        // The attempt a restart by hand waited for has ended (progress, failure, give-up): it is made now, as
+        // if it had arrived this moment. A new attempt the policy would start is the same restart.
+        RestartRecord ended = (decided instanceof Decision.RestartNow ? record : decided.record()).withByHandWaiting("");
+        return restartByHand(ended, record.byHandWaiting(), ended.subject(), observation.at());
+    }
+
+    /** A clean stop of the query, or a launched driver stopped by a signal: someone meant it to stop. */
+    private static boolean stoppedOnPurpose(Observation observation) {
+        return observation instanceof Observation.QueryStopped
+                || observation instanceof Observation.LauncherExited exit && STOPPED_BY_SIGNAL.contains(exit.exitCode());
+    }
+
+    /** Whether {@code decided} keeps the attempt of {@code record} under way (no new attempt, still RESTARTING). */
+    private static boolean attemptGoesOn(RestartRecord record, Decision decided) {
+        return !(decided instanceof Decision.RestartNow) && decided.record().phase() == RestartPhase.RESTARTING
+                && decided.record().sequence() == record.sequence();
+    }
+
+    private Decision decideOne(RestartRecord record, Observation observation) {
         if (observation instanceof Observation.AlertFired alert) {
             return onAlert(record, alert);
         }
@@ -92,18 +121,36 @@ public final class RestartDecider {
         };
     }
 
-    /** An operator's restart: now, unless an attempt is under way; a command read twice is acted on once. */
+    /**
+     * An operator's restart: now, unless an attempt is under way; a command read twice is acted on once.
+     *
+     * <p>During an attempt it waits for the attempt to end, and is then made whatever the outcome. Not made
+     * at once: one restart at a time, and killing a driver that is still starting from its checkpoint helps
+     * no one. Not dropped either (nor merged into the attempt): an operator who asks for a restart has
+     * usually changed something (a fix deployed, a config) that the attempt under way may predate, and
+     * expects the restart asked for to happen; the API answer says when. Several arriving during one
+     * attempt are one restart.
+     */
     private Decision onManualRestart(RestartRecord record, Observation.ManualRestart manual) {
         if (record.handledAlready(manual.command())) {
             return quiet(record, false);
         }
-        RestartRecord seen = record.withHandled(manual.command(), true);
         if (record.phase() == RestartPhase.RESTARTING) {
-            return new Decision.Wait(record.withHandled(manual.command(), false), !manual.command().isEmpty());
+            RestartRecord waiting = record.withHandled(manual.command(), false);
+            if (waiting.byHandWaiting().isEmpty()) {
+                waiting = waiting.withByHandWaiting(manual.command().isEmpty() ? "by-hand@" + manual.at() : manual.command());
+            }
+            return new Decision.Wait(waiting, !waiting.equals(record));
         }
+        return restartByHand(record.withHandled(manual.command(), true), "", manual.subject(), manual.at());
+    }
+
+    /** The restart by hand made now: the policy reset, a new series started by {@code id} ("" if none). */
+    private Decision restartByHand(RestartRecord record, String id, RestartSubject told, Instant at) {
+        RestartRecord seen = record.withHandled(id, true);
         // The run it replaces is the one last seen making progress: its late events are not the new run's.
-        return new Decision.RestartNow(seen.withSubject(merge(record.subject(), manual.subject())).withFailedRun(record.lastRunId())
-                .reset(manual.at()).attemptMade(manual.at(), policy.window(), policy.progressDeadline(), "restarted by hand"));
+        return new Decision.RestartNow(seen.withSubject(merge(record.subject(), told)).withFailedRun(record.lastRunId())
+                .reset(at).attemptMade(at, policy.window(), policy.progressDeadline(), "restarted by hand"));
     }
 
     /** No new decision: Wait while a restart is scheduled or under way, else Nothing. */

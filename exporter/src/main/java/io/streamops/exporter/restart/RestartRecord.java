@@ -34,6 +34,9 @@ import java.util.Objects;
  *                     about them is about the failure being answered (a job with two queries raises two alerts
  *                     for one lost driver), the last {@value #HANDLED_KEPT}
  * @param newRuns      the run ids first seen during the current attempt
+ * @param byHandWaiting a restart by hand that arrived during the current attempt (its command id, or a name
+ *                     made for it), "" if none: it is made once the attempt ends, whatever the outcome
+ *                     ({@link RestartDecider}); journaled, so the next owner makes it if this one goes
  */
 public record RestartRecord(
         RestartPhase phase,
@@ -51,7 +54,8 @@ public record RestartRecord(
         String incident,
         List<String> handled,
         List<String> oldRuns,
-        List<String> newRuns) {
+        List<String> newRuns,
+        String byHandWaiting) {
 
     /** How many acted-on incidents a record remembers: far more than one job sees within a policy window. */
     static final int HANDLED_KEPT = 32;
@@ -69,6 +73,15 @@ public record RestartRecord(
         handled = handled == null ? List.of() : List.copyOf(handled);
         oldRuns = oldRuns == null ? List.of() : List.copyOf(oldRuns);
         newRuns = newRuns == null ? List.of() : List.copyOf(newRuns);
+        byHandWaiting = byHandWaiting == null ? "" : byHandWaiting;
+    }
+
+    /** A record with no restart by hand waiting (as journaled before one could wait). */
+    public RestartRecord(RestartPhase phase, RestartSubject subject, int consecutive, List<Instant> attemptTimes, long sequence,
+                         Instant due, Instant since, String reason, String handle, String failedRunId, String lastRunId,
+                         boolean announced, String incident, List<String> handled, List<String> oldRuns, List<String> newRuns) {
+        this(phase, subject, consecutive, attemptTimes, sequence, due, since, reason, handle, failedRunId, lastRunId,
+                announced, incident, handled, oldRuns, newRuns, "");
     }
 
     /** A record with no run history (as journaled before runs were kept). */
@@ -121,34 +134,34 @@ public record RestartRecord(
 
     RestartRecord with(RestartPhase newPhase, Instant newDue, Instant newSince, String newReason) {
         return new RestartRecord(newPhase, subject, consecutive, attemptTimes, sequence, newDue, newSince, newReason,
-                handle, failedRunId, lastRunId, announced, incident, handled, oldRuns, newRuns);
+                handle, failedRunId, lastRunId, announced, incident, handled, oldRuns, newRuns, byHandWaiting);
     }
 
     RestartRecord withSubject(RestartSubject newSubject) {
         return new RestartRecord(phase, newSubject, consecutive, attemptTimes, sequence, due, since, reason, handle,
-                failedRunId, lastRunId, announced, incident, handled, oldRuns, newRuns);
+                failedRunId, lastRunId, announced, incident, handled, oldRuns, newRuns, byHandWaiting);
     }
 
     RestartRecord withFailedRun(String runId) {
         return new RestartRecord(phase, subject, consecutive, attemptTimes, sequence, due, since, reason, handle,
-                runId, lastRunId, announced, incident, handled, oldRuns, newRuns);
+                runId, lastRunId, announced, incident, handled, oldRuns, newRuns, byHandWaiting);
     }
 
     RestartRecord withLastRun(String runId) {
         return new RestartRecord(phase, subject, consecutive, attemptTimes, sequence, due, since, reason, handle,
-                failedRunId, runId, announced, incident, handled, oldRuns, newRuns);
+                failedRunId, runId, announced, incident, handled, oldRuns, newRuns, byHandWaiting);
     }
 
     /** This record with the handle the restarter gave for the current attempt. */
     public RestartRecord withHandle(String newHandle) {
         return new RestartRecord(phase, subject, consecutive, attemptTimes, sequence, due, since, reason, newHandle,
-                failedRunId, lastRunId, announced, incident, handled, oldRuns, newRuns);
+                failedRunId, lastRunId, announced, incident, handled, oldRuns, newRuns, byHandWaiting);
     }
 
     /** This GIVEN_UP record once its RestartsExhausted page has been handed over. */
     public RestartRecord announcedNow() {
         return new RestartRecord(phase, subject, consecutive, attemptTimes, sequence, due, since, reason, handle,
-                failedRunId, lastRunId, true, incident, handled, oldRuns, newRuns);
+                failedRunId, lastRunId, true, incident, handled, oldRuns, newRuns, byHandWaiting);
     }
 
     /** A new attempt made at {@code now}; attempts older than {@code window} are forgotten. */
@@ -163,13 +176,25 @@ public record RestartRecord(
             }
         }
         return new RestartRecord(RestartPhase.RESTARTING, subject, consecutive + 1, times, sequence + 1,
-                now.plus(deadline), now, why, "", failedRunId, lastRunId, false, incident, handled, last(old), List.of());
+                now.plus(deadline), now, why, "", failedRunId, lastRunId, false, incident, handled, last(old), List.of(), byHandWaiting);
+    }
+
+    /** This record with a restart by hand waiting for the current attempt to end ({@code id}), or none (""). */
+    RestartRecord withByHandWaiting(String id) {
+        return new RestartRecord(phase, subject, consecutive, attemptTimes, sequence, due, since, reason, handle,
+                failedRunId, lastRunId, announced, incident, handled, oldRuns, newRuns, id);
+    }
+
+    /** This attempt's progress deadline moved to {@code newDue}: the restarter took that long to make it. */
+    RestartRecord withDue(Instant newDue) {
+        return new RestartRecord(phase, subject, consecutive, attemptTimes, sequence, newDue, since, reason, handle,
+                failedRunId, lastRunId, announced, incident, handled, oldRuns, newRuns, byHandWaiting);
     }
 
     /** Counters back to zero: healthy long enough, or an operator's reset. */
     RestartRecord reset(Instant now) {
         return new RestartRecord(RestartPhase.IDLE, subject, 0, List.of(), sequence, null, now, reason, handle,
-                failedRunId, lastRunId, false, incident, handled, oldRuns, newRuns);
+                failedRunId, lastRunId, false, incident, handled, oldRuns, newRuns, byHandWaiting);
     }
 
     /**
@@ -186,7 +211,7 @@ public record RestartRecord(
         }
         List<String> last = kept.subList(Math.max(0, kept.size() - HANDLED_KEPT), kept.size());
         return new RestartRecord(phase, subject, consecutive, attemptTimes, sequence, due, since, reason, handle,
-                failedRunId, lastRunId, announced, startsSeries ? id : incident, last, oldRuns, newRuns);
+                failedRunId, lastRunId, announced, startsSeries ? id : incident, last, oldRuns, newRuns, byHandWaiting);
     }
 
     /**
@@ -202,7 +227,7 @@ public record RestartRecord(
         return new RestartRecord(phase, subject, consecutive, attemptTimes, sequence, due, since, reason, handle,
                 failedRunId, lastRunId, announced, incident, handled,
                 attempting ? oldRuns : last(concat(oldRuns, List.of(runId))),
-                attempting ? last(concat(newRuns, List.of(runId))) : newRuns);
+                attempting ? last(concat(newRuns, List.of(runId))) : newRuns, byHandWaiting);
     }
 
     /** Whether run {@code runId} was known before the current attempt: what it tells is about the failure answered. */

@@ -74,6 +74,18 @@ public final class RouterLoop implements AutoCloseable {
         default void assigned() {
         }
 
+        /** As {@link #assigned()}, naming them; {@code partitionOf} says which partition a job's alerts are on. */
+        default void assigned(Collection<Integer> partitions, java.util.function.ToIntFunction<String> partitionOf) {
+            assigned();
+        }
+
+        /**
+         * Partitions are being given up, or were lost: stop acting on their jobs, and return once what was under
+         * way for them is done (bounded), before the router commits and the next owner starts.
+         */
+        default void revoked(Collection<Integer> partitions) {
+        }
+
         /** A transition of an owned partition not handled before (never replayed history). */
         default void fresh(AlertTransition transition) {
         }
@@ -116,6 +128,7 @@ public final class RouterLoop implements AutoCloseable {
         consumer.subscribe(List.of(topic), new ConsumerRebalanceListener() {
             @Override
             public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                handOver(partitions);
                 Set<Integer> undelivered;
                 synchronized (router) {
                     undelivered = router.handOver(numbers(partitions), clock.instant());
@@ -135,6 +148,7 @@ public final class RouterLoop implements AutoCloseable {
             @Override
             public void onPartitionsLost(Collection<TopicPartition> partitions) {
                 // Another instance owns them already: send nothing more for them, commit nothing.
+                handOver(partitions);
                 synchronized (router) {
                     router.drop(numbers(partitions));
                 }
@@ -171,7 +185,7 @@ public final class RouterLoop implements AutoCloseable {
                 consumer.seekToBeginning(partitions);
                 partitionCount = consumer.partitionsFor(topic).size();
                 try {
-                    owner.assigned();
+                    owner.assigned(numbers(partitions), RouterLoop.this::partitionOf);
                 } catch (RuntimeException e) {
                     LOG.warn("alert routing: acting on the assigned partitions failed: {}", e.toString());
                 }
@@ -202,6 +216,14 @@ public final class RouterLoop implements AutoCloseable {
             // closing
         } finally {
             consumer.close(Duration.ofSeconds(5)); // revokes (hands over) what it owns and leaves the group
+        }
+    }
+
+    private void handOver(Collection<TopicPartition> partitions) {
+        try {
+            owner.revoked(numbers(partitions));
+        } catch (RuntimeException e) {
+            LOG.warn("alert routing: stopping the work on the revoked partitions failed: {}", e.toString());
         }
     }
 
@@ -291,14 +313,19 @@ public final class RouterLoop implements AutoCloseable {
         if (partitionCount == 0) {
             return false;
         }
-        int partition = org.apache.kafka.common.utils.Utils.toPositive(
-                org.apache.kafka.common.utils.Utils.murmur2(job.getBytes(java.nio.charset.StandardCharsets.UTF_8))) % partitionCount;
+        int partition = partitionOf(job);
         if (!handledUpTo.containsKey(new TopicPartition(topic, partition))) {
             return false;
         }
         synchronized (router) {
             return !router.isReplaying(partition);
         }
+    }
+
+    /** The partition of the job's alerts (call once partitionCount is known). */
+    private int partitionOf(String job) {
+        return org.apache.kafka.common.utils.Utils.toPositive(
+                org.apache.kafka.common.utils.Utils.murmur2(job.getBytes(java.nio.charset.StandardCharsets.UTF_8))) % partitionCount;
     }
 
     /** @return whether the broker has every position this instance got to (false: asked for again next pass) */

@@ -129,6 +129,19 @@ final class Restarts implements RouterLoop.OwnerActions, AutoCloseable {
                 : Optional.of(new Restarts(config, kafka, rules, registry, clock));
     }
 
+    /** The controller decides for the new partitions' jobs once the journal is read ({@link #assigned()}). */
+    @Override
+    public void assigned(java.util.Collection<Integer> partitions, java.util.function.ToIntFunction<String> partitionOf) {
+        controller.assigned(partitions, partitionOf);
+        assigned();
+    }
+
+    /** On the router's thread, before the partitions are handed over: their restart work ends first (bounded). */
+    @Override
+    public void revoked(java.util.Collection<Integer> partitions) {
+        controller.revoked(partitions, RestartController.HAND_OVER_WAIT);
+    }
+
     /** Reads what other instances journaled, on the restart thread, before any batch for the new jobs runs. */
     @Override
     public void assigned() {
@@ -307,7 +320,7 @@ final class Restarts implements RouterLoop.OwnerActions, AutoCloseable {
                 return attempting
                         ? Map.of("job", job, "command", command.id(),
                                 "accepted", "the instance that owns the job restarts it and resets its policy",
-                                "note", RestartController.DROPPED_DURING_ATTEMPT)
+                                "note", RestartController.WAITS_FOR_ATTEMPT)
                         : Map.of("job", job, "command", command.id(),
                                 "accepted", "the instance that owns the job restarts it and resets its policy");
             }

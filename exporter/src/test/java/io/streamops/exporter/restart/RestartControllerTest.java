@@ -3,6 +3,9 @@ package io.streamops.exporter.restart;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.streamops.exporter.rules.Glob;
 import io.streamops.testkit.Await;
+import io.streamops.testkit.KafkaTestBroker;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -10,13 +13,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The controller end to end below the router: a real journal on a KRaft broker, the command restarter
@@ -190,6 +197,152 @@ class RestartControllerTest extends WithJournalBroker {
             assertThat(registry.find("streamops.restart.given.up").tag("job", "job-gauged").gauge())
                     .as("dropped once the job is owned elsewhere").isNull();
             assertThat(registry.find("streamops.restart.backoff.seconds").tag("job", "job-gauged").gauge()).isNull();
+        }
+    }
+
+    /**
+     * A driver that ignores SIGTERM (so does the sleep it becomes): the next attempt's restarter waits its
+     * 10 s grace before it kills it, a launch that takes longer than the 2 s progress deadline.
+     */
+    private RestartsConfig slowToReplace() {
+        RestartPolicy deadline2s = new RestartPolicy(5, Duration.ofHours(1), Duration.ZERO, Duration.ofMillis(100), 2.0, 0.1,
+                Duration.ofHours(1), Duration.ofSeconds(2));
+        return new RestartsConfig(TOPIC, List.of(new RestartTarget("all", List.of(Glob.of("job-*")), Map.of(),
+                new CommandRestarter.CommandConfig(ArgvTemplate.of(List.of("/bin/sh", "-c", "trap '' TERM; exec sleep 120")),
+                        List.of(), dir.resolve("logs"), Optional.empty()), deadline2s)));
+    }
+
+    private static RestartController controller(RestartsConfig config, RestartJournal journal) {
+        return new RestartController(config, journal, s -> RestarterSettings.create(s, System::getenv),
+                new RestartMetrics(new SimpleMeterRegistry(), Clock.systemUTC()), Clock.systemUTC(), () -> 0.0, (r, t) -> { });
+    }
+
+    /** The TERM-ignoring sleeps this test launched (through /bin/sh's exec): they would outlive it. */
+    private static void killLaunchedSleeps() {
+        ProcessHandle.current().descendants()
+                .filter(p -> p.info().command().map(c -> c.endsWith("/sleep")).orElse(false))
+                .forEach(ProcessHandle::destroyForcibly);
+    }
+
+    @Test
+    void aPartitionGivenUpWaitsForItsJobsLaunchesAndNothingIsJournaledForThemAfterwards() throws Exception {
+        RestartsConfig config = slowToReplace();
+        RestartSubject kept = new RestartSubject("job-revoke-kept", "q", "id-5", "", Map.of());
+        RestartSubject moved = new RestartSubject("job-revoke-moved", "q", "id-6", "", Map.of());
+        Predicate<String> mine = job -> job.equals(kept.job()) || job.equals(moved.job());
+        try (KafkaRestartJournal journal = KafkaRestartJournal.open(TOPIC, kafka());
+             RestartController owner = controller(config, journal)) {
+            owner.assigned(List.of(0, 1), job -> job.equals(moved.job()) ? 1 : 0);
+            owner.takeOver();
+            assertThat(owner.alertFired(kept, "QueryFailed", "failed", "run-1")).containsInstanceOf(Decision.RestartNow.class);
+            assertThat(owner.alertFired(moved, "QueryFailed", "failed", "run-1")).containsInstanceOf(Decision.RestartNow.class);
+            // Attempt 1 makes no progress within 2 s; attempt 2's restarter is then stopping attempt 1's driver.
+            Await.until("both second attempts at work", Duration.ofSeconds(30), () -> {
+                owner.tick(mine);
+                return Stream.of(kept, moved).allMatch(s -> owner.launching(s.job())
+                        && owner.record(s.job()).map(r -> r.sequence() == 2).orElse(false));
+            });
+
+            assertThat(owner.revoked(List.of(1), Duration.ofMillis(500)))
+                    .as("a launch still at work after the wait is reported").isFalse();
+            assertThat(owner.revoked(List.of(0), Duration.ofSeconds(30))).as("waited for the launch to end").isTrue();
+            assertThat(owner.launching(kept.job())).isFalse();
+            assertThat(owner.record(kept.job()).orElseThrow().handle())
+                    .as("the launch waited for journaled its new run before the hand-over").isNotEmpty();
+
+            Await.until("the moved job's launch to end", Duration.ofSeconds(30), () -> !owner.launching(moved.job()));
+            RestartRecord movedRecord = owner.record(moved.job()).orElseThrow();
+            assertThat(movedRecord.sequence()).isEqualTo(2);
+            assertThat(movedRecord.handle()).as("nothing journaled after the partition was handed over").isEmpty();
+            try (KafkaRestartJournal next = KafkaRestartJournal.open(TOPIC, kafka())) {
+                assertThat(next.read(moved.job())).contains(movedRecord);
+            }
+
+            // No more decisions for the jobs handed over: news and time are not acted on.
+            assertThat(owner.alertFired(moved, "QueryFailed", "failed", "run-7")).isEmpty();
+            assertThat(owner.restartByHand(kept)).isEmpty();
+            owner.tick(mine);
+            assertThat(owner.record(moved.job())).contains(movedRecord);
+            assertThat(logs()).as("two attempts per job, none after the hand-over").isEqualTo(4);
+        } finally {
+            killLaunchedSleeps();
+        }
+    }
+
+    @Test
+    void anAttemptsProgressDeadlineStartsWhenItsRestarterIsDoneNotWhenItWasDecided() throws Exception {
+        RestartSubject subject = new RestartSubject("job-slow-launch", "q", "id-7", "", Map.of());
+        try (KafkaRestartJournal journal = KafkaRestartJournal.open(TOPIC, kafka());
+             RestartController controller = controller(slowToReplace(), journal)) {
+            assertThat(controller.alertFired(subject, "QueryFailed", "failed", "run-1")).containsInstanceOf(Decision.RestartNow.class);
+            Await.until("the second attempt at work", Duration.ofSeconds(30), () -> {
+                controller.tick(subject.job()::equals);
+                return controller.launching(subject.job());
+            });
+            // While the restarter works (10 s, five times the deadline), time does not judge the attempt ...
+            Await.until("the second attempt made", Duration.ofSeconds(30), () -> {
+                controller.tick(subject.job()::equals);
+                return !controller.launching(subject.job());
+            });
+            Instant made = Instant.now();
+            // ... nor right after: the new run has its whole deadline from when the restarter was done.
+            controller.tick(subject.job()::equals);
+            RestartRecord second = controller.record(subject.job()).orElseThrow();
+            assertThat(second.sequence()).isEqualTo(2);
+            assertThat(second.phase()).isEqualTo(RestartPhase.RESTARTING);
+            assertThat(second.due()).isAfter(second.since().plusSeconds(8)).isAfter(made.plusSeconds(1));
+            assertThat(logs()).isEqualTo(2);
+        } finally {
+            killLaunchedSleeps();
+        }
+    }
+
+    @Test
+    void afterAFailedCatchUpNoDecisionIsMadeOnTheStaleJournalAndTheReadIsTriedAgain() throws Exception {
+        RestartSubject subject = new RestartSubject("job-stale", "q", "id-8", "", Map.of());
+        RestartsConfig config = config(List.of("/bin/true"));
+        try (KafkaTestBroker broker = KafkaTestBroker.started()) {
+            Properties kafka = new Properties();
+            kafka.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+            try (Admin admin = Admin.create(kafka)) {
+                admin.createTopics(List.of(KafkaRestartJournal.topic(TOPIC, (short) 1))).all().get();
+            }
+            try (KafkaRestartJournal journal = KafkaRestartJournal.open(TOPIC, kafka, Duration.ofSeconds(5));
+                 RestartController next = controller(config, journal)) {
+                // The job's owner makes an attempt after the next owner last read the journal.
+                try (KafkaRestartJournal ownersJournal = KafkaRestartJournal.open(TOPIC, kafka);
+                     RestartController owner = controller(config, ownersJournal)) {
+                    owner.alertFired(subject, "QueryFailed", "failed", "run-1");
+                    Await.until("the owner's attempt", Duration.ofSeconds(20), () -> {
+                        owner.tick(subject.job()::equals);
+                        return owner.record(subject.job()).map(r -> r.phase() == RestartPhase.RESTARTING && !r.handle().isEmpty())
+                                .orElse(false);
+                    });
+                }
+                assertThat(logs()).isEqualTo(1);
+
+                broker.stop(); // the hand-over's read of the journal fails
+                next.assigned(List.of(0), job -> 0);
+                assertThatThrownBy(next::takeOver).isInstanceOf(RestartJournal.JournalException.class);
+                assertThat(next.decidesFor(subject.job())).isFalse();
+                assertThat(next.alertFired(subject, "DriverLost", "driver_lost", "run-1")).as("kept, not decided").isEmpty();
+                next.tick(subject.job()::equals);
+                assertThat(next.record(subject.job())).as("its journal is stale").isEmpty();
+
+                broker.start();
+                Await.until("the journal read again", Duration.ofSeconds(60), () -> {
+                    next.tick(subject.job()::equals);
+                    return next.decidesFor(subject.job());
+                });
+                RestartRecord seen = next.record(subject.job()).orElseThrow();
+                assertThat(seen.phase()).isEqualTo(RestartPhase.RESTARTING);
+                assertThat(seen.sequence()).isEqualTo(1);
+                // What waited was decided on the journal read, as is the next news: old news of the attempt's failure.
+                assertThat(next.alertFired(subject, "QueryFailed", "failed", "run-1")).containsInstanceOf(Decision.Wait.class);
+                next.tick(subject.job()::equals);
+                assertThat(next.record(subject.job()).orElseThrow().sequence()).isEqualTo(1);
+                assertThat(logs()).as("the owner's attempt is not repeated").isEqualTo(1);
+            }
         }
     }
 }

@@ -187,6 +187,92 @@ class RestartDeciderTest {
                 .isInstanceOf(Decision.Wait.class);
     }
 
+    /** Attempt 1 under way since T0+1s (its deadline T0+1s+5min), for run-1's failure. */
+    private RestartRecord attemptUnderWay() {
+        RestartRecord waiting = decider.decide(RestartRecord.idle(JOB, T0), failed("run-1", T0)).record();
+        return decider.decide(waiting, new Observation.Tick(T0.plusSeconds(1))).record();
+    }
+
+    @Test
+    void aRestartByHandDuringAnAttemptIsKeptAndMadeOnceTheAttemptMadeProgress() throws Exception {
+        RestartRecord restarting = attemptUnderWay();
+        Decision asked = decider.decide(restarting, new Observation.ManualRestart(JOB, "command:c-1", T0.plusSeconds(2)));
+        assertThat(asked).isInstanceOf(Decision.Wait.class);
+        assertThat(asked.changed()).as("kept on record, so that the next owner makes it too").isTrue();
+        assertThat(asked.record().byHandWaiting()).isEqualTo("command:c-1");
+        assertThat(asked.record().sequence()).isEqualTo(1);
+        // Journaled as JSON: what the next owner reads keeps it.
+        RestartRecord read = io.streamops.exporter.support.Json.MAPPER.readValue(
+                io.streamops.exporter.support.Json.MAPPER.writeValueAsBytes(asked.record()), RestartRecord.class);
+        assertThat(read).isEqualTo(asked.record());
+
+        // Asked again (the same command read again, and another operator's) while the attempt goes on: one restart.
+        RestartRecord kept = decider.decide(read, new Observation.ManualRestart(JOB, "command:c-1", T0.plusSeconds(3))).record();
+        Decision again = decider.decide(kept, new Observation.ManualRestart(JOB, "command:c-2", T0.plusSeconds(4)));
+        assertThat(again).isInstanceOf(Decision.Wait.class);
+        assertThat(again.record().byHandWaiting()).isEqualTo("command:c-1");
+        assertThat(decider.decide(again.record(), new Observation.Tick(T0.plusSeconds(5)))).isInstanceOf(Decision.Wait.class);
+
+        Decision made = decider.decide(again.record(), new Observation.ProgressMade("run-2", T0.plusSeconds(30)));
+        assertThat(made).isInstanceOf(Decision.RestartNow.class);
+        assertThat(made.record().sequence()).isEqualTo(2);
+        assertThat(made.record().consecutive()).as("a restart by hand resets the policy").isEqualTo(1);
+        assertThat(made.record().reason()).isEqualTo("restarted by hand");
+        assertThat(made.record().attemptId()).isEqualTo("orders#2#command:c-1");
+        assertThat(made.record().byHandWaiting()).isEmpty();
+        assertThat(made.record().knownBeforeAttempt("run-2")).as("the run it replaces is old news").isTrue();
+        assertThat(decider.decide(made.record(), new Observation.ManualRestart(JOB, "command:c-2", T0.plusSeconds(31))))
+                .as("neither command is made twice").isInstanceOf(Decision.Wait.class);
+    }
+
+    @Test
+    void aRestartByHandWaitingForAFailedAttemptIsMadeAtOnceNotAfterTheBackoffAndNotGivenUp() {
+        RestartRecord restarting = attemptUnderWay();
+        RestartRecord asked = decider.decide(restarting, new Observation.ManualRestart(JOB, T0.plusSeconds(2))).record();
+        assertThat(asked.byHandWaiting()).as("a restart by hand without a command id waits too").isNotEmpty();
+
+        Decision failedAttempt = decider.decide(asked, failed("run-2", T0.plusSeconds(20)));
+        assertThat(failedAttempt).isInstanceOf(Decision.RestartNow.class);
+        assertThat(failedAttempt.record().sequence()).isEqualTo(2);
+        assertThat(failedAttempt.record().reason()).isEqualTo("restarted by hand");
+
+        Decision pastDeadline = decider.decide(asked, new Observation.Tick(T0.plus(Duration.ofMinutes(10))));
+        assertThat(pastDeadline).isInstanceOf(Decision.RestartNow.class);
+        assertThat(pastDeadline.record().sequence()).isEqualTo(2);
+
+        // The policy's last attempt failing: the operator's restart is made instead of the RestartsExhausted page.
+        RestartDecider once = new RestartDecider(new RestartPolicy(1, Duration.ofHours(1), Duration.ofSeconds(1),
+                Duration.ofMinutes(1), 2.0, 0.1, Duration.ofHours(1), Duration.ofMinutes(5)), () -> 0.0);
+        RestartRecord last = once.decide(once.decide(RestartRecord.idle(JOB, T0), failed("run-1", T0)).record(),
+                new Observation.Tick(T0.plusSeconds(1))).record();
+        assertThat(once.decide(last, failed("run-2", T0.plusSeconds(20)))).isInstanceOf(Decision.GiveUp.class);
+        RestartRecord lastAsked = once.decide(last, new Observation.ManualRestart(JOB, "command:c-3", T0.plusSeconds(2))).record();
+        Decision instead = once.decide(lastAsked, failed("run-2", T0.plusSeconds(20)));
+        assertThat(instead).isInstanceOf(Decision.RestartNow.class);
+        assertThat(instead.record().phase()).isEqualTo(RestartPhase.RESTARTING);
+    }
+
+    @Test
+    void aCleanStopAfterARestartByHandWasAskedForWinsTheJobStaysStopped() {
+        RestartRecord asked = decider.decide(attemptUnderWay(), new Observation.ManualRestart(JOB, "command:c-4", T0.plusSeconds(2)))
+                .record();
+        // The restarter stopping the run it replaces is no one's wish: the attempt goes on, the restart still waits.
+        Decision replaced = decider.decide(asked, new Observation.QueryStopped("run-1", T0.plusSeconds(3)));
+        assertThat(replaced.record().byHandWaiting()).isEqualTo("command:c-4");
+
+        Decision stopped = decider.decide(asked, new Observation.QueryStopped("run-2", T0.plusSeconds(9)));
+        assertThat(stopped).isInstanceOf(Decision.Nothing.class);
+        assertThat(stopped.changed()).isTrue();
+        assertThat(stopped.record().phase()).as("no attempt under way, none waiting").isEqualTo(RestartPhase.HEALTHY);
+        assertThat(stopped.record().byHandWaiting()).isEmpty();
+        assertThat(stopped.record().reason()).contains("stopped cleanly").contains("restart by hand").contains("dropped");
+        assertThat(decider.decide(stopped.record(), new Observation.Tick(T0.plusSeconds(10)))).isInstanceOf(Decision.Nothing.class);
+
+        Decision sigterm = decider.decide(asked, new Observation.LauncherExited(1, 143, T0.plusSeconds(9)));
+        assertThat(sigterm).isInstanceOf(Decision.Nothing.class);
+        assertThat(sigterm.record().byHandWaiting()).isEmpty();
+    }
+
     @Test
     void aRestarterThatCannotActFailsTheAttempt() {
         RestartRecord waiting = decider.decide(RestartRecord.idle(JOB, T0), failed("run-1", T0)).record();

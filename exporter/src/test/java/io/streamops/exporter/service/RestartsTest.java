@@ -254,7 +254,7 @@ class RestartsTest {
     }
 
     @Test
-    void aRestartByHandDuringAnAttemptIsAnsweredWithANoteThatItIsNotActedOn() throws Exception {
+    void aRestartByHandDuringAnAttemptIsAnsweredWithANoteThatItWaitsForTheAttempt() throws Exception {
         ExporterConfig config = config("journal-d", "[/bin/sleep, '300']");
         try (Restarts owner = restarts(config);
              ExporterHttpServer http = new ExporterHttpServer("127.0.0.1", 0, Optional.of(Secret.of(TOKEN)), () -> "", () -> true)) {
@@ -269,7 +269,7 @@ class RestartsTest {
 
             HttpResponse<String> during = HttpClient.newHttpClient().send(restart, HttpResponse.BodyHandlers.ofString());
             assertThat(during.statusCode()).as(during.body()).isEqualTo(200);
-            assertThat(during.body()).contains("\"note\"").contains("not acted on");
+            assertThat(during.body()).contains("\"note\"").contains("made once that attempt ends");
         }
     }
 }
