@@ -1,6 +1,9 @@
 package io.streamops.exporter.restart;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.streamops.exporter.support.LogText;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -19,8 +22,11 @@ import java.util.Set;
  * Prometheus alerting rule). The job is its {@code job} label; {@code query}, {@code query_id},
  * {@code app_id}, {@code status} and {@code run_id} labels are used when present. A valid payload is
  * accepted whatever it asks (Alertmanager retries anything but a 2xx); only a malformed one is refused.
+ * Label values come from whoever can post to the endpoint: every log line and error message that
+ * carries one escapes it ({@link LogText}).
  */
 public final class AlertmanagerRestarts {
+    private static final Logger LOG = LoggerFactory.getLogger(AlertmanagerRestarts.class);
     private static final Set<String> KNOWN_LABELS = Set.of("job", "query", "query_id", "app_id", "status", "run_id",
             "alertname", "action");
 
@@ -49,7 +55,8 @@ public final class AlertmanagerRestarts {
             throw new InvalidPayload("the payload must be a JSON object");
         }
         if (!payload.path("version").asText("").equals("4")) {
-            throw new InvalidPayload("unsupported payload version '" + payload.path("version").asText("") + "' (expected \"4\")");
+            throw new InvalidPayload("unsupported payload version '" + LogText.escaped(payload.path("version").asText(""))
+                    + "' (expected \"4\")");
         }
         JsonNode alerts = payload.path("alerts");
         if (!alerts.isArray()) {
@@ -70,9 +77,13 @@ public final class AlertmanagerRestarts {
             if (firing && asksRestart && !job.isEmpty()) {
                 Map<String, String> tags = new HashMap<>(text);
                 tags.keySet().removeAll(KNOWN_LABELS); // the other labels, for targets that match tags
-                asks.add(new Ask(new RestartSubject(job, text.get("query"), text.get("query_id"), text.get("app_id"), tags),
+                Ask ask = new Ask(new RestartSubject(job, text.get("query"), text.get("query_id"), text.get("app_id"), tags),
                         text.getOrDefault("alertname", ""), text.getOrDefault("status", ""), text.getOrDefault("run_id", ""),
-                        alert.path("fingerprint").asText(""), startsAt(alert, i)));
+                        alert.path("fingerprint").asText(""), startsAt(alert, i));
+                asks.add(ask);
+                LOG.info("Alertmanager alert {} (fingerprint {}, query {}) asks to restart job {}",
+                        LogText.escaped(ask.alertname()), LogText.escaped(ask.fingerprint()),
+                        LogText.escaped(text.getOrDefault("query", "")), LogText.escaped(job));
             }
         }
         return asks;
@@ -86,7 +97,7 @@ public final class AlertmanagerRestarts {
         try {
             return OffsetDateTime.parse(text).toInstant();
         } catch (DateTimeParseException e) {
-            throw new InvalidPayload("alerts[" + index + "].startsAt '" + text + "' is not an RFC 3339 time");
+            throw new InvalidPayload("alerts[" + index + "].startsAt '" + LogText.escaped(text) + "' is not an RFC 3339 time");
         }
     }
 }

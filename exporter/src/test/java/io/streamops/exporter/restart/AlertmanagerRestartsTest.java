@@ -1,5 +1,6 @@
 package io.streamops.exporter.restart;
 
+import io.streamops.exporter.notify.LogCapture;
 import io.streamops.exporter.support.Json;
 import org.junit.jupiter.api.Test;
 
@@ -46,5 +47,37 @@ class AlertmanagerRestartsTest {
         assertThatThrownBy(() -> asks("{\"version\": \"4\"}")).hasMessageContaining("'alerts' must be a list");
         assertThatThrownBy(() -> asks("{\"version\": \"4\", \"alerts\": [1]}")).hasMessageContaining("alerts[0]");
         assertThatThrownBy(() -> asks("[]")).hasMessageContaining("JSON object");
+    }
+
+    /** Label values are whatever the poster sent: a line break in one must not start a log line of its own. */
+    @Test
+    void labelValuesAreEscapedInLogLinesAndErrors() throws Exception {
+        assertThat(LogCapture.loggingIsBound()).isTrue();
+        String forged = "2026-12-03T10:00:00.000+00:00 [main] ERROR io.streamops.exporter.Main - forged";
+        String payload = """
+                {"version": "4", "alerts": [
+                  {"status": "firing", "labels": {"alertname": "Down\\r\\nAGAIN", "job": "orders\\n%s", "query": "q\u2028x",
+                   "action": "restart"}, "fingerprint": "f\\nFINGER"}
+                ]}
+                """.formatted(forged);
+        String logged;
+        List<AlertmanagerRestarts.Ask> asks;
+        try (LogCapture capture = new LogCapture()) {
+            asks = asks(payload);
+            logged = capture.text();
+        }
+        assertThat(asks).hasSize(1);
+        assertThat(asks.get(0).subject().job()).as("the job itself is kept as sent").isEqualTo("orders\n" + forged);
+        assertThat(logged).contains("asks to restart job orders\\n" + forged)
+                .contains("Down\\r\\nAGAIN").contains("f\\nFINGER").contains("q\\u2028x");
+        assertThat(logged.lines()).noneMatch(line -> line.startsWith(forged) || line.startsWith("AGAIN")
+                || line.startsWith("FINGER"));
+
+        assertThatThrownBy(() -> asks("{\"version\": \"4\\nFORGED\", \"alerts\": []}"))
+                .hasMessageContaining("'4\\nFORGED'").hasMessageNotContaining("\n");
+        assertThatThrownBy(() -> asks("""
+                {"version": "4", "alerts": [{"status": "firing", "labels": {"job": "orders", "action": "restart"},
+                 "startsAt": "x\\ny"}]}"""))
+                .hasMessageContaining("'x\\ny'").hasMessageNotContaining("\n");
     }
 }
