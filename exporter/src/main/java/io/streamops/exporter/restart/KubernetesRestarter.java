@@ -37,6 +37,10 @@ import java.util.Optional;
  * application as it is (metadata that identifies it, and its spec) is written to {@code storedSpec}, so
  * an exporter killed between the delete and the create still has it for the next attempt; an
  * application that is gone and was never seen is created from {@code manifest}, if one is configured.
+ * The stored spec is on this instance's disk ({@code data_dir}): another instance that takes the job over
+ * does not have it, so with several instances the {@code manifest} is what makes a take-over between the
+ * delete and the create safe (README, restarts). Sharing the spec through Kafka was left out: the
+ * manifest is one file an operator already has.
  * The token file is read for each request: Kubernetes rotates projected service-account tokens.
  */
 public final class KubernetesRestarter implements Restarter {
@@ -147,7 +151,9 @@ public final class KubernetesRestarter implements Restarter {
     private ObjectNode stored() throws RestartException {
         Optional<Path> source = Files.isReadable(config.storedSpec()) ? Optional.of(config.storedSpec()) : config.manifest();
         if (source.isEmpty()) {
-            throw new RestartException(describe() + " does not exist and no spec of it is stored (set a manifest)");
+            throw new RestartException(describe() + " does not exist and this instance has no spec of it stored in "
+                    + config.storedSpec() + " (set the target's manifest: the stored spec is per instance, and with"
+                    + " several instances the one that deleted it may be another)");
         }
         try {
             return identityAndSpec(YAML.readTree(source.get().toFile()));

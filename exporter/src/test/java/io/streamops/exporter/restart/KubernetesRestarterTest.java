@@ -109,7 +109,8 @@ class KubernetesRestarterTest {
         String apiVersion = "spark.apache.org/v1";
         assertThatThrownBy(() -> restarter(apiVersion, TOKEN, Optional.empty())
                 .restart(new RestartRequest(RestartSubject.ofJob("orders"), 1, "orders#1", "")))
-                .hasMessageContaining("does not exist and no spec of it is stored");
+                .hasMessageContaining("does not exist and this instance has no spec of it stored in " + dir.resolve("state/orders.json"))
+                .hasMessageContaining("set the target's manifest").hasMessageContaining("several instances");
 
         Path manifest = Files.writeString(dir.resolve("orders.yaml"), """
                 apiVersion: spark.apache.org/v1
