@@ -43,7 +43,8 @@ final class AlertGroups implements Stage {
         Dispatch dispatch() {
             List<AlertTransition> list = new ArrayList<>(alerts.values());
             boolean anyFiring = list.stream().anyMatch(a -> a.phase() == AlertPhase.FIRING);
-            return new Dispatch(receiver, key, anyFiring ? AlertPhase.FIRING : AlertPhase.RESOLVED, list);
+            List<Source> from = list.stream().map(a -> sources.get(a.fingerprint())).toList();
+            return new Dispatch(receiver, key, anyFiring ? AlertPhase.FIRING : AlertPhase.RESOLVED, list, from);
         }
     }
 

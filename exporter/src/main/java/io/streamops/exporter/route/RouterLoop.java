@@ -1,6 +1,8 @@
 package io.streamops.exporter.route;
 
 import io.streamops.exporter.alert.AlertTransition;
+import io.streamops.exporter.notify.delivery.DeliveryQueue;
+import io.streamops.exporter.notify.delivery.HandBack;
 import io.streamops.exporter.support.Json;
 import io.streamops.exporter.support.LogLimiter;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -37,7 +39,10 @@ import java.util.Set;
  * re-reading from the last commit, gives each receiver only what it had not had. On taking over a
  * partition it first re-reads its history up to the committed offset without notifying, to know what
  * fires; the router repeats nothing of that partition until the re-read is done. On giving a partition
- * up cleanly it sends what waits in the partition's groups, commits, and forgets the partition's alerts.
+ * up cleanly it sends what waits in the partition's groups, lets the delivery queue send what it holds of
+ * the partition for a few seconds, gives back what is still undelivered (a receiver is down) to the next
+ * owner through the commit, withdraws it from the queue once the commit is taken, and forgets the
+ * partition's alerts: a scale-in leaves no page in a data_dir that may never start again.
  * Partitions move one by one (cooperative rebalancing), so a rebalance leaves the others routing.
  */
 public final class RouterLoop implements AutoCloseable {
@@ -55,6 +60,8 @@ public final class RouterLoop implements AutoCloseable {
     private final java.util.Set<TopicPartition> firstRecordToCome = new HashSet<>();
     private final RouterOffsets offsets = new RouterOffsets();
     private final OwnerActions owner;
+    /** The durable delivery queue, to give back what it holds of partitions given up; null if there is none to ask. */
+    private final DeliveryQueue deliveries;
     private int partitionCount;
     private volatile boolean running = true;
     /** When the loop last came back from a poll, on {@link #clock}: what /healthz looks at. */
@@ -100,7 +107,18 @@ public final class RouterLoop implements AutoCloseable {
     }
 
     public RouterLoop(Properties kafka, String groupId, String topic, AlertRouter router, Clock clock, OwnerActions owner) {
+        this(kafka, groupId, topic, router, clock, owner, null);
+    }
+
+    /**
+     * @param deliveries the queue the router's dispatches go to, with their origins
+     *                   ({@link Dispatch#origins}): what it could not deliver of a partition given up goes to
+     *                   the partition's next owner instead of staying in this instance's data_dir
+     */
+    public RouterLoop(Properties kafka, String groupId, String topic, AlertRouter router, Clock clock, OwnerActions owner,
+                      DeliveryQueue deliveries) {
         this.owner = owner;
+        this.deliveries = deliveries;
         Properties p = new Properties();
         p.putAll(kafka);
         p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
@@ -133,11 +151,16 @@ public final class RouterLoop implements AutoCloseable {
                 synchronized (router) {
                     undelivered = router.handOver(numbers(partitions), clock.instant());
                 }
-                // At the lowest offset still waiting in an undelivered group: the new owner sends it. The last
-                // chance to say where this instance got to: once more if the broker did not take it.
-                if (!commit() && !commit()) {
+                HandBack handBack = giveBack(partitions);
+                // At the lowest offset still waiting in an undelivered group, or given back: the new owner sends
+                // it. The last chance to say where this instance got to: once more if the broker did not take it.
+                if (commit() || commit()) {
+                    handBack.withdraw();
+                } else {
+                    handBack.keep();
                     LOG.error("alert routing: could not commit the offsets of {} before handing them over: their new owner "
-                            + "re-reads from the previous commit and may notify again what was sent since", partitions);
+                            + "re-reads from the previous commit and may notify again what was sent since; what the "
+                            + "delivery queue could not deliver of them stays in this instance's data_dir", partitions);
                 }
                 synchronized (router) {
                     router.drop(undelivered);
@@ -227,6 +250,26 @@ public final class RouterLoop implements AutoCloseable {
         }
     }
 
+    /**
+     * What the delivery queue could not deliver of the partitions given up, named in the next commit for their
+     * next owner to send; kept here instead if a partition cannot carry it.
+     */
+    private HandBack giveBack(Collection<TopicPartition> partitions) {
+        if (deliveries == null) {
+            return HandBack.NONE;
+        }
+        HandBack handBack = deliveries.handBack(topic, numbers(partitions));
+        Map<Integer, Map<String, java.util.SortedSet<Long>>> records = handBack.records();
+        if (!records.keySet().stream().allMatch(p -> offsets.canReturn(new TopicPartition(topic, p)))) {
+            LOG.warn("alert routing: undelivered notifications of {} stay in this instance's data_dir: nothing of their "
+                    + "partitions was read or committed here", records.keySet());
+            handBack.keep();
+            return HandBack.NONE;
+        }
+        records.forEach((partition, byReceiver) -> offsets.returned(new TopicPartition(topic, partition), byReceiver));
+        return handBack;
+    }
+
     private static List<Integer> numbers(Collection<TopicPartition> partitions) {
         return partitions.stream().map(TopicPartition::partition).toList();
     }
@@ -297,6 +340,9 @@ public final class RouterLoop implements AutoCloseable {
             handledUpTo.put(tp, r.offset() + 1);
             offsets.accepted(tp, r.offset() + 1);
         }
+        if (offsets.acceptedBefore(tp, r.offset())) {
+            return; // re-read only for what was waiting or given back: the previous owner acted on it as new already
+        }
         try {
             owner.fresh(t);
         } catch (RuntimeException e) {
@@ -351,7 +397,7 @@ public final class RouterLoop implements AutoCloseable {
     public void close() throws InterruptedException {
         running = false;
         consumer.wakeup();
-        thread.join(10_000);
+        thread.join(20_000); // the consumer's close gives partitions up: a drain of the delivery queue and commits
     }
 
     /**

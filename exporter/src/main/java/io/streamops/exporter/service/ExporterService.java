@@ -106,13 +106,15 @@ public final class ExporterService implements AutoCloseable {
                 config.routing().groupBy(),
                 config::groupWaitOf,
                 dispatch -> delivery.submit(Notification.of(dispatch.receiver(), dispatch.groupKey(),
-                        restarts.map(r -> r.annotate(dispatch.alerts())).orElse(dispatch.alerts()), links)),
+                        restarts.map(r -> r.annotate(dispatch.alerts())).orElse(dispatch.alerts()), links),
+                        dispatch.origins(config.kafka().alertsTopic())),
                 registry, receiver -> loneResolveIsNoOp(config.receivers().get(receiver)));
         Properties routerProps = withGroupTimeouts(kafka);
         routerProps.put("client.id", config.kafka().applicationId() + "-router-" + instanceName);
         io.streamops.exporter.web.AlertHistory alertHistory = new io.streamops.exporter.web.AlertHistory(io.streamops.exporter.web.Dashboard.ALERT_HISTORY);
         router = new RouterLoop(routerProps, config.kafka().applicationId() + "-router", config.kafka().alertsTopic(),
-                alertRouter, clock, alertHistory.alongside(restarts.<RouterLoop.OwnerActions>map(r -> r).orElse(RouterLoop.OwnerActions.NONE)));
+                alertRouter, clock, alertHistory.alongside(restarts.<RouterLoop.OwnerActions>map(r -> r).orElse(RouterLoop.OwnerActions.NONE)),
+                delivery);
 
         http = new ExporterHttpServer(config.http().host(), config.http().port(), config.http().token(), registry::scrape,
                 () -> streams.state() == KafkaStreams.State.RUNNING);

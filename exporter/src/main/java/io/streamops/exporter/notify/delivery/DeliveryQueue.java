@@ -13,9 +13,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 
 /**
  * Delivers notifications to their receivers, retrying with back-off, without ever making the caller
@@ -28,6 +30,9 @@ import java.util.TreeSet;
  *       that is down or hangs delays no other.</li>
  *   <li>A file is deleted when its notification is delivered, rejected or given up. A new queue on
  *       the same directory sends whatever the previous one left.</li>
+ *   <li>What was made from alerts-topic partitions this instance gives up, and is not delivered within the
+ *       drain period, can be handed back ({@link #handBack}) for their next owner to send, so that a
+ *       scale-in while a receiver is down leaves nothing in a data_dir that may never start again.</li>
  * </ul>
  *
  * <p>Metrics: see {@link DeliveryMetrics} ({@code streamops.exporter.notifications.*}).
@@ -126,9 +131,19 @@ public final class DeliveryQueue implements AutoCloseable {
      * against the receivers at start and on reload, so this is a transition from before a config change,
      * read back from the alerts topic; throwing would stop the router on it.
      *
+     * <p>Its origins are not known: it is never {@linkplain #handBack handed back}, only sent from here.
+     *
      * @throws IllegalStateException after {@link #close()}
      */
-    public synchronized void submit(Notification notification) {
+    public void submit(Notification notification) {
+        submit(notification, null);
+    }
+
+    /**
+     * As {@link #submit(Notification)}, with the alerts-topic records (and repeated alerts) the notification
+     * was made from: it can be {@linkplain #handBack handed back} when their partitions move away.
+     */
+    public synchronized void submit(Notification notification, List<Origin> origins) {
         if (closed) {
             throw new IllegalStateException("delivery queue is closed");
         }
@@ -141,7 +156,7 @@ public final class DeliveryQueue implements AutoCloseable {
                     notification.receiver(), notification.groupKey());
             return;
         }
-        PendingDelivery delivery = store.newDelivery(notification, clock.instant());
+        PendingDelivery delivery = store.newDelivery(notification, origins, clock.instant());
         try {
             store.save(delivery);
         } catch (UncheckedIOException e) {
@@ -156,6 +171,30 @@ public final class DeliveryQueue implements AutoCloseable {
     public int pending(String receiver) {
         ReceiverWorker worker = workers.get(receiver);
         return worker == null ? 0 : worker.pending();
+    }
+
+    /**
+     * The partitions {@code partitions} of {@code topic} move to another instance: lets what was made only from
+     * them go out for up to the drain period (less once every receiver still holding some is waiting out a
+     * back-off), then holds what is left of it, unsent, for the caller to hand to their next owner: the
+     * caller commits that the next owner is to make it again ({@link HandBack#records()}), then
+     * {@linkplain HandBack#withdraw() withdraws} it here, or {@linkplain HandBack#keep() keeps} it if the
+     * commit failed. A notification with an alert from elsewhere, or of unknown origin, stays here.
+     * Call from the thread that submits, so nothing of those partitions is submitted meanwhile.
+     */
+    public HandBack handBack(String topic, Collection<Integer> partitions) {
+        synchronized (this) {
+            if (closed) {
+                return HandBack.NONE;
+            }
+        }
+        Set<Integer> given = Set.copyOf(partitions);
+        Predicate<PendingDelivery> onlyFromThem = delivery -> delivery.onlyFrom(topic, given);
+        long deadline = System.nanoTime() + drainOnClose.toNanos();
+        workers.values().forEach(worker -> worker.awaitSettled(onlyFromThem, deadline));
+        Map<String, HandBack.Held> held = new LinkedHashMap<>();
+        workers.forEach((name, worker) -> held.put(name, new HandBack.Held(worker, worker.hold(onlyFromThem, deadline))));
+        return new HandBack(held);
     }
 
     /** The configured receiver names. */

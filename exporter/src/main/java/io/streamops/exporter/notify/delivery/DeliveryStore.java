@@ -110,8 +110,8 @@ final class DeliveryStore implements AutoCloseable {
     }
 
     /** A new delivery for a submitted notification, numbered after every other; not stored yet: {@link #save} it. */
-    PendingDelivery newDelivery(Notification notification, Instant now) {
-        return PendingDelivery.first(lastSequence.incrementAndGet(), notification, now);
+    PendingDelivery newDelivery(Notification notification, List<Origin> origins, Instant now) {
+        return PendingDelivery.first(lastSequence.incrementAndGet(), notification, origins, now);
     }
 
     /** Writes (or replaces) the stored state of a delivery, atomically. */

@@ -3,6 +3,8 @@ package io.streamops.exporter.notify.delivery;
 import io.streamops.exporter.notify.Notification;
 
 import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -14,6 +16,9 @@ import java.util.Objects;
  * @param firstQueuedAt when it was submitted: the give-up age counts from here
  * @param nextAttemptAt not before this
  * @param lastFailure   the reason of the last failed attempt, "" before the first: for operators reading the files
+ * @param origins       the alerts-topic records (and repeated alerts) the notification was made from; null in files
+ *                      written before they were kept, and for notifications submitted without: such a delivery is
+ *                      never handed back, it stays with this data_dir. An older exporter ignores the field.
  */
 record PendingDelivery(
         int version,
@@ -22,7 +27,8 @@ record PendingDelivery(
         int attempts,
         Instant firstQueuedAt,
         Instant nextAttemptAt,
-        String lastFailure) {
+        String lastFailure,
+        List<Origin> origins) {
 
     static final int FORMAT = 1;
 
@@ -31,10 +37,20 @@ record PendingDelivery(
         Objects.requireNonNull(firstQueuedAt, "firstQueuedAt");
         Objects.requireNonNull(nextAttemptAt, "nextAttemptAt");
         lastFailure = lastFailure == null ? "" : lastFailure;
+        origins = origins == null ? null : List.copyOf(origins);
     }
 
-    static PendingDelivery first(long sequence, Notification notification, Instant now) {
-        return new PendingDelivery(FORMAT, sequence, notification, 0, now, now, "");
+    static PendingDelivery first(long sequence, Notification notification, List<Origin> origins, Instant now) {
+        return new PendingDelivery(FORMAT, sequence, notification, 0, now, now, "", origins);
+    }
+
+    /**
+     * Whether every alert of this notification came from {@code partitions} of {@code topic}: then their next
+     * owner can make it again, and it can be handed back. One with an origin elsewhere, or none known, cannot.
+     */
+    boolean onlyFrom(String topic, Collection<Integer> partitions) {
+        return origins != null && !origins.isEmpty()
+                && origins.stream().allMatch(o -> o.topic().equals(topic) && partitions.contains(o.partition()));
     }
 
     String receiver() {
@@ -44,11 +60,11 @@ record PendingDelivery(
     /** This delivery, due no later than {@code now}. */
     PendingDelivery dueBy(Instant now) {
         return nextAttemptAt.isAfter(now)
-                ? new PendingDelivery(version, sequence, notification, attempts, firstQueuedAt, now, lastFailure)
+                ? new PendingDelivery(version, sequence, notification, attempts, firstQueuedAt, now, lastFailure, origins)
                 : this;
     }
 
     PendingDelivery failedAgain(Instant next, String reason) {
-        return new PendingDelivery(version, sequence, notification, attempts + 1, firstQueuedAt, next, reason);
+        return new PendingDelivery(version, sequence, notification, attempts + 1, firstQueuedAt, next, reason, origins);
     }
 }

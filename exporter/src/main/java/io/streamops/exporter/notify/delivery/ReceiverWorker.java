@@ -13,10 +13,15 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.Collection;
 import java.util.Deque;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
 
 /**
  * Delivers one receiver's notifications, in order, on its own thread: so a channel that hangs or is
@@ -24,6 +29,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Strictly first in, first out: the head is retried (after its back-off) before anything behind it
  * is sent. That keeps a resolve from overtaking the trigger it resolves, which would reopen the incident.
+ *
+ * <p>Deliveries being handed back ({@link #hold}) are not started until they are withdrawn or released; the
+ * store is written only for a delivery still queued, so a withdrawn one cannot come back to disk.
  */
 final class ReceiverWorker {
     private static final Logger LOG = LoggerFactory.getLogger(ReceiverWorker.class);
@@ -40,6 +48,10 @@ final class ReceiverWorker {
     private final Condition changed = lock.newCondition();
     private final Deque<PendingDelivery> queue = new ArrayDeque<>(); // guarded by lock
     private boolean stopping; // guarded by lock
+    /** The delivery being attempted, or null. */
+    private PendingDelivery inFlight; // guarded by lock
+    /** Deliveries not to be started: they are being handed back. */
+    private Predicate<PendingDelivery> held = delivery -> false; // guarded by lock
 
     ReceiverWorker(Receiver receiver, DeliveryStore store, MeterRegistry registry, Clock clock) {
         this.receiver = receiver;
@@ -130,6 +142,14 @@ final class ReceiverWorker {
                 // A bug here must not end the thread: that would silence the receiver for good.
                 LOG.error("unexpected failure settling notification {} to receiver {}", due.sequence(), receiver.name(), e);
                 deferHead(due);
+            } finally {
+                lock.lock();
+                try {
+                    inFlight = null;
+                    changed.signalAll(); // for hold
+                } finally {
+                    lock.unlock();
+                }
             }
         }
     }
@@ -140,12 +160,13 @@ final class ReceiverWorker {
         try {
             while (!stopping) {
                 PendingDelivery head = queue.peekFirst();
-                if (head == null) {
+                if (head == null || held.test(head)) {
                     changed.await();
                     continue;
                 }
                 Duration wait = Duration.between(clock.instant(), head.nextAttemptAt());
                 if (wait.isNegative() || wait.isZero()) {
+                    inFlight = head;
                     return head;
                 }
                 // Capped so that an absurd date cannot overflow; the loop just waits again.
@@ -204,14 +225,20 @@ final class ReceiverWorker {
             return;
         }
         PendingDelivery again = delivery.failedAgain(next, retry.reason());
-        try {
-            store.save(again);
-        } catch (UncheckedIOException e) {
-            // Still retried from memory; only a restart before success would lose the new attempt count.
-            LOG.warn("cannot persist retry state of notification {}: {}", delivery.sequence(), e.getCause().toString());
-        }
         lock.lock();
         try {
+            if (queue.peekFirst() != delivery) {
+                LOG.info("notification {} to receiver {} failed (attempt {}) after it was handed back: its partition's next owner sends it",
+                        delivery.sequence(), receiver.name(), attempts);
+                return;
+            }
+            // Written under the lock: a delivery withdrawn meanwhile must not come back to disk.
+            try {
+                store.save(again);
+            } catch (UncheckedIOException e) {
+                // Still retried from memory; only a restart before success would lose the new attempt count.
+                LOG.warn("cannot persist retry state of notification {}: {}", delivery.sequence(), e.getCause().toString());
+            }
             queue.pollFirst();
             queue.addFirst(again);
         } finally {
@@ -248,8 +275,87 @@ final class ReceiverWorker {
         store.remove(delivery);
         lock.lock();
         try {
-            queue.pollFirst();
+            if (queue.peekFirst() == delivery) { // else it was handed back while in flight
+                queue.pollFirst();
+            }
             changed.signalAll(); // for awaitDrained
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Waits, until {@code deadlineNanos} at most, while something {@code handedBack} selects may still go out
+     * from here soon: some is queued and the head is new or being sent. A head waiting out a back-off
+     * (its channel is down) ends the wait at once: nothing behind it moves before its next attempt.
+     */
+    void awaitSettled(Predicate<PendingDelivery> handedBack, long deadlineNanos) {
+        lock.lock();
+        try {
+            while (true) {
+                PendingDelivery head = queue.peekFirst();
+                boolean moving = head != null && (head.attempts() == 0 || head == inFlight);
+                if (!moving || queue.stream().noneMatch(handedBack)) {
+                    return;
+                }
+                long left = deadlineNanos - System.nanoTime();
+                if (left <= 0) {
+                    return;
+                }
+                changed.awaitNanos(left);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Starts no more of what {@code handedBack} selects, waits (until {@code deadlineNanos} at most) for such a
+     * send in progress to end, and returns what it selects still queued: to be {@link #withdraw}n once their
+     * partitions' next owner is told to send them, or {@link #release}d. A send still in progress at the
+     * deadline is among them: if it succeeds after all, the next owner sends it again (at least once).
+     */
+    List<PendingDelivery> hold(Predicate<PendingDelivery> handedBack, long deadlineNanos) {
+        lock.lock();
+        try {
+            held = handedBack;
+            while (inFlight != null && handedBack.test(inFlight)) {
+                long left = deadlineNanos - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                changed.awaitNanos(left);
+            }
+            return queue.stream().filter(handedBack).toList();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return queue.stream().filter(handedBack).toList();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Drops {@code deliveries} from the queue and the disk (another instance sends them now), and ends the hold. */
+    void withdraw(Collection<PendingDelivery> deliveries) {
+        Set<Long> sequences = deliveries.stream().map(PendingDelivery::sequence).collect(Collectors.toSet());
+        lock.lock();
+        try {
+            queue.removeIf(d -> sequences.contains(d.sequence()));
+            deliveries.forEach(store::remove);
+        } finally {
+            lock.unlock();
+        }
+        release();
+    }
+
+    /** Ends a {@link #hold}: what it held is sent from here after all. */
+    void release() {
+        lock.lock();
+        try {
+            held = delivery -> false;
+            changed.signalAll();
         } finally {
             lock.unlock();
         }
