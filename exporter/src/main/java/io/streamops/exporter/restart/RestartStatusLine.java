@@ -20,7 +20,8 @@ public final class RestartStatusLine {
         int of = policy.maxAttempts();
         return switch (record.phase()) {
             case WAITING -> Optional.of("restarting, attempt " + (made + 1) + " of " + of + ", next in " + until(now, record.due()));
-            case RESTARTING -> Optional.of("restarting, attempt " + made + " of " + of + " made, waiting for progress");
+            case RESTARTING -> Optional.of("restarting, attempt " + made + " of " + of + " made, waiting for progress"
+                    + (record.byHandWaiting().isEmpty() ? "" : "; a restart by hand follows once it ends"));
             case HEALTHY -> Optional.of("restarted, attempt " + made + " of " + of + " made progress");
             case GIVEN_UP -> Optional.of("restarts exhausted (" + made + " attempts within "
                     + DurationText.format(policy.window()) + "); restart it by hand once fixed");

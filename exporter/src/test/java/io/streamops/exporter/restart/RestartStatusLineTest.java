@@ -25,6 +25,8 @@ class RestartStatusLineTest {
                 .contains("restarting, attempt 1 of 5, next in 5m");
         assertThat(RestartStatusLine.of(record(RestartPhase.RESTARTING, NOW.plusSeconds(300), NOW), policy, NOW))
                 .contains("restarting, attempt 1 of 5 made, waiting for progress");
+        assertThat(RestartStatusLine.of(record(RestartPhase.RESTARTING, NOW.plusSeconds(300), NOW).withByHandWaiting("command:c-1"),
+                policy, NOW)).contains("restarting, attempt 1 of 5 made, waiting for progress; a restart by hand follows once it ends");
         assertThat(RestartStatusLine.of(record(RestartPhase.GIVEN_UP, null, NOW, NOW, NOW, NOW, NOW), policy, NOW))
                 .hasValueSatisfying(line -> assertThat(line).startsWith("restarts exhausted (5 attempts within 1h)"));
         assertThat(RestartStatusLine.of(RestartRecord.idle(JOB, NOW), policy, NOW)).isEmpty();
