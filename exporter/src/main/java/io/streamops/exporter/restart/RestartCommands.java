@@ -2,6 +2,7 @@ package io.streamops.exporter.restart;
 
 import io.streamops.exporter.support.BackgroundConsumer;
 import io.streamops.exporter.support.Json;
+import io.streamops.exporter.support.LogText;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -85,16 +86,15 @@ public final class RestartCommands implements AutoCloseable {
         this.reading = new BackgroundConsumer("streamops-restart-commands", topic, props, new BackgroundConsumer.Reader() {
             @Override
             public void added(org.apache.kafka.clients.consumer.Consumer<String, byte[]> consumer, List<TopicPartition> partitions) {
+                // The ends first, as offsets: a partition with nothing since lookBack starts at its end as it
+                // was then, so a command written meanwhile is read (a lazy seekToEnd could land past it).
+                Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, Duration.ofSeconds(30));
                 Map<TopicPartition, Long> from = new HashMap<>();
                 partitions.forEach(p -> from.put(p, clock.millis() - lookBack.toMillis()));
                 Map<TopicPartition, OffsetAndTimestamp> offsets = consumer.offsetsForTimes(from, Duration.ofSeconds(30));
                 for (TopicPartition partition : partitions) {
                     OffsetAndTimestamp at = offsets.get(partition);
-                    if (at == null) {
-                        consumer.seekToEnd(List.of(partition));
-                    } else {
-                        consumer.seek(partition, at.offset());
-                    }
+                    consumer.seek(partition, at == null ? ends.get(partition) : at.offset());
                 }
             }
 
@@ -104,7 +104,8 @@ public final class RestartCommands implements AutoCloseable {
                 try {
                     command = Json.MAPPER.readValue(record.value(), Command.class);
                 } catch (IOException | RuntimeException e) {
-                    LOG.warn("Skipping unreadable restart command at offset {}: {}", record.offset(), e.getMessage());
+                    LOG.warn("Skipping unreadable restart command at offset {}: {}", record.offset(),
+                            LogText.escaped(e.getMessage())); // the message may quote the record
                     return;
                 }
                 sink.accept(command);

@@ -127,7 +127,7 @@ public final class BackgroundConsumer implements AutoCloseable {
                 reader.accept(record);
             } catch (Exception e) {
                 skipped.warn(null, "{}: skipping the record at {}-{}@{}: {}", thread.getName(), record.topic(),
-                        record.partition(), record.offset(), e.toString());
+                        record.partition(), record.offset(), LogText.escaped(e.toString())); // may quote the record
             }
         }
     }
