@@ -200,6 +200,41 @@ class RestartControllerTest extends WithJournalBroker {
         }
     }
 
+    @Test
+    void aRestartByHandDuringAnAttemptIsJournaledAndMadeOnceTheAttemptEnds() throws Exception {
+        RestartSubject subject = new RestartSubject("job-by-hand", "q", "id-9", "", Map.of());
+        try (KafkaRestartJournal journal = KafkaRestartJournal.open(TOPIC, kafka());
+             RestartController controller = controller(config(List.of("/bin/sleep", "60")), journal)) {
+            controller.alertFired(subject, "QueryFailed", "failed", "run-1");
+            String first = Await.value("the first attempt", Duration.ofSeconds(20), () -> {
+                controller.tick(subject.job()::equals);
+                return controller.record(subject.job()).filter(r -> r.phase() == RestartPhase.RESTARTING)
+                        .map(RestartRecord::handle).filter(h -> !h.isEmpty()).orElse(null);
+            });
+
+            assertThat(controller.restartByHand(subject, "command:by-hand-1")).containsInstanceOf(Decision.Wait.class);
+            assertThat(logs()).as("one restart at a time").isEqualTo(1);
+            try (KafkaRestartJournal next = KafkaRestartJournal.open(TOPIC, kafka())) {
+                assertThat(next.read(subject.job()).orElseThrow().byHandWaiting())
+                        .as("on record: the next owner makes it if this one goes").isEqualTo("command:by-hand-1");
+            }
+            assertThat(controller.statusLine(subject.job())).hasValueSatisfying(line -> assertThat(line).contains("restart by hand follows"));
+
+            controller.progress(subject.job(), "run-2"); // the attempt made progress: it has ended
+            Await.until("the restart by hand", Duration.ofSeconds(20), () -> controller.record(subject.job())
+                    .map(r -> r.sequence() == 2 && !r.handle().isEmpty()).orElse(false));
+            RestartRecord byHand = controller.record(subject.job()).orElseThrow();
+            assertThat(byHand.reason()).isEqualTo("restarted by hand");
+            assertThat(byHand.byHandWaiting()).isEmpty();
+            long firstDriver = Long.parseLong(first.substring(0, first.indexOf('@')));
+            Await.until("the first attempt's driver to be stopped", Duration.ofSeconds(20),
+                    () -> ProcessHandle.of(firstDriver).map(p -> !p.isAlive()).orElse(true));
+            assertThat(logs()).isEqualTo(2);
+        } finally {
+            killLaunchedSleeps();
+        }
+    }
+
     /**
      * A driver that ignores SIGTERM (so does the sleep it becomes): the next attempt's restarter waits its
      * 10 s grace before it kills it, a launch that takes longer than the 2 s progress deadline.
