@@ -57,6 +57,8 @@ class RouterLoopScaleInTest {
         final AlertRouter router;
         final DeliveryQueue queue;
         final RouterLoop loop;
+        /** The transitions the router took as new (what the restart controller and the alert history act on). */
+        final List<AlertTransition> fresh = new java.util.concurrent.CopyOnWriteArrayList<>();
 
         Instance(KafkaTestBroker broker, Path dataDir, LocalHttpServer webhook, LocalHttpServer chat) {
             queue = new DeliveryQueue(dataDir, List.of(
@@ -70,7 +72,13 @@ class RouterLoopScaleInTest {
             kafka.put("bootstrap.servers", broker.bootstrapServers());
             kafka.put("session.timeout.ms", "6000");
             kafka.put("heartbeat.interval.ms", "1000");
-            loop = new RouterLoop(kafka, "router-under-test", TOPIC, router, Clock.systemUTC(), RouterLoop.OwnerActions.NONE, queue);
+            RouterLoop.OwnerActions owner = new RouterLoop.OwnerActions() {
+                @Override
+                public void fresh(AlertTransition transition) {
+                    fresh.add(transition);
+                }
+            };
+            loop = new RouterLoop(kafka, "router-under-test", TOPIC, router, Clock.systemUTC(), owner, queue);
         }
 
         Instance start() {
@@ -135,6 +143,8 @@ class RouterLoopScaleInTest {
             assertThat(answered(webhook, 200)).as("the webhook paged exactly once").isEqualTo(1);
             assertThat(answered(chat, 200)).as("chat, which had it before the scale-in, not again").isEqualTo(1);
             assertThat(chat.requests()).hasSize(1);
+            assertThat(a.fresh).hasSize(1);
+            assertThat(b.fresh).as("re-read for the webhook only: the firing is not new to the survivor").isEmpty();
         }
     }
 }

@@ -111,4 +111,80 @@ class RouterOffsetsTest {
         successor.assigned(P0, position);
         assertThat(successor.alreadyHanded(P0, 10, receivers)).as("re-sent to all rather than lost").isEmpty();
     }
+
+    /**
+     * The scale-in while email is down: pagerduty had records 10 to 12, email had 11 (from another group) but
+     * not 10 and 12, which the delivery queue gives back. The commit goes down to 10 and names them for email
+     * alone, so the successor hands 10 and 12 to email and nothing else to anyone; killed before it re-read
+     * 12, it still says so.
+     */
+    @Test
+    void whatTheQueueGivesBackGoesToItsReceiverAloneFromTheOldestGivenBack() {
+        RouterOffsets offsets = new RouterOffsets();
+        offsets.assigned(P0, new OffsetAndMetadata(10));
+        offsets.accepted(P0, 13);
+        offsets.committed(toCommit(offsets));
+        assertThat(toCommit(offsets)).as("nothing moved yet").isEmpty();
+
+        assertThat(offsets.canReturn(P0)).isTrue();
+        offsets.returned(P0, Map.of("email", new java.util.TreeSet<>(Set.of(10L, 12L))));
+        OffsetAndMetadata position = toCommit(offsets).get(P0);
+        assertThat(position.offset()).as("re-read from the oldest given back").isEqualTo(10);
+
+        RouterOffsets successor = new RouterOffsets();
+        successor.assigned(P0, position);
+        assertThat(successor.alreadyHanded(P0, 10, RECEIVERS)).containsExactly("pagerduty");
+        assertThat(successor.alreadyHanded(P0, 11, RECEIVERS)).containsExactlyElementsOf(RECEIVERS);
+        assertThat(successor.alreadyHanded(P0, 12, RECEIVERS)).containsExactly("pagerduty");
+        assertThat(successor.alreadyHanded(P0, 13, RECEIVERS)).isEmpty();
+        assertThat(successor.acceptedBefore(P0, 12)).as("acted on as new by the previous owner").isTrue();
+        assertThat(successor.acceptedBefore(P0, 13)).isFalse();
+
+        successor.accepted(P0, 12); // re-read 10 and 11, then killed
+        OffsetAndMetadata killed = successor.toCommit(router::pendingFrom, router::receiversWaiting).get(P0);
+        assertThat(killed.offset()).isEqualTo(12);
+        RouterOffsets third = new RouterOffsets();
+        third.assigned(P0, killed);
+        assertThat(third.alreadyHanded(P0, 12, RECEIVERS)).as("still given back").containsExactly("pagerduty");
+        assertThat(third.alreadyHanded(P0, 13, RECEIVERS)).isEmpty();
+    }
+
+    /** Given back by an instance that read its partition only as history (a restart on its old data_dir). */
+    @Test
+    void aPartitionOnlyReReadHereCanGiveBackWhatItsDataDirHeld() {
+        RouterOffsets offsets = new RouterOffsets();
+        assertThat(offsets.canReturn(P0)).as("neither read nor committed: not this partition's records").isFalse();
+        offsets.assigned(P0, new OffsetAndMetadata(20, new RouterOffsets.Handed(20, Map.of()).toMetadata()));
+        offsets.returned(P0, Map.of("email", new java.util.TreeSet<>(Set.of(7L, 9L))));
+        OffsetAndMetadata position = toCommit(offsets).get(P0);
+        assertThat(position.offset()).isEqualTo(7);
+        RouterOffsets successor = new RouterOffsets();
+        successor.assigned(P0, position);
+        assertThat(successor.alreadyHanded(P0, 7, RECEIVERS)).containsExactly("pagerduty");
+        assertThat(successor.alreadyHanded(P0, 8, RECEIVERS)).containsExactlyElementsOf(RECEIVERS);
+        assertThat(successor.alreadyHanded(P0, 9, RECEIVERS)).containsExactly("pagerduty");
+    }
+
+    /**
+     * Too many records given back to name within the broker's 4 KB: each receiver concerned gets everything
+     * again from its oldest (some twice), the others nothing again; never a record lost.
+     */
+    @Test
+    void tooManyGivenBackToNameFallsBackToEverythingFromTheOldestForThatReceiver() {
+        RouterOffsets offsets = new RouterOffsets();
+        offsets.assigned(P0, new OffsetAndMetadata(0));
+        offsets.accepted(P0, 2000);
+        java.util.TreeSet<Long> many = new java.util.TreeSet<>();
+        for (long o = 500; o < 1500; o++) {
+            many.add(o);
+        }
+        offsets.returned(P0, Map.of("email", many));
+        OffsetAndMetadata position = toCommit(offsets).get(P0);
+        assertThat(position.metadata().getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(RouterOffsets.MAX_METADATA_BYTES);
+        assertThat(position.offset()).isEqualTo(500);
+        RouterOffsets successor = new RouterOffsets();
+        successor.assigned(P0, position);
+        assertThat(successor.alreadyHanded(P0, 500, RECEIVERS)).containsExactly("pagerduty");
+        assertThat(successor.alreadyHanded(P0, 1700, RECEIVERS)).as("email again, from its oldest").containsExactly("pagerduty");
+    }
 }
