@@ -312,7 +312,8 @@ class RestartControllerTest extends WithJournalBroker {
             assertThat(controller.alertFired(subject, "QueryFailed", "failed", "run-1")).containsInstanceOf(Decision.RestartNow.class);
             Await.until("the second attempt at work", Duration.ofSeconds(30), () -> {
                 controller.tick(subject.job()::equals);
-                return controller.launching(subject.job());
+                return controller.launching(subject.job())
+                        && controller.record(subject.job()).map(r -> r.sequence() == 2).orElse(false);
             });
             // While the restarter works (10 s, five times the deadline), time does not judge the attempt ...
             controller.tick(subject.job()::equals);
