@@ -42,9 +42,10 @@ public final class DeliveryQueue implements AutoCloseable {
     /** How long close() lets a send in progress finish before interrupting it. */
     private static final Duration CLOSE_GRACE = Duration.ofSeconds(5);
     /**
-     * How long close() lets what is pending go out by default. The router commits its offsets once a
-     * notification is queued here, so what close() leaves is sent only when an exporter starts again on
-     * this data_dir: a few seconds get the usual case (a page queued just before SIGTERM) out now.
+     * How long close() lets what is pending go out by default, and {@link #handBack} what it holds of the
+     * partitions given up. The router commits its offsets once a notification is queued here, so what
+     * neither sends nor hands back is sent only when an exporter starts again on this data_dir: a few
+     * seconds get the usual case (a page queued just before SIGTERM) out now.
      */
     public static final Duration DEFAULT_DRAIN = Duration.ofSeconds(5);
 
