@@ -43,6 +43,14 @@
     return isNaN(d) ? String(iso) : d.toLocaleTimeString();
   }
 
+  // An axis tick (epoch seconds) as hh:mm, or hh:mm:ss between whole minutes.
+  function clockTime(epochSeconds) {
+    const d = new Date(epochSeconds * 1000);
+    const parts = { hour: "2-digit", minute: "2-digit" };
+    if (d.getSeconds() !== 0) parts.second = "2-digit";
+    return d.toLocaleTimeString([], parts);
+  }
+
   function statusBadge(status) {
     return el("span", { class: "status " + status }, status);
   }
@@ -152,7 +160,9 @@
       legend: { show: spec.series.length > 1, live: false },
       scales: { x: { time: true } },
       series: [{}].concat(spec.series.map(([, label, color]) => ({ label: label, stroke: color, width: 1.5, spanGaps: false }))),
-      axes: [{}, { size: 56 }],
+      // The x axis in local clock time only, at most one label per 80 px: uPlot's default adds the date
+      // on a second line, which the neighbouring labels overlapped in a chart this narrow.
+      axes: [{ space: 80, values: (u, splits) => splits.map(clockTime) }, { size: 56 }],
     };
     charts[spec.id] = new uPlot(opts, [[]].concat(spec.series.map(() => [])), figure);
     return charts[spec.id];
