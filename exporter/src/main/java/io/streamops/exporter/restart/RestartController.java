@@ -95,6 +95,8 @@ public final class RestartController implements AutoCloseable {
      * second launch of the job starts only once the first has returned, and a hand-over waits for it.
      */
     private final Map<String, CompletableFuture<Void>> launching = new ConcurrentHashMap<>();
+    /** Per job, the attempt this instance launched last and what its restarter named the run. */
+    private final Map<String, Launched> launchedHere = new ConcurrentHashMap<>();
     /** Which alerts partition a job is on; null until {@link #assigned}: one instance, every job is this one's. */
     private volatile ToIntFunction<String> partitionOf;
     /** The alerts partitions this instance owns, each with whether the journal was read to its end since it came. */
@@ -143,6 +145,9 @@ public final class RestartController implements AutoCloseable {
 
     static {
         ONE_OWNER.caughtUp = true;
+    }
+
+    private record Launched(long sequence, String handle) {
     }
 
     private record Deferred(RestartSubject subject, Observation observation) {
@@ -523,7 +528,8 @@ public final class RestartController implements AutoCloseable {
         }
         try {
             Launch launch = restarters.computeIfAbsent(target.name(), name -> restarterFactory.apply(target.restarter()))
-                    .restart(request);
+                    .restart(withPreviousRun(request));
+            launchedHere.put(subject.job(), new Launched(request.sequence(), launch.handle()));
             remember(subject.job(), request.sequence(), launch.handle(), target.policy());
             launch.exit().ifPresent(exit -> exit.thenAccept(code ->
                     feedback.report(subject, new Observation.LauncherExited(request.sequence(), code, clock.instant()))));
@@ -532,6 +538,17 @@ public final class RestartController implements AutoCloseable {
             metrics.notMade(subject.job());
             feedback.report(subject, new Observation.LaunchFailed(request.sequence(), String.valueOf(e.getMessage()), clock.instant()));
         }
+    }
+
+    /**
+     * The request with the run to stop: the journal's, unless this instance launched the attempt just before
+     * (decided while that launch was at work, so the journal did not have its run yet).
+     */
+    private RestartRequest withPreviousRun(RestartRequest request) {
+        Launched last = launchedHere.get(request.subject().job());
+        return last != null && last.sequence() == request.sequence() - 1 && !last.handle().isEmpty()
+                ? new RestartRequest(request.subject(), request.sequence(), request.attemptId(), last.handle())
+                : request;
     }
 
     /**

@@ -333,6 +333,31 @@ class RestartControllerTest extends WithJournalBroker {
     }
 
     @Test
+    void aLaunchDecidedWhileTheLastIsStillAtWorkStartsAfterItAndStopsTheRunItStarted() throws Exception {
+        RestartSubject subject = new RestartSubject("job-overlap", "q", "id-10", "", Map.of());
+        try (KafkaRestartJournal journal = KafkaRestartJournal.open(TOPIC, kafka());
+             RestartController controller = controller(slowToReplace(), journal)) {
+            controller.alertFired(subject, "QueryFailed", "failed", "run-1");
+            Await.until("the second attempt at work", Duration.ofSeconds(30), () -> {
+                controller.tick(subject.job()::equals);
+                return controller.launching(subject.job())
+                        && controller.record(subject.job()).map(r -> r.sequence() == 2).orElse(false);
+            });
+            // The failed query's new run fails while attempt 2's restarter still stops attempt 1's driver.
+            Optional<Decision> third = controller.alertFired(subject, "QueryFailed", "failed", "run-3");
+            assertThat(third).containsInstanceOf(Decision.RestartNow.class);
+            assertThat(third.orElseThrow().record().sequence()).isEqualTo(3);
+            Await.until("both launches done", Duration.ofSeconds(60), () -> !controller.launching(subject.job()));
+            assertThat(logs()).isEqualTo(3);
+            assertThat(ProcessHandle.current().descendants()
+                    .filter(p -> p.isAlive() && p.info().command().map(c -> c.endsWith("/sleep")).orElse(false)).count())
+                    .as("attempt 3 stopped the driver attempt 2 started: one driver on the checkpoint").isEqualTo(1);
+        } finally {
+            killLaunchedSleeps();
+        }
+    }
+
+    @Test
     void afterAFailedCatchUpNoDecisionIsMadeOnTheStaleJournalAndTheReadIsTriedAgain() throws Exception {
         RestartSubject subject = new RestartSubject("job-stale", "q", "id-8", "", Map.of());
         RestartsConfig config = config(List.of("/bin/true"));
